@@ -1,0 +1,119 @@
+"""minsheng: 民生工程目标管理考核.
+
+The scoring library for other programs::
+
+    import minsheng
+    scheme = minsheng.load_scheme("jiangxi-2007")
+    assessment = minsheng.score(scheme, targets, submissions)
+    data = minsheng.unstructure(assessment)   # plain dicts, Decimals as strings
+
+Importing this package loads neither openpyxl, click nor pluggy: reading spreadsheets lives in
+``minsheng.sheets``, the plugin host in ``minsheng.plugins``, workbooks in ``minsheng.workbooks``.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .calculators import CALCULATORS, Calculation
+from .convert import from_json, structure, to_json, unstructure
+from .model import (
+    Assessment,
+    Bonus,
+    City,
+    CityResult,
+    Condition,
+    County,
+    CountyResult,
+    CountyStatus,
+    CrossItem,
+    Deduction,
+    Finding,
+    Grade,
+    GroupScore,
+    Indicator,
+    IndicatorGroup,
+    IndicatorScore,
+    IndicatorStatus,
+    InputFile,
+    Problem,
+    Provenance,
+    Reporter,
+    Rule,
+    Scheme,
+    Settings,
+    Severity,
+    Step,
+    Submission,
+    Targets,
+    Value,
+    ValueStatus,
+)
+from .progress import Progress, expected_share, progress_status
+from .scheme import (
+    BUILTIN_SCHEMES,
+    SchemeError,
+    builtin_scheme_text,
+    load_scheme,
+    parse_scheme,
+    validate_scheme,
+)
+from .scoring import derive_actuals, q2, rank_counties, rule_score, score, score_county, score_indicator
+
+try:
+    __version__ = version("minsheng")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0"
+
+__all__ = [
+    "BUILTIN_SCHEMES",
+    "CALCULATORS",
+    "Assessment",
+    "Bonus",
+    "Calculation",
+    "City",
+    "CityResult",
+    "Condition",
+    "County",
+    "CountyResult",
+    "CountyStatus",
+    "CrossItem",
+    "Deduction",
+    "Finding",
+    "Grade",
+    "GroupScore",
+    "Indicator",
+    "IndicatorGroup",
+    "IndicatorScore",
+    "IndicatorStatus",
+    "InputFile",
+    "Problem",
+    "Progress",
+    "Provenance",
+    "Reporter",
+    "Rule",
+    "Scheme",
+    "SchemeError",
+    "Settings",
+    "Severity",
+    "Step",
+    "Submission",
+    "Targets",
+    "Value",
+    "ValueStatus",
+    "builtin_scheme_text",
+    "derive_actuals",
+    "expected_share",
+    "from_json",
+    "load_scheme",
+    "parse_scheme",
+    "progress_status",
+    "q2",
+    "rank_counties",
+    "rule_score",
+    "score",
+    "score_county",
+    "score_indicator",
+    "structure",
+    "to_json",
+    "unstructure",
+    "validate_scheme",
+]

@@ -1,0 +1,44 @@
+"""``minsheng scheme``: show a scheme, or export it as a file a province can edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..files import atomic_write_text
+from ..scheme import BUILTIN_SCHEMES, SchemeError, builtin_scheme_text, load_scheme
+from .common import fail_usage, scheme_option
+
+
+@click.group()
+def scheme() -> None:
+    """查看或导出考核方案（指标组、指标、分值、计分规则）。"""
+
+
+@scheme.command("show")
+@scheme_option
+def show(scheme_source: str) -> None:
+    """显示考核方案的指标组、指标、分值和计分规则。"""
+    try:
+        s = load_scheme(scheme_source)
+    except SchemeError as exc:
+        fail_usage(exc)
+    click.echo(f"{s.name}（{s.id}）  总分 {s.total}  加分上限 {s.bonus_cap}")
+    for g in s.groups:
+        click.echo(f"{g.code} {g.name}（{g.weight} 分）")
+        for i in g.indicators:
+            click.echo(f"    {i.code:<6} {i.name}（{i.unit}）  {i.rule.value}  {i.weight} 分")
+    bands = "、".join(f"{g.name} ≥ {g.minimum}" for g in sorted(s.grades, key=lambda g: -g.minimum))
+    click.echo(f"等次：{bands}")
+
+
+@scheme.command("export")
+@click.argument("name", default=BUILTIN_SCHEMES[0], type=click.Choice(BUILTIN_SCHEMES))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.toml）"
+)
+def export(name: str, output: Path) -> None:
+    """把内置考核方案导出为可编辑的 TOML 文件，修改后用 --scheme 文件 载入。"""
+    atomic_write_text(output, builtin_scheme_text(name))
+    click.echo(f"已导出考核方案 {name} 到 {output}", err=True)

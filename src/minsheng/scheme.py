@@ -1,0 +1,368 @@
+"""Schemes are data: load a scheme file (TOML), validate it, and give the built-in ones.
+
+A scheme file is meant to be edited by a provincial office. Loading therefore checks everything a
+person can get wrong (weights that do not add up, duplicate codes, unknown rules, missing rule
+parameters, grade bands with gaps or overlaps, 其中 parts that name no indicator) and reports all of
+it at once as :class:`Problem` values inside a :class:`SchemeError`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .calculators import CALCULATORS
+from .model import (
+    Bonus,
+    Condition,
+    CrossItem,
+    Grade,
+    Indicator,
+    IndicatorGroup,
+    Problem,
+    Rule,
+    Scheme,
+    Step,
+)
+
+BUILTIN_SCHEMES = ("jiangxi-2007",)
+DEFAULT_SCHEME = "jiangxi-2007"
+
+
+class SchemeError(Exception):
+    """A scheme file that cannot be used; ``problems`` says every reason, in Chinese, with codes."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(f"[{p.code}] {p.message}" for p in problems))
+
+
+def builtin_scheme_text(name: str = DEFAULT_SCHEME) -> str:
+    """The TOML text of a built-in scheme, comments and all (what ``minsheng scheme export`` writes)."""
+    if name not in BUILTIN_SCHEMES:
+        raise SchemeError(
+            [
+                Problem(
+                    "unknown-scheme", f"没有名为“{name}”的内置考核方案；可用：{'、'.join(BUILTIN_SCHEMES)}。"
+                )
+            ]
+        )
+    return resources.files("minsheng.schemes").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+
+
+def load_scheme(source: str | Path = DEFAULT_SCHEME) -> Scheme:
+    """Load a scheme: a built-in name such as ``"jiangxi-2007"``, or the path of a TOML file."""
+    if isinstance(source, str) and source in BUILTIN_SCHEMES:
+        return parse_scheme(builtin_scheme_text(source), origin=f"{source}.toml")
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SchemeError(
+            [
+                Problem(
+                    "scheme-not-found",
+                    f"找不到考核方案文件“{path}”；请检查路径，或使用内置方案：{'、'.join(BUILTIN_SCHEMES)}。",
+                    file=str(path),
+                )
+            ]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SchemeError(
+            [
+                Problem(
+                    "scheme-unreadable",
+                    f"无法读取考核方案文件“{path}”：{exc}。请另存为 UTF-8 文本。",
+                    file=str(path),
+                )
+            ]
+        ) from None
+    return parse_scheme(text, origin=str(path))
+
+
+def parse_scheme(text: str, origin: str = "<scheme>") -> Scheme:
+    """Parse and validate scheme TOML text; ``origin`` names the file in problems."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(
+            [
+                Problem(
+                    "scheme-syntax", f"考核方案文件格式错误（TOML）：{exc}。请按说明修改后重试。", file=origin
+                )
+            ]
+        ) from None
+    return scheme_from_dict(data, origin=origin)
+
+
+def scheme_from_dict(data: Mapping[str, Any], origin: str = "<scheme>") -> Scheme:
+    """Build and validate a scheme from its plain-dict form (the parsed TOML)."""
+    builder = _Builder(origin)
+    scheme = builder.build(data)
+    problems = builder.problems + (validate_scheme(scheme, origin) if scheme else [])
+    if problems or scheme is None:
+        raise SchemeError(problems)
+    return scheme
+
+
+class _Builder:
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.problems: list[Problem] = []
+
+    def fail(self, code: str, message: str) -> None:
+        self.problems.append(Problem(code, message, file=self.origin))
+
+    def number(self, value: Any, where: str, *, required: bool = True) -> Decimal | None:
+        if value is None:
+            if required:
+                self.fail("missing-parameter", f"{where} 缺少数值，请补上。")
+            return None
+        if isinstance(value, bool):
+            self.fail("bad-parameter", f"{where} 应为数字，实为“{value}”。")
+            return None
+        try:
+            return Decimal(str(value)) if not isinstance(value, Decimal) else value
+        except InvalidOperation:
+            self.fail("bad-parameter", f"{where} 应为数字，实为“{value}”。")
+            return None
+
+    def build(self, data: Mapping[str, Any]) -> Scheme | None:
+        for key in ("id", "name"):
+            if not data.get(key):
+                self.fail("missing-parameter", f"考核方案缺少“{key}”。")
+        groups = tuple(self.group(g, i) for i, g in enumerate(data.get("groups") or [], start=1))
+        if not groups:
+            self.fail("missing-parameter", "考核方案没有任何指标组（[[groups]]）。")
+        grades = tuple(
+            Grade(
+                name=str(g.get("name", "")),
+                minimum=self.number(g.get("minimum"), f"等次“{g.get('name', '?')}”的 minimum") or Decimal(0),
+                below=self.number(g.get("below"), "", required=False),
+            )
+            for g in data.get("grades") or []
+        )
+        cross = tuple(
+            CrossItem(
+                code=str(c.get("code", "")),
+                name=str(c.get("name", "")),
+                points=self.number(c.get("points", 0), f"共性项目“{c.get('code')}”的 points") or Decimal(0),
+                veto=bool(c.get("veto", False)),
+            )
+            for c in data.get("cross_items") or []
+        )
+        quota = data.get("excellent_quota")
+        if self.problems:
+            return None
+        return Scheme(
+            id=str(data.get("id")),
+            name=str(data.get("name")),
+            groups=groups,
+            grades=grades,
+            year=int(data["year"]) if data.get("year") is not None else None,
+            total=self.number(data.get("total", 100), "total") or Decimal(100),
+            bonus_cap=self.number(data.get("bonus_cap", 0), "bonus_cap") or Decimal(0),
+            excellent_grade=str(data.get("excellent_grade", "优秀")),
+            excellent_quota=self.number(quota, "excellent_quota", required=False),
+            veto_grade=str(data.get("veto_grade", "不合格")),
+            advanced_count=int(data.get("advanced_count", 3)),
+            cross_items=cross,
+            description=str(data.get("description", "")),
+            source=str(data.get("source", "")),
+        )
+
+    def group(self, g: Mapping[str, Any], index: int) -> IndicatorGroup:
+        code = str(g.get("code", index))
+        return IndicatorGroup(
+            code=code,
+            name=str(g.get("name", "")),
+            weight=self.number(g.get("weight"), f"指标组 {code} 的 weight") or Decimal(0),
+            indicators=tuple(self.indicator(i, code) for i in g.get("indicators") or []),
+            description=str(g.get("description", "")),
+        )
+
+    def indicator(self, d: Mapping[str, Any], group: str) -> Indicator:
+        code = str(d.get("code", ""))
+        where = f"指标 {code or '（无编号）'}"
+        if not code:
+            self.fail("missing-parameter", f"指标组 {group} 中有指标缺少 code。")
+        rule_text = str(d.get("rule", ""))
+        try:
+            rule = Rule(rule_text)
+        except ValueError:
+            self.fail(
+                "unknown-rule",
+                f"{where} 的计分规则“{rule_text}”不认识；可用：{'、'.join(r.value for r in Rule)}。",
+            )
+            rule = Rule.INFO
+        bonus = None
+        if d.get("bonus") is not None:
+            b = d["bonus"]
+            if not isinstance(b, Mapping):
+                self.fail(
+                    "bad-parameter", f"{where} 的 bonus 应写成 {{ step = 0.1, per_step = 0.5, cap = 2 }}。"
+                )
+            else:
+                bonus = Bonus(
+                    step=self.number(b.get("step"), f"{where} 的 bonus.step") or Decimal(1),
+                    per_step=self.number(b.get("per_step"), f"{where} 的 bonus.per_step") or Decimal(0),
+                    cap=self.number(b.get("cap"), f"{where} 的 bonus.cap") or Decimal(0),
+                )
+        steps: list[Step] = []
+        for s in d.get("steps") or []:
+            if not (isinstance(s, list | tuple) and len(s) == 2):
+                self.fail("bad-parameter", f"{where} 的 steps 每档应写成 [完成率, 得分比例]，如 [0.8, 0.6]。")
+                continue
+            at = self.number(s[0], f"{where} 的 steps")
+            fraction = self.number(s[1], f"{where} 的 steps")
+            if at is not None and fraction is not None:
+                steps.append(Step(at, fraction))
+        condition = None
+        if d.get("condition") is not None:
+            try:
+                condition = Condition(str(d["condition"]))
+            except ValueError:
+                self.fail(
+                    "bad-parameter", f"{where} 的 condition 应为 ge、le 或 eq，实为“{d['condition']}”。"
+                )
+        return Indicator(
+            code=code,
+            name=str(d.get("name", "")),
+            unit=str(d.get("unit", "")),
+            rule=rule,
+            weight=self.number(d.get("weight", 0), f"{where} 的 weight") or Decimal(0),
+            description=str(d.get("description", "")),
+            aliases=tuple(str(a) for a in d.get("aliases") or ()),
+            bonus=bonus,
+            steps=tuple(steps),
+            condition=condition,
+            threshold=self.number(d.get("threshold"), "", required=False),
+            per_unit=self.number(d.get("per_unit"), "", required=False),
+            parts=tuple(str(p) for p in d.get("parts") or ()),
+            calculator=str(d["calculator"]) if d.get("calculator") else None,
+            calculator_params={
+                str(k): self.number(v, f"{where} 的 calculator_params.{k}") or Decimal(0)
+                for k, v in (d.get("calculator_params") or {}).items()
+            },
+        )
+
+
+def validate_scheme(scheme: Scheme, origin: str = "<scheme>") -> list[Problem]:
+    """Every reason this scheme cannot be scored as written, as problems (empty when it is sound)."""
+    problems: list[Problem] = []
+
+    def fail(code: str, message: str) -> None:
+        problems.append(Problem(code, message, file=origin))
+
+    seen: set[str] = set()
+    for group in scheme.groups:
+        if group.code in seen:
+            fail("duplicate-code", f"编号“{group.code}”重复出现，请改为唯一编号。")
+        seen.add(group.code)
+    codes: set[str] = set()
+    for ind in scheme.indicators:
+        if ind.code in codes:
+            fail("duplicate-code", f"指标编号“{ind.code}”重复出现，请改为唯一编号。")
+        codes.add(ind.code)
+
+    for group in scheme.groups:
+        total = sum((i.weight for i in group.indicators), Decimal(0))
+        if total != group.weight:
+            fail(
+                "weight-mismatch",
+                f"指标组 {group.code}“{group.name}”分值为 {group.weight}，但其指标分值之和为 {total}；请使两者相等。",
+            )
+    group_total = sum((g.weight for g in scheme.groups), Decimal(0))
+    if group_total != scheme.total:
+        fail("weight-mismatch", f"各指标组分值之和为 {group_total}，应等于总分 {scheme.total}。")
+
+    for ind in scheme.indicators:
+        where = f"指标 {ind.code}“{ind.name}”"
+        if ind.weight < 0:
+            fail("bad-parameter", f"{where} 的分值不能为负数。")
+        if ind.rule in (Rule.VETO, Rule.INFO) and ind.weight != 0:
+            fail("bad-parameter", f"{where} 的规则为 {ind.rule.value}，不计分，分值应为 0。")
+        if ind.rule is Rule.STEPS:
+            if not ind.steps:
+                fail("missing-parameter", f"{where} 为分档计分，缺少 steps。")
+            ats = [s.at for s in ind.steps]
+            if ats != sorted(ats, reverse=True) or len(set(ats)) != len(ats):
+                fail("bad-parameter", f"{where} 的 steps 应按完成率从高到低排列，且不重复。")
+            if any(not (0 <= s.fraction <= 1) for s in ind.steps):
+                fail("bad-parameter", f"{where} 的 steps 得分比例应在 0 到 1 之间。")
+        if ind.rule is Rule.BINARY and ind.condition is None:
+            fail("missing-parameter", f"{where} 为达标计分，缺少 condition（ge、le 或 eq）。")
+        if ind.rule is Rule.DEDUCT and (ind.per_unit is None or ind.per_unit <= 0):
+            fail("missing-parameter", f"{where} 为扣分制，缺少正数 per_unit（每次/每天扣几分）。")
+        if ind.bonus is not None:
+            if ind.rule is not Rule.RATIO:
+                fail("bad-parameter", f"{where} 只有按完成比例得分（ratio）的指标才能设超额加分。")
+            if ind.bonus.step <= 0 or ind.bonus.per_step < 0 or ind.bonus.cap < 0:
+                fail("bad-parameter", f"{where} 的超额加分参数应为正数。")
+        for part in ind.parts:
+            if part not in codes:
+                fail("unknown-part", f"{where} 的“其中”项“{part}”不是本方案中的指标编号。")
+            elif part == ind.code:
+                fail("unknown-part", f"{where} 不能把自己列为“其中”项。")
+        if ind.calculator is not None and ind.calculator not in CALCULATORS:
+            fail(
+                "unknown-calculator",
+                f"{where} 的政策测算“{ind.calculator}”不认识；可用：{'、'.join(CALCULATORS)}。",
+            )
+
+    problems.extend(_grade_problems(scheme, origin))
+
+    cross_codes = [c.code for c in scheme.cross_items]
+    for code in {c for c in cross_codes if cross_codes.count(c) > 1}:
+        fail("duplicate-code", f"共性项目编号“{code}”重复出现。")
+    if scheme.excellent_quota is not None and not (0 < scheme.excellent_quota <= 1):
+        fail("bad-parameter", f"excellent_quota（优秀比例）应在 0 到 1 之间，实为 {scheme.excellent_quota}。")
+    if scheme.bonus_cap < 0:
+        fail("bad-parameter", "bonus_cap（加分上限）不能为负数。")
+    if scheme.advanced_count < 0:
+        fail("bad-parameter", "advanced_count（先进个数）不能为负数。")
+    return problems
+
+
+def _grade_problems(scheme: Scheme, origin: str) -> list[Problem]:
+    problems: list[Problem] = []
+    names = [g.name for g in scheme.grades]
+
+    def fail(code: str, message: str) -> None:
+        problems.append(Problem(code, message, file=origin))
+
+    if not scheme.grades:
+        fail("grade-bands", "考核方案没有等次（[[grades]]）。")
+        return problems
+    bands = sorted(scheme.grades, key=lambda g: g.minimum)
+    if bands[0].minimum > 0:
+        fail(
+            "grade-bands",
+            f"最低等次“{bands[0].name}”应从 0 分起，现从 {bands[0].minimum} 分起，低于它的得分无等次。",
+        )
+    for lower, upper in itertools.pairwise(bands):
+        if lower.below is None:
+            fail("grade-bands", f"等次“{lower.name}”缺少上限 below，与“{upper.name}”重叠。")
+        elif lower.below < upper.minimum:
+            fail(
+                "grade-bands",
+                f"等次“{lower.name}”（低于 {lower.below}）与“{upper.name}”（{upper.minimum} 起）之间有空档。",
+            )
+        elif lower.below > upper.minimum:
+            fail(
+                "grade-bands",
+                f"等次“{lower.name}”（低于 {lower.below}）与“{upper.name}”（{upper.minimum} 起）重叠。",
+            )
+    if bands[-1].below is not None:
+        fail("grade-bands", f"最高等次“{bands[-1].name}”不应设上限 below（加分后可超过总分）。")
+    for name in {n for n in names if names.count(n) > 1}:
+        fail("grade-bands", f"等次“{name}”重复出现。")
+    for label, name in (("excellent_grade", scheme.excellent_grade), ("veto_grade", scheme.veto_grade)):
+        if name not in names:
+            fail("grade-bands", f"{label}“{name}”不是已定义的等次。")
+    return problems
