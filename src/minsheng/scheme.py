@@ -157,7 +157,7 @@ class _Builder:
             for c in data.get("cross_items") or []
         )
         quota = data.get("excellent_quota")
-        if self.problems:
+        if not (data.get("id") and data.get("name") and groups):
             return None
         return Scheme(
             id=str(data.get("id")),
@@ -199,7 +199,7 @@ class _Builder:
                 "unknown-rule",
                 f"{where} 的计分规则“{rule_text}”不认识；可用：{'、'.join(r.value for r in Rule)}。",
             )
-            rule = Rule.INFO
+            rule = Rule.RATIO  # neutral stand-in so that the other checks still run
         bonus = None
         if d.get("bonus") is not None:
             b = d["bonus"]
