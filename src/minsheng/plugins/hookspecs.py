@@ -1,0 +1,82 @@
+"""The hooks a minsheng plugin can implement.
+
+Every hook name starts with ``minsheng_``. A plugin implements a hook by defining a function of
+the same name marked with :data:`minsheng.plugins.hookimpl`; it may accept fewer arguments than
+the specification lists (pluggy passes only the ones it names), so hooks can grow new arguments
+without breaking existing plugins. The host calls each plugin's implementation on its own and
+turns an exception or an unusable return value into a ``plugin-error`` problem for that file,
+so one broken plugin never stops a run.
+
+The reference with an example for each hook is ``docs/plugins.md``; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import click
+
+    from ..model import Problem, Scheme, Submission
+    from ..sheets import Workbook
+    from .context import ReadContext
+
+PROJECT = "minsheng"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def minsheng_claim(path: Path, book: Workbook) -> float | None:
+    """Say whether ``path`` is a file this plugin reads, and how sure it is.
+
+    :param path: the input file, as the user gave it.
+    :param book: the file opened once by the host with :func:`minsheng.sheets.open_workbook`;
+        look at ``book.sheet_names`` and a few header cells, do not read the whole file.
+    :return: a confidence from 0 to 1 (1 = certainly ours); ``None`` or ``0`` = not ours.
+        The file goes to the plugin with the highest confidence; two plugins equally sure make
+        an ``ambiguous-plugin`` problem, none at all a ``no-plugin`` problem.
+    """
+
+
+@hookspec
+def minsheng_read(path: Path, book: Workbook, context: ReadContext) -> Submission:
+    """Read one county file that this plugin claimed into a :class:`minsheng.Submission`.
+
+    Called only for the plugin that won the file. Values should carry provenance made with
+    ``context.provenance(sheet, cell)``; the host fills in the file, plugin name and version
+    wherever a value leaves them empty. Problems that are not fatal (a bad ID in a roster, an
+    error cell) go to ``context.report(...)``; a fatal one may simply raise.
+
+    :param path: the input file, as the user gave it.
+    :param book: the same opened workbook the claim saw (or a fresh one in a worker process).
+    :param context: the scheme, the year, this plugin's name and version, and helpers.
+    :return: the county's submission.
+    """
+
+
+@hookspec
+def minsheng_checks(submission: Submission, scheme: Scheme) -> list[Problem] | None:
+    """Extra checks on a submission, after it was read (by any plugin).
+
+    For rules of a province or a county that the core checks do not know (a part that must not
+    exceed another indicator, a plausibility range). Every plugin's checks run on every
+    submission.
+
+    :param submission: a county's submission, its provenance already stamped.
+    :param scheme: the scheme of the run.
+    :return: a list of :class:`minsheng.Problem` (empty or ``None`` when all is well).
+    """
+
+
+@hookspec
+def minsheng_register_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``minsheng`` command line.
+
+    :param cli: the click group of the ``minsheng`` command; add commands with
+        ``@cli.command()``.
+    """
