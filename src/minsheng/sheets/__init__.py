@@ -1,0 +1,45 @@
+"""The sheet-reading toolkit for county plugin authors.
+
+Open a county file by its content, read cells with their A1 reference, and turn what Chinese
+reports write into :class:`minsheng.Value` with provenance::
+
+    from minsheng.sheets import open_workbook, parse_number
+
+    with open_workbook(path) as book:
+        sheet = book.sheet("汇总表")
+        problems = []
+        value = parse_number(sheet.cell("D7"), "万人", to_unit="人",
+                             provenance=sheet.provenance("D7"), problems=problems)
+
+Error cells (``#DIV/0!``) and formulas saved without a result are never read as blank: the cell
+carries a flag and ``parse_number`` reports ``error-cell`` / ``uncached-formula`` at it.
+"""
+
+from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
+from .errors import SHEET_ERROR_CODES, SheetError
+from .numbers import NOT_APPLICABLE_TEXTS, UNITS, decimal_from_float, normalise_text, parse_number
+from .refs import CellRange, cell_ref, column_index, column_letter, parse_ref
+from .workbook import Cell, Sheet, Workbook, cell_flag_problem, open_workbook
+
+__all__ = [
+    "ERROR_CELL",
+    "NOT_APPLICABLE_TEXTS",
+    "SHEET_ERROR_CODES",
+    "UNCACHED_FORMULA",
+    "UNITS",
+    "Cell",
+    "CellFlag",
+    "CellRange",
+    "Sheet",
+    "SheetError",
+    "Workbook",
+    "cell_flag_problem",
+    "cell_ref",
+    "column_index",
+    "column_letter",
+    "decimal_from_float",
+    "normalise_text",
+    "open_workbook",
+    "parse_number",
+    "parse_ref",
+]

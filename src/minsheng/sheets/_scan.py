@@ -1,0 +1,320 @@
+"""Find what python-calamine reads as blank but is not: error cells and formulas with no cached value.
+
+calamine returns ``''`` for a blank cell, for an error cell (``#DIV/0!``) and for a formula whose
+result was never saved, so the toolkit looks at the file itself, per format:
+
+- xlsx/xlsm: the sheet XML, streamed with defusedxml (``t="e"`` cells; ``<f>`` without ``<v>``);
+- xls: the BIFF records of the Workbook stream (FORMULA results, BOOLERR error cells);
+- ods: content.xml, streamed with defusedxml (``calcext:value-type="error"``, ``table:formula``
+  without ``office:value-type``).
+
+Each scanner returns, per sheet name, a dict ``{(row, col): CellFlag}`` (0-based).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+import zipfile
+from collections.abc import Iterator
+
+from attrs import frozen
+from defusedxml import ElementTree as SafeET
+
+from ._ole import OleFile
+from .refs import CellRange, parse_ref
+
+ERROR_CELL = "error-cell"
+UNCACHED_FORMULA = "uncached-formula"
+
+#: Excel error literals (and LibreOffice's Err:nnn form is recognised by prefix).
+ERROR_LITERALS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
+BIFF_ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+}
+
+
+@frozen
+class CellFlag:
+    """Why a cell that reads as blank is not blank: ``kind`` is a problem code, ``detail`` the text."""
+
+    kind: str  # ERROR_CELL or UNCACHED_FORMULA
+    detail: str  # the error literal (#DIV/0!) or the formula text (=A1+B1), '' when unknown
+
+
+Flags = dict[tuple[int, int], CellFlag]
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# OOXML
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PREFILTER = re.compile(rb"<(?:\w+:)?f[\s>/]|\st\s*=\s*[\"']e[\"']")
+
+
+def ooxml_sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Sheet name → (part path inside the zip, state: visible/hidden/veryHidden)."""
+    wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets: dict[str, str] = {}
+    if rels_name in zf.namelist():
+        for rel in SafeET.fromstring(zf.read(rels_name)):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                continue
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            targets[rel.get("Id", "")] = path
+    out: dict[str, tuple[str, str]] = {}
+    for el in wb.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = el.get(f"{{{_R_NS}}}id") or el.get("id") or ""
+        out[el.get("name", "")] = (targets.get(rid, ""), el.get("state", "visible"))
+    return out
+
+
+def _has_candidates(zf: zipfile.ZipFile, part: str) -> bool:
+    """A cheap byte scan: does the part contain any formula or error cell at all?"""
+    tail = b""
+    with zf.open(part) as fh:
+        while block := fh.read(1 << 20):
+            if _PREFILTER.search(tail + block):
+                return True
+            tail = block[-64:]
+    return False
+
+
+def scan_ooxml_sheet(zf: zipfile.ZipFile, part: str) -> Flags:
+    """Error cells and uncached formulas of one worksheet part, streamed."""
+    flags: Flags = {}
+    if not part or part not in zf.namelist() or not _has_candidates(zf, part):
+        return flags
+    row_no = -1
+    col_no = -1
+    with zf.open(part) as fh:
+        cell_ref: str | None = None
+        cell_type = ""
+        formula: str | None = None
+        value: str | None = None
+        for event, el in SafeET.iterparse(fh, events=("start", "end")):
+            tag = _local(el.tag)
+            if event == "start":
+                if tag == "row":
+                    r = el.get("r")
+                    row_no = int(r) - 1 if r and r.isdigit() else row_no + 1
+                    col_no = -1
+                elif tag == "c":
+                    cell_ref = el.get("r")
+                    cell_type = el.get("t", "n")
+                    formula, value = None, None
+                continue
+            if tag == "f":
+                formula = el.text or (f"（共享公式 {el.get('si')}）" if el.get("t") == "shared" else "")
+            elif tag == "v":
+                value = el.text
+            elif tag == "c":
+                if cell_ref:
+                    try:
+                        row_no, col_no = parse_ref(cell_ref)
+                    except ValueError:
+                        col_no += 1
+                else:
+                    col_no += 1
+                if cell_type == "e":
+                    flags[(row_no, col_no)] = CellFlag(ERROR_CELL, value or "")
+                elif formula is not None and (value is None or value == "") and cell_type != "str":
+                    flags[(row_no, col_no)] = CellFlag(UNCACHED_FORMULA, "=" + formula if formula else "")
+                elif formula is not None and value is None and cell_type == "str":
+                    flags[(row_no, col_no)] = CellFlag(UNCACHED_FORMULA, "=" + formula if formula else "")
+                el.clear()
+            elif tag == "row":
+                el.clear()
+    return flags
+
+
+# --------------------------------------------------------------------------------------------
+# ODS
+
+_T = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_O = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+_MAX_REPEAT = 1 << 20
+
+
+def _int_attr(el: object, name: str) -> int:
+    raw = el.get(name)  # type: ignore[attr-defined]
+    try:
+        return max(1, min(int(raw), _MAX_REPEAT)) if raw else 1
+    except ValueError:
+        return 1
+
+
+@frozen
+class OdsSheetInfo:
+    flags: Flags
+    merged: tuple[CellRange, ...]
+    hidden: bool
+
+
+def scan_ods(zf: zipfile.ZipFile) -> dict[str, OdsSheetInfo]:
+    """Error cells, uncached formulas, merged ranges and hidden state of every table in content.xml."""
+    out: dict[str, OdsSheetInfo] = {}
+    hidden_styles: set[str] = set()
+    with zf.open("content.xml") as fh:
+        name = ""
+        table_style = ""
+        flags: Flags = {}
+        merged: list[CellRange] = []
+        row = 0
+        col = 0
+        row_repeat = 1
+        style_name = ""
+        for event, el in SafeET.iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == f"{{{_STYLE}}}style":
+                    style_name = el.get(f"{{{_STYLE}}}name", "")
+                elif tag == f"{{{_STYLE}}}table-properties":
+                    if el.get(f"{{{_T}}}display") == "false":
+                        hidden_styles.add(style_name)
+                elif tag == f"{{{_T}}}table":
+                    name = el.get(f"{{{_T}}}name", "")
+                    table_style = el.get(f"{{{_T}}}style-name", "")
+                    flags, merged, row = {}, [], 0
+                elif tag == f"{{{_T}}}table-row":
+                    col = 0
+                    row_repeat = _int_attr(el, f"{{{_T}}}number-rows-repeated")
+                continue
+            if tag in (f"{{{_T}}}table-cell", f"{{{_T}}}covered-table-cell"):
+                repeat = _int_attr(el, f"{{{_T}}}number-columns-repeated")
+                if tag == f"{{{_T}}}table-cell":
+                    formula = el.get(f"{{{_T}}}formula")
+                    vtype = el.get(f"{{{_O}}}value-type")
+                    ctype = el.get(f"{{{_CALCEXT}}}value-type")
+                    text = "".join(el.itertext()).strip()
+                    is_error = ctype == "error" or (
+                        formula is not None and (text in ERROR_LITERALS or text.startswith("Err:"))
+                    )
+                    kind = None
+                    if is_error:
+                        kind, detail = ERROR_CELL, text
+                    elif formula is not None and vtype is None:
+                        kind, detail = UNCACHED_FORMULA, _ods_formula(formula)
+                    if kind is not None:
+                        for k in range(min(repeat, 1024)):
+                            flags[(row, col + k)] = CellFlag(kind, detail)
+                    rs = _int_attr(el, f"{{{_T}}}number-rows-spanned")
+                    cs = _int_attr(el, f"{{{_T}}}number-columns-spanned")
+                    if rs > 1 or cs > 1:
+                        merged.append(CellRange(row, col, row + rs - 1, col + cs - 1))
+                col += repeat
+                el.clear()
+            elif tag == f"{{{_T}}}table-row":
+                row += row_repeat
+                el.clear()
+            elif tag == f"{{{_T}}}table":
+                out[name] = OdsSheetInfo(flags, tuple(merged), table_style in hidden_styles)
+                el.clear()
+    return out
+
+
+def _ods_formula(formula: str) -> str:
+    text = formula.split(":", 1)[1] if formula.startswith(("of:", "oooc:")) else formula
+    return re.sub(r"\[\.?([A-Z]+[0-9]+)\]", r"\1", text)
+
+
+# --------------------------------------------------------------------------------------------
+# BIFF (xls)
+
+_BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
+_FORMULA, _BOOLERR = 0x0006, 0x0205
+
+
+@frozen
+class BiffInfo:
+    encrypted: bool
+    biff8: bool
+    sheets: tuple[tuple[str, int, int], ...]  # (name, visibility 0/1/2, offset of the sheet BOF)
+
+
+def _records(stream: bytes, pos: int) -> Iterator[tuple[int, int, bytes]]:
+    n = len(stream)
+    while pos + 4 <= n:
+        typ, length = struct.unpack_from("<HH", stream, pos)
+        yield pos, typ, stream[pos + 4 : pos + 4 + length]
+        pos += 4 + length
+
+
+def biff_stream(ole: OleFile) -> bytes:
+    for name in ("Workbook", "Book", "WORKBOOK", "BOOK"):
+        if ole.has(name):
+            return ole.read(name)
+    raise KeyError("Workbook")
+
+
+def biff_globals(stream: bytes) -> BiffInfo:
+    """The workbook globals: encryption, BIFF version and the sheet list."""
+    encrypted = False
+    biff8 = False
+    sheets: list[tuple[str, int, int]] = []
+    for pos, typ, data in _records(stream, 0):
+        if typ == _BOF and pos == 0:
+            biff8 = len(data) >= 2 and struct.unpack_from("<H", data)[0] == 0x0600
+        elif typ == _FILEPASS:
+            encrypted = True
+        elif typ == _BOUNDSHEET and len(data) >= 8:
+            offset, visibility, _kind = struct.unpack_from("<IBB", data)
+            cch = data[6]
+            if biff8:
+                flag = data[7]
+                raw = data[8 : 8 + cch * (2 if flag & 1 else 1)]
+                name = raw.decode("utf-16-le" if flag & 1 else "latin-1", "replace")
+            else:
+                name = data[7 : 7 + cch].decode("gbk", "replace")
+            sheets.append((name, visibility & 3, offset))
+        elif typ == _EOF:
+            break
+    return BiffInfo(encrypted, biff8, tuple(sheets))
+
+
+def scan_biff_sheet(stream: bytes, offset: int) -> Flags:
+    """Error cells and formulas without a usable cached result in one sheet substream."""
+    flags: Flags = {}
+    first = True
+    for _pos, typ, data in _records(stream, offset):
+        if first:
+            first = False
+            if typ != _BOF:
+                break
+            continue
+        if typ == _EOF:
+            break
+        if typ == _FORMULA and len(data) >= 20:
+            row, col = struct.unpack_from("<HH", data)
+            result = data[6:14]
+            if result[6:8] == b"\xff\xff":
+                kind = result[0]
+                if kind == 2:
+                    flags[(row, col)] = CellFlag(ERROR_CELL, BIFF_ERRORS.get(result[2], "#ERR"))
+                elif kind == 3:
+                    # an empty-string result: what writers that never calculate (xlwt) save
+                    flags[(row, col)] = CellFlag(UNCACHED_FORMULA, "")
+        elif typ == _BOOLERR and len(data) >= 8:
+            row, col, _xf, val, is_error = struct.unpack_from("<HHHBB", data)
+            if is_error:
+                flags[(row, col)] = CellFlag(ERROR_CELL, BIFF_ERRORS.get(val, "#ERR"))
+    return flags

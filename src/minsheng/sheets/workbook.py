@@ -1,0 +1,455 @@
+"""Open a county workbook by its content, and read its sheets as cells with A1 references.
+
+Values come from python-calamine (fast, reads .xlsx/.xlsm/.xls/.ods). What calamine reads as
+blank but is not (error cells, formulas without a cached result) is found by the format scanners
+in ``_scan`` and kept per cell, so that a reader never mistakes ``#DIV/0!`` for a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import python_calamine as pc
+from attrs import frozen
+
+from ..model import Problem, Provenance, Severity
+from . import _scan
+from ._ole import OLE_MAGIC, OleFile, OleFormatError
+from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
+from .errors import SheetError
+from .refs import CellRange, cell_ref, parse_ref
+
+#: Raw cell values as calamine gives them. Blank cells are ``None`` in the toolkit's API.
+RawValue = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+
+#: Largest total uncompressed size of a zip-based workbook the toolkit opens (zip-bomb guard).
+MAX_UNCOMPRESSED = 2 << 30
+
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_VISIBILITY = {0: "visible", 1: "hidden", 2: "very-hidden"}
+_OOXML_STATE = {"visible": "visible", "hidden": "hidden", "veryHidden": "very-hidden"}
+
+
+@frozen
+class Cell:
+    """One cell: 0-based ``row`` and ``col``, its ``value`` (``None`` when blank) and a flag.
+
+    ``flag`` is set when the cell only looks blank: ``error-cell`` (``detail`` is ``#DIV/0!``) or
+    ``uncached-formula`` (``detail`` is the formula, where known).
+    """
+
+    row: int
+    col: int
+    value: RawValue
+    flag: CellFlag | None = None
+
+    @property
+    def ref(self) -> str:
+        """The A1 reference, such as ``"D7"``."""
+        return cell_ref(self.row, self.col)
+
+    @property
+    def is_blank(self) -> bool:
+        """Truly blank: no value, no error, no formula, only whitespace at most."""
+        if self.flag is not None:
+            return False
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+    @property
+    def text(self) -> str:
+        """The value as stripped text (``""`` for blank); for reading labels, not numbers."""
+        v = self.value
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v).strip()
+
+
+def _sniff(path: Path) -> str:
+    """The workbook format by content: ``xlsx``, ``xlsm``, ``ods`` or ``xls``; SheetError otherwise."""
+    name = str(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise SheetError(
+            "unreadable-file", f"无法打开文件：{exc.strerror or exc}。请确认文件存在且未被占用。", name
+        ) from exc
+    if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+                total = sum(i.file_size for i in zf.infolist())
+                if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+                    kind = "xlsm" if b"macroEnabled" in zf.read("[Content_Types].xml") else "xlsx"
+                elif "mimetype" in names and zf.read("mimetype").strip() == _ODS_MIME:
+                    kind = "ods"
+                else:
+                    raise SheetError(
+                        "not-a-spreadsheet",
+                        "文件是压缩包（可能是 Word 文档或其他文件），不是 Excel/WPS 表格；请报送 .xlsx、.xls 或 .ods 表格。",
+                        name,
+                    )
+        except zipfile.BadZipFile as exc:
+            raise SheetError(
+                "unreadable-file", "文件已损坏（压缩结构不完整），无法读取；请重新保存后报送。", name
+            ) from exc
+        if total > MAX_UNCOMPRESSED:
+            raise SheetError(
+                "too-large", f"文件解压后约 {total >> 20} MB，超过上限；请拆分或删除多余内容后报送。", name
+            )
+        return kind
+    if head == OLE_MAGIC:
+        return "ole"
+    raise SheetError(
+        "not-a-spreadsheet",
+        "文件不是 Excel/WPS 表格（.xlsx、.xlsm、.xls、.ods）；请确认报送的文件，不要只改扩展名。",
+        name,
+    )
+
+
+class Workbook:
+    """A county workbook opened once: sheet names, visibility and sheets on demand.
+
+    Sheets are read lazily and cached; :meth:`close` (or ``with``) releases the file.
+    """
+
+    def __init__(self, path: Path, kind: str, book: pc.CalamineWorkbook, ole: OleFile | None) -> None:
+        self.path = path
+        self.format = kind
+        self._book = book
+        self._ole = ole
+        self._sheets: dict[str, Sheet] = {}
+        meta = book.sheets_metadata
+        self.sheet_names: tuple[str, ...] = tuple(m.name for m in meta)
+        self._visibility = {m.name: _calamine_visibility(m.visible) for m in meta}
+        self._parts: dict[str, tuple[str, str]] = {}
+        self._ods: dict[str, _scan.OdsSheetInfo] | None = None
+        self._biff: _scan.BiffInfo | None = None
+        self._biff_stream: bytes | None = None
+        if kind == "xls" and ole is not None:
+            self._biff_stream = _scan.biff_stream(ole)
+            self._biff = _scan.biff_globals(self._biff_stream)
+            for name, visibility, _ in self._biff.sheets:
+                if name in self._visibility:
+                    self._visibility[name] = _VISIBILITY.get(visibility, "visible")
+
+    # ---------------------------------------------------------------------------------------
+
+    @property
+    def file(self) -> str:
+        return str(self.path)
+
+    def visibility(self, name: str) -> str:
+        """``visible``, ``hidden`` or ``very-hidden``."""
+        if name not in self._visibility:
+            raise self._no_such_sheet(name)
+        if self.format == "ods":
+            info = self._ods_info().get(name)
+            if info is not None and info.hidden:
+                return "hidden"
+        return self._visibility[name]
+
+    @property
+    def visible_sheet_names(self) -> tuple[str, ...]:
+        return tuple(n for n in self.sheet_names if self.visibility(n) == "visible")
+
+    def _no_such_sheet(self, name: str) -> SheetError:
+        return SheetError(
+            "no-such-sheet",
+            f"工作簿中没有名为“{name}”的工作表（现有：{'、'.join(self.sheet_names)}）；请按报表样式报送。",
+            self.file,
+            sheet=name,
+        )
+
+    def sheet(self, name: str | int) -> Sheet:
+        """The sheet named ``name`` (or at index ``name``), read on first use."""
+        if isinstance(name, int):
+            if not 0 <= name < len(self.sheet_names):
+                raise self._no_such_sheet(str(name))
+            name = self.sheet_names[name]
+        if name not in self._sheets:
+            if name not in self.sheet_names:
+                raise self._no_such_sheet(name)
+            self._sheets[name] = self._read(name)
+        return self._sheets[name]
+
+    def __iter__(self) -> Iterator[Sheet]:
+        for name in self.sheet_names:
+            yield self.sheet(name)
+
+    def _ods_info(self) -> dict[str, _scan.OdsSheetInfo]:
+        if self._ods is None:
+            with zipfile.ZipFile(self.path) as zf:
+                self._ods = _scan.scan_ods(zf)
+        return self._ods
+
+    def _read(self, name: str) -> Sheet:
+        try:
+            cs = self._book.get_sheet_by_name(name)
+            rows = cs.to_python(skip_empty_area=False)
+            merged_raw = cs.merged_cell_ranges
+        except pc.CalamineError as exc:
+            raise SheetError(
+                "unreadable-file", f"工作表“{name}”已损坏，无法读取：{exc}", self.file, sheet=name
+            ) from exc
+        merged = tuple(CellRange(a[0], a[1], b[0], b[1]) for a, b in (merged_raw or ()))
+        flags: dict[tuple[int, int], CellFlag] = {}
+        try:
+            if self.format in ("xlsx", "xlsm"):
+                with zipfile.ZipFile(self.path) as zf:
+                    if not self._parts:
+                        self._parts = _scan.ooxml_sheet_parts(zf)
+                    part, _state = self._parts.get(name, ("", "visible"))
+                    flags = _scan.scan_ooxml_sheet(zf, part)
+            elif self.format == "ods":
+                info = self._ods_info().get(name)
+                if info is not None:
+                    flags = info.flags
+                    if not merged:
+                        merged = info.merged
+            elif self.format == "xls" and self._biff is not None and self._biff_stream is not None:
+                index = self.sheet_names.index(name)
+                by_name = {s[0]: s[2] for s in self._biff.sheets}
+                offset = by_name.get(name)
+                if offset is None and index < len(self._biff.sheets):
+                    offset = self._biff.sheets[index][2]
+                if offset is not None:
+                    flags = _scan.scan_biff_sheet(self._biff_stream, offset)
+        except (zipfile.BadZipFile, KeyError, ValueError, OleFormatError) as exc:
+            raise SheetError(
+                "unreadable-file", f"工作表“{name}”的内容结构已损坏，无法检查：{exc}", self.file, sheet=name
+            ) from exc
+        except Exception as exc:  # defusedxml refusals and XML syntax errors
+            raise SheetError(
+                "unreadable-file",
+                f"工作表“{name}”的 XML 内容不安全或已损坏，拒绝读取：{type(exc).__name__}",
+                self.file,
+                sheet=name,
+            ) from exc
+        return Sheet(self, name, self.sheet_names.index(name), rows, merged, flags)
+
+    def close(self) -> None:
+        self._sheets.clear()
+        try:
+            self._book.close()
+        except pc.CalamineError:
+            pass
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Workbook {self.path.name} {self.format} sheets={list(self.sheet_names)}>"
+
+
+def _calamine_visibility(v: object) -> str:
+    if v == pc.SheetVisibleEnum.Hidden:
+        return "hidden"
+    if v == pc.SheetVisibleEnum.VeryHidden:
+        return "very-hidden"
+    return "visible"
+
+
+def open_workbook(path: str | Path) -> Workbook:
+    """Open a county workbook, recognising .xlsx/.xlsm/.xls/.ods by content, not by extension.
+
+    Raises :class:`SheetError` with code ``not-a-spreadsheet``, ``encrypted-workbook``,
+    ``unreadable-file`` or ``too-large``.
+    """
+    path = Path(path)
+    kind = _sniff(path)
+    name = str(path)
+    ole = None
+    if kind == "ole":
+        try:
+            data = path.read_bytes()
+            ole = OleFile(data)
+        except (OSError, OleFormatError) as exc:
+            raise SheetError(
+                "unreadable-file", "文件已损坏（OLE 结构不完整），无法读取；请重新保存后报送。", name
+            ) from exc
+        if ole.has("EncryptionInfo") or ole.has("EncryptedPackage"):
+            raise SheetError(
+                "encrypted-workbook",
+                "文件设置了打开密码，无法读取；请取消密码（文件→信息→保护工作簿）后重新报送。",
+                name,
+            )
+        if not any(ole.has(n) for n in ("Workbook", "Book", "WORKBOOK", "BOOK")):
+            raise SheetError(
+                "not-a-spreadsheet",
+                "文件是 Office 97-2003 格式，但不是 Excel 表格（可能是 Word 文档）；请报送表格文件。",
+                name,
+            )
+        kind = "xls"
+        try:
+            info = _scan.biff_globals(_scan.biff_stream(ole))
+        except (KeyError, OleFormatError, ValueError) as exc:
+            raise SheetError(
+                "unreadable-file", "文件已损坏（工作簿数据流无法读取）；请重新保存后报送。", name
+            ) from exc
+        if info.encrypted:
+            raise SheetError(
+                "encrypted-workbook",
+                "文件设置了打开密码，无法读取；请取消密码（工具→选项→安全性）后重新报送。",
+                name,
+            )
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError as exc:
+        raise SheetError(
+            "encrypted-workbook", "文件设置了密码，无法读取；请取消密码后重新报送。", name
+        ) from exc
+    except (pc.CalamineError, OSError, ValueError) as exc:
+        raise SheetError(
+            "unreadable-file",
+            f"文件无法读取（{type(exc).__name__}）：可能已损坏；请在 Excel/WPS 中重新保存后报送。",
+            name,
+        ) from exc
+    try:
+        return Workbook(path, kind, book, ole)
+    except (KeyError, OleFormatError, ValueError) as exc:
+        book.close()
+        raise SheetError("unreadable-file", "文件已损坏，无法读取；请重新保存后报送。", name) from exc
+
+
+class Sheet:
+    """One worksheet: its values as a grid from A1, merged ranges, visibility and flagged cells.
+
+    The grid is held once (the list calamine returns); :meth:`cell` and :meth:`rows` build
+    :class:`Cell` objects on demand.
+    """
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        name: str,
+        index: int,
+        grid: list[list[Any]],
+        merged: tuple[CellRange, ...],
+        flags: dict[tuple[int, int], CellFlag],
+    ) -> None:
+        self.workbook = workbook
+        self.name = name
+        self.index = index
+        self._grid = grid
+        self.merged = merged
+        self.flags = flags
+        self.n_rows = len(grid)
+        self.n_cols = max((len(r) for r in grid), default=0)
+        for r, c in flags:
+            self.n_rows = max(self.n_rows, r + 1)
+            self.n_cols = max(self.n_cols, c + 1)
+        self._anchor: dict[tuple[int, int], tuple[int, int]] | None = None
+
+    @property
+    def file(self) -> str:
+        return self.workbook.file
+
+    @property
+    def path(self) -> Path:
+        return self.workbook.path
+
+    @property
+    def visibility(self) -> str:
+        return self.workbook.visibility(self.name)
+
+    @property
+    def hidden(self) -> bool:
+        return self.visibility != "visible"
+
+    def value(self, row: int, col: int) -> RawValue:
+        """The raw value at 0-based (row, col); ``None`` when blank or outside the data."""
+        if 0 <= row < len(self._grid):
+            line = self._grid[row]
+            if 0 <= col < len(line):
+                v = line[col]
+                return None if v == "" else v
+        return None
+
+    def cell(self, row: int | str, col: int | None = None) -> Cell:
+        """The cell at ``"D7"`` or at 0-based ``(row, col)``."""
+        if isinstance(row, str):
+            row, col = parse_ref(row)
+        assert col is not None
+        return Cell(row, col, self.value(row, col), self.flags.get((row, col)))
+
+    def row(self, row: int) -> list[Cell]:
+        """The cells of one 0-based row, across the sheet's width."""
+        return [self.cell(row, c) for c in range(self.n_cols)]
+
+    def rows(self, start: int = 0, stop: int | None = None) -> Iterator[list[Cell]]:
+        """Rows of cells, top to bottom (for label scanning; rosters should use :meth:`grid`)."""
+        for r in range(start, min(stop if stop is not None else self.n_rows, self.n_rows)):
+            yield self.row(r)
+
+    def grid(self) -> list[list[Any]]:
+        """The raw value grid from A1 (blank is ``''``), shared, not copied: do not modify it."""
+        return self._grid
+
+    def anchor(self, row: int, col: int) -> tuple[int, int]:
+        """The top-left cell of the merged range holding (row, col), or (row, col) itself."""
+        if self._anchor is None:
+            self._anchor = {}
+            for m in self.merged:
+                if (m.last_row - m.first_row + 1) * (m.last_col - m.first_col + 1) > 100_000:
+                    continue
+                for r in range(m.first_row, m.last_row + 1):
+                    for c in range(m.first_col, m.last_col + 1):
+                        self._anchor[(r, c)] = (m.first_row, m.first_col)
+        return self._anchor.get((row, col), (row, col))
+
+    def provenance(
+        self,
+        row: int | str,
+        col: int | None = None,
+        *,
+        plugin: str | None = None,
+        plugin_version: str | None = None,
+    ) -> Provenance:
+        """Where a cell is: this file and sheet, the cell's A1 reference (or a range such as ``A4:A9``)."""
+        ref = row if isinstance(row, str) else cell_ref(row, col or 0)
+        return Provenance(
+            file=self.file, sheet=self.name, cell=ref, plugin=plugin, plugin_version=plugin_version
+        )
+
+    def flag_problem(self, row: int, col: int, provenance: Provenance | None = None) -> Problem | None:
+        """The problem for a flagged cell (error value or uncached formula), or None if not flagged."""
+        flag = self.flags.get((row, col))
+        if flag is None:
+            return None
+        return cell_flag_problem(flag, provenance or self.provenance(row, col))
+
+    @property
+    def problems(self) -> list[Problem]:
+        """One problem per flagged cell of the sheet, in reading order."""
+        return [cell_flag_problem(f, self.provenance(r, c)) for (r, c), f in sorted(self.flags.items())]
+
+    def __repr__(self) -> str:
+        return f"<Sheet {self.name!r} {self.n_rows}x{self.n_cols}>"
+
+
+def cell_flag_problem(flag: CellFlag, provenance: Provenance) -> Problem:
+    """The Chinese problem for a cell that looks blank but holds an error or an unsaved formula."""
+    where = provenance.cell or "?"
+    if flag.kind == ERROR_CELL:
+        message = (
+            f"单元格 {where} 是错误值“{flag.detail or '#错误'}”，不能当作空白或 0；"
+            "请修正该单元格的公式或改填数值后重新报送。"
+        )
+    else:
+        formula = f"“{flag.detail}”" if flag.detail else ""
+        message = (
+            f"单元格 {where} 是公式{formula}，但文件中没有保存计算结果（常见于程序生成、未经 Excel/WPS 打开保存的文件）；"
+            "请在 Excel 或 WPS 中打开、重新计算并保存后报送，或直接填入数值。"
+        )
+    assert flag.kind in (ERROR_CELL, UNCACHED_FORMULA)
+    return Problem.at(flag.kind, message, provenance, severity=Severity.ERROR)

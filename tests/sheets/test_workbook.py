@@ -1,0 +1,172 @@
+"""open_workbook on real files: formats by content, errors with stable codes, flagged cells."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from sheetfiles import write_ods, write_xls, write_xlsx
+
+from minsheng.sheets import ERROR_CELL, UNCACHED_FORMULA, SheetError, open_workbook, parse_number
+
+ROWS = [
+    ["填报单位：南昌县劳动和社会保障局", None, None],
+    ["指标", "单位", "完成数"],
+    ["城镇新增就业人数", "人", 1234],
+    ["下岗失业人员再就业人数", "人", 56.5],
+]
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "xlsx": write_xlsx(
+            tmp_path / "a.xlsx", {"表1": ROWS, "隐藏": [[1]]}, hidden=("隐藏",), merges={"表1": ["A1:C1"]}
+        ),
+        "xls": write_xls(
+            tmp_path / "a.xls", {"表1": ROWS, "隐藏": [[1]]}, hidden=("隐藏",), merges={"表1": [(0, 0, 0, 2)]}
+        ),
+        "ods": write_ods(
+            tmp_path / "a.ods", {"表1": ROWS, "隐藏": [[1]]}, hidden=("隐藏",), merges={"表1": [(0, 0, 0, 2)]}
+        ),
+    }
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
+def test_reads_each_format_by_content_not_extension(
+    files: dict[str, Path], tmp_path: Path, kind: str
+) -> None:
+    disguised = tmp_path / f"renamed-{kind}.txt"
+    shutil.copy(files[kind], disguised)
+    with open_workbook(disguised) as book:
+        assert book.format == kind
+        assert book.sheet_names == ("表1", "隐藏")
+        assert book.visibility("隐藏") == "hidden"
+        assert book.visible_sheet_names == ("表1",)
+        sheet = book.sheet("表1")
+        assert sheet.cell("C3").value == 1234
+        assert sheet.cell("C4").value == 56.5
+        assert sheet.cell("A2").text == "指标"
+        assert sheet.cell("B9").value is None
+        assert [m.ref for m in sheet.merged] == ["A1:C1"]
+        assert sheet.anchor(0, 2) == (0, 0)
+        prov = sheet.provenance("C3", plugin="p", plugin_version="1")
+        assert (prov.file, prov.sheet, prov.cell, prov.plugin) == (str(disguised), "表1", "C3", "p")
+        assert sheet.problems == []
+
+
+def test_xlsm_is_recognised(tmp_path: Path) -> None:
+    src = write_xlsx(tmp_path / "a.xlsx", {"表1": ROWS})
+    out = tmp_path / "macro.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                )
+            zout.writestr(item, data)
+    assert open_workbook(out).format == "xlsm"
+
+
+def test_xlsx_error_cell_and_uncached_formula_are_flagged(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "e.xlsx", {"表1": [["完成数", 5, ("error", "#DIV/0!"), "=B1*2", ("error", "#REF!")]]}
+    )
+    sheet = open_workbook(path).sheet("表1")
+    assert {c: (f.kind, f.detail) for c, f in sheet.flags.items()} == {
+        (0, 2): (ERROR_CELL, "#DIV/0!"),
+        (0, 3): (UNCACHED_FORMULA, "=B1*2"),
+        (0, 4): (ERROR_CELL, "#REF!"),
+    }
+    assert not sheet.cell("C1").is_blank
+    assert [(p.code, p.cell, p.sheet) for p in sheet.problems] == [
+        ("error-cell", "C1", "表1"),
+        ("uncached-formula", "D1", "表1"),
+        ("error-cell", "E1", "表1"),
+    ]
+    assert "#DIV/0!" in sheet.problems[0].message
+
+
+def test_xls_formula_without_result_and_error_cell_are_flagged(tmp_path: Path) -> None:
+    path = write_xls(
+        tmp_path / "e.xls", {"表1": [["完成数", 5, ("formula", "B1*2"), ("error", 0x07), ("error", 0x17)]]}
+    )
+    sheet = open_workbook(path).sheet("表1")
+    assert sheet.cell("C1").value is None  # what calamine sees …
+    assert {c: (f.kind, f.detail) for c, f in sheet.flags.items()} == {  # … and what the toolkit knows
+        (0, 2): (UNCACHED_FORMULA, ""),
+        (0, 3): (ERROR_CELL, "#DIV/0!"),
+        (0, 4): (ERROR_CELL, "#REF!"),
+    }
+    problems: list = []
+    value = parse_number(sheet.cell("D1"), provenance=sheet.provenance("D1"), problems=problems)
+    assert not value.is_reported and value.raw == "#DIV/0!"
+    assert [(p.code, p.cell) for p in problems] == [("error-cell", "D1")]
+
+
+def test_ods_error_cell_and_uncached_formula_are_flagged(tmp_path: Path) -> None:
+    path = write_ods(
+        tmp_path / "e.ods",
+        {"表1": [["完成数", 5, ("error", "of:=1/0", "#DIV/0!"), ("uncached", "of:=[.B1]*2")]]},
+    )
+    sheet = open_workbook(path).sheet("表1")
+    assert {c: (f.kind, f.detail) for c, f in sheet.flags.items()} == {
+        (0, 2): (ERROR_CELL, "#DIV/0!"),
+        (0, 3): (UNCACHED_FORMULA, "=B1*2"),
+    }
+
+
+def test_a_flagged_cell_never_parses_as_blank(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "e.xlsx", {"表1": [["=1/0", None]]})
+    sheet = open_workbook(path).sheet("表1")
+    problems: list = []
+    flagged = parse_number(sheet.cell("A1"), provenance=sheet.provenance("A1"), problems=problems)
+    blank = parse_number(sheet.cell("B1"), provenance=sheet.provenance("B1"), problems=problems)
+    assert flagged.raw == "=1/0" and blank.raw is None
+    assert [p.code for p in problems] == ["uncached-formula"]
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"hello, I am a csv file\n1,2,3\n", "not-a-spreadsheet"),
+        (b"%PDF-1.4 not a sheet", "not-a-spreadsheet"),
+        (b"", "not-a-spreadsheet"),
+        (b"PK\x03\x04truncated zip", "unreadable-file"),
+    ],
+)
+def test_not_a_spreadsheet(tmp_path: Path, content: bytes, code: str) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(SheetError) as err:
+        open_workbook(path)
+    assert err.value.code == code
+    assert err.value.file == str(path)
+    problem = err.value.problem(county="360121")
+    assert problem.code == code and problem.county == "360121" and "请" in problem.message
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "doc.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w/>")
+    with pytest.raises(SheetError) as err:
+        open_workbook(path)
+    assert err.value.code == "not-a-spreadsheet"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SheetError) as err:
+        open_workbook(tmp_path / "nope.xls")
+    assert err.value.code == "unreadable-file"
+
+
+def test_no_such_sheet(files: dict[str, Path]) -> None:
+    with pytest.raises(SheetError) as err:
+        open_workbook(files["xlsx"]).sheet("汇总")
+    assert err.value.code == "no-such-sheet" and "表1" in err.value.message_zh
