@@ -103,20 +103,32 @@ class FileMatch:
 
 @frozen
 class ReadResult:
-    """One file read by one plugin: the submission (``None`` if it could not be read) and the
-    problems found on the way, each naming the file and the plugin. Picklable."""
+    """One file read by one plugin: the submission (``None`` if it could not be read), the
+    problems found on the way (each naming the file and the plugin), and the file's sha256 for
+    the cover sheet. Picklable, for worker processes."""
 
-    file: str
+    path: str
     submission: Submission | None
     problems: tuple[Problem, ...] = ()
     plugin: str | None = None
-    version: str | None = None
+    plugin_version: str | None = None
+    sha256: str | None = None
     confidence: float | None = None
 
     @property
     def ok(self) -> bool:
         """Whether a submission was read (problems may still be attached)."""
         return self.submission is not None
+
+    @property
+    def version(self) -> str | None:
+        """The plugin's version (same as ``plugin_version``)."""
+        return self.plugin_version
+
+    @property
+    def file(self) -> str:
+        """The input path as given (same as ``path``)."""
+        return self.path
 
 
 @frozen
@@ -436,6 +448,16 @@ class PluginHost:
     def _failed(self, plugin: str, file: str | None, exc: BaseException) -> Problem:
         return self._plugin_error(plugin, file, "出错", _describe_error(exc))
 
+    def _read_failed(self, plugin: str, file: str, exc: BaseException) -> Problem:
+        """A read that raised: the toolkit's own problem for a SheetError (a table not found,
+        a missing sheet: the file is at fault), a ``plugin-error`` for anything else."""
+        from ..sheets import SheetError
+
+        if isinstance(exc, SheetError):
+            problem = exc.problem(plugin=plugin)
+            return problem if problem.file else evolve(problem, file=file)
+        return self._failed(plugin, file, exc)
+
     def _unusable(self, plugin: str, file: str | None, reason: str) -> Problem:
         problem = self._plugin_error(plugin, file, "返回了无法使用的结果", reason)
         if self.strict:
@@ -455,10 +477,8 @@ class PluginHost:
         try:
             return open_workbook(Path(path)), []
         except SheetError as exc:
-            code = getattr(exc, "code", None) or "file-unreadable"
-            message = getattr(exc, "message", None) or str(exc)
-            file = getattr(exc, "file", None) or str(path)
-            return None, [Problem(code, message, file=str(file))]
+            problem = exc.problem()
+            return None, [problem if problem.file else evolve(problem, file=str(path))]
         except (OSError, ValueError) as exc:
             if self.strict:
                 raise
@@ -570,6 +590,7 @@ class PluginHost:
         """
         path = Path(path)
         file = str(path)
+        digest = _sha256(path)
         if plugin_name not in self._infos:
             return ReadResult(
                 file,
@@ -584,17 +605,18 @@ class PluginHost:
                     ),
                 ),
                 plugin_name,
+                sha256=digest,
             )
         version = self._version(plugin_name)
         impls = self._impls("minsheng_read", plugin_name)
         if not impls:
             problem = self._plugin_error(plugin_name, file, "无法读取", "该插件没有实现 minsheng_read")
-            return ReadResult(file, None, (problem,), plugin_name, version)
+            return ReadResult(file, None, (problem,), plugin_name, version, digest)
         opened_here = book is None
         if book is None:
             book, problems = self.open(path)
             if book is None:
-                return ReadResult(file, None, tuple(problems), plugin_name, version)
+                return ReadResult(file, None, tuple(problems), plugin_name, version, digest)
         context = ReadContext(scheme=scheme, year=year, plugin=plugin_name, plugin_version=version, file=file)
         try:
             outcome = self._call("minsheng_read", impls[0], {"path": path, "book": book, "context": context})
@@ -604,16 +626,16 @@ class PluginHost:
         problems = list(context.problems)
         if not outcome.ok:
             assert outcome.error is not None
-            problems.append(self._failed(plugin_name, file, outcome.error))
-            return ReadResult(file, None, tuple(problems), plugin_name, version)
+            problems.append(self._read_failed(plugin_name, file, outcome.error))
+            return ReadResult(file, None, tuple(problems), plugin_name, version, digest)
         reasons = _submission_problems(outcome.result)
         if reasons:
             problems.append(self._unusable(plugin_name, file, "minsheng_read " + "；".join(reasons)))
-            return ReadResult(file, None, tuple(problems), plugin_name, version)
+            return ReadResult(file, None, tuple(problems), plugin_name, version, digest)
         submission = _stamp(outcome.result, file, plugin_name, version)
         if checks:
             problems.extend(self.check(submission, scheme))
-        return ReadResult(file, submission, tuple(problems), plugin_name, version)
+        return ReadResult(file, submission, tuple(problems), plugin_name, version, digest)
 
     def check(self, submission: Submission, scheme: Scheme) -> list[Problem]:
         """Run every plugin's :func:`minsheng_checks` on a submission; each plugin on its own."""
@@ -653,6 +675,15 @@ class PluginHost:
                 assert outcome.error is not None
                 problems.append(self._failed(impl.plugin_name, None, outcome.error))
         return problems
+
+
+def _sha256(path: Path) -> str | None:
+    from ..files import sha256_file
+
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
 
 
 def _close(book: object) -> None:
@@ -792,11 +823,11 @@ def read_county_file(
         return host.read(path, plugin_name, scheme, year)
     book, problems = host.open(path)
     if book is None:
-        return ReadResult(str(path), None, tuple(problems))
+        return ReadResult(str(path), None, tuple(problems), sha256=_sha256(path))
     try:
         m = host.claim(path, book)
         if m.plugin is None:
-            return ReadResult(str(path), None, m.problems, confidence=m.confidence)
+            return ReadResult(str(path), None, m.problems, sha256=_sha256(path), confidence=m.confidence)
         result = host.read(path, m.plugin, scheme, year, book=book)
     finally:
         _close(book)

@@ -1,0 +1,102 @@
+"""``minsheng plugins`` and ``minsheng new-plugin``: see what is installed, start a new plugin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..convert import unstructure
+from ..model import Severity
+
+KIND_LABELS = {
+    "builtin": "内置",
+    "entry-point": "已安装",
+    "plugins-dir": "插件目录",
+    "registered": "代码注册",
+}
+
+plugins_dir_option = click.option(
+    "--plugins-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="目录",
+    help="另外加载该目录中的 .py 插件文件（未打包的县级插件）。",
+)
+
+
+@click.command("plugins")
+@plugins_dir_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供其他程序使用）。")
+def plugins(plugins_dir: Path | None, as_json: bool) -> None:
+    """列出已加载的插件：名称、版本、实现的钩子、来源，以及加载时发现的问题。
+
+    有插件无法加载时退出码为 1。环境变量 MINSHENG_BLOCK_PLUGINS=名称1,名称2 屏蔽插件，
+    MINSHENG_STRICT_PLUGINS=1 让加载错误直接报错，MINSHENG_TRACE_PLUGINS=1 跟踪每次钩子调用。
+    """
+    from ..plugins import PluginHost
+
+    host = PluginHost.load(plugins_dir)
+    infos = host.plugins()
+    errors = [p for p in host.problems if p.severity is Severity.ERROR]
+    if as_json:
+        data = {
+            "plugins": [
+                {
+                    "name": i.name,
+                    "version": i.version,
+                    "hooks": list(i.hooks),
+                    "kind": i.kind,
+                    "source": i.source,
+                }
+                for i in infos
+            ],
+            "problems": unstructure(list(host.problems)),
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        if not infos:
+            click.echo("没有加载任何插件。")
+        for i in infos:
+            click.echo(f"{i.name}  {i.version}  [{KIND_LABELS.get(i.kind, i.kind)}] {i.source}")
+            click.echo(f"    钩子：{'、'.join(i.hooks) or '无'}")
+        if host.problems:
+            click.echo("", err=True)
+            for p in host.problems:
+                click.echo(f"[{p.code}] {p.message}", err=True)
+    if errors:
+        raise SystemExit(1)
+
+
+@click.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "-o",
+    "--output",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    metavar="目录",
+    help="在该目录下创建插件包 minsheng-名称/。",
+)
+def new_plugin(name: str, parent: Path) -> None:
+    """生成一个县级插件包骨架：pyproject（含入口点）、插件模块、示例报表生成脚本和测试。
+
+    NAME 用小写英文字母、数字和连字符，例如县名拼音 wanan。生成后：
+
+    \b
+      cd minsheng-NAME
+      pip install -e .
+      python -m pytest
+    """
+    from ..plugins.scaffold import ScaffoldError, write_scaffold
+
+    try:
+        root = write_scaffold(name, parent)
+    except ScaffoldError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        raise SystemExit(2) from None
+    click.echo(f"已生成插件包 {root}")
+    click.echo(f"下一步：cd {root} && pip install -e . && python -m pytest")

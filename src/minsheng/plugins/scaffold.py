@@ -1,0 +1,256 @@
+"""``minsheng new-plugin NAME``: a county plugin package whose own tests pass as generated.
+
+The package reads a simple one-sheet layout (indicator code, name, unit, actual) that a county
+adapts to its own workbook; a sample-file maker writes a matching workbook for the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+
+
+class ScaffoldError(ValueError):
+    """A plugin name or target directory that cannot be used (Chinese message)."""
+
+
+def module_name(name: str) -> str:
+    """The Python package of plugin ``name``: ``wan-an`` → ``minsheng_wan_an``."""
+    return "minsheng_" + name.replace("-", "_")
+
+
+def distribution_name(name: str) -> str:
+    return "minsheng-" + name.replace("_", "-")
+
+
+_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{dist}"
+version = "0.1.0"
+description = "minsheng 县级插件：{name}（读取本县民生工程报表）"
+requires-python = ">=3.11"
+dependencies = ["minsheng"]
+
+# minsheng 通过这个入口点找到插件；等号左边是插件名称。
+[project.entry-points.minsheng]
+{name} = "{module}"
+
+[tool.setuptools.packages.find]
+where = ["src"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+"""
+
+_PLUGIN = '''\
+"""minsheng 县级插件 {name}：把本县的民生工程报表读成 minsheng.Submission。
+
+本县报表（按实际情况修改下面的常量）：
+工作表“{sheet}”，A1 是标题，B2 是县级代码，第 3 行是表头，
+从第 4 行起每行一个指标：A 列指标代码，B 列指标名称，C 列计量单位，D 列完成数。
+"""
+
+from __future__ import annotations
+
+from minsheng import Severity, Submission
+from minsheng.plugins import hookimpl
+from minsheng.sheets import cell_ref, parse_number
+
+SHEET = "{sheet}"
+TITLE = "民生工程目标完成情况表"
+TITLE_CELL = "A1"
+COUNTY_CELL = "B2"
+FIRST_ROW = 4  # 第一个指标所在的行（从 1 数起）
+CODE_COL, UNIT_COL, VALUE_COL = 0, 2, 3  # A、C、D 列（从 0 数起）
+
+
+@hookimpl
+def minsheng_claim(path, book):
+    """是本县的报表就返回把握（0 到 1），不是就返回 None。"""
+    if SHEET not in book.sheet_names:
+        return None
+    if TITLE not in book.sheet(SHEET).cell(TITLE_CELL).text:
+        return None
+    return 0.9
+
+
+@hookimpl
+def minsheng_read(path, book, context):
+    """逐行读取指标，换算到考核方案的计量单位，每个数都记下来源单元格。"""
+    sheet = book.sheet(SHEET)
+    county = sheet.cell(COUNTY_CELL).text
+    values = {{}}
+    for row in range(FIRST_ROW - 1, sheet.n_rows):
+        code = sheet.cell(row, CODE_COL).text
+        if not code:
+            continue
+        try:
+            indicator = context.scheme.indicator(code)
+        except KeyError:
+            context.problem(
+                "unknown-indicator",
+                f"第 {{row + 1}} 行的指标代码“{{code}}”不在考核方案中，已忽略。",
+                sheet=SHEET,
+                cell=cell_ref(row, CODE_COL),
+                severity=Severity.WARNING,
+            )
+            continue
+        unit = sheet.cell(row, UNIT_COL).text or indicator.unit
+        values[code] = parse_number(
+            sheet.cell(row, VALUE_COL),
+            unit,
+            to_unit=indicator.unit,
+            provenance=context.provenance(SHEET, cell_ref(row, VALUE_COL)),
+            problems=context.problems,
+        )
+    return Submission(
+        county=county,
+        year=context.year,
+        values=values,
+        source=context.provenance(SHEET),
+    )
+'''
+
+_SAMPLE = '''\
+"""生成一份示例报表，格式与插件 {name} 读取的本县报表相同。
+
+    python tests/make_sample.py 示例报表.xlsx
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from {module} import SHEET, TITLE
+
+ROWS = [
+    ("1.1", "城镇新增就业人数", "万人", 1.2),
+    ("3.1", "城镇职业技能培训人数", "人", 3500),
+    ("4.2", "年末仍无人就业的零就业家庭户数", "户", 0),
+    ("5.1", "新增发放小额贷款", "亿元", 1.5),
+    ("7.3", "城镇居民合作医疗参保人数", "人", "—"),
+]
+
+
+def make_sample(path, county="360828"):
+    """Write the sample workbook to ``path`` and return its path."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet["A1"] = "示例县" + TITLE
+    sheet["A2"] = "县级代码"
+    sheet["B2"] = county
+    sheet.append(["指标代码", "指标名称", "计量单位", "完成数"])
+    for row in ROWS:
+        sheet.append(list(row))
+    path = Path(path)
+    book.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(make_sample(sys.argv[1] if len(sys.argv) > 1 else "sample.xlsx"))
+'''
+
+_TESTS = '''\
+"""插件 {name} 的测试：pytest 即可运行（fixtures 来自 minsheng.testing）。"""
+
+from decimal import Decimal
+
+from make_sample import make_sample
+
+PLUGIN = "{name}"
+
+
+def test_claims_the_sample(tmp_path, minsheng_host):
+    path = make_sample(tmp_path / "sample.xlsx")
+    matched, problems = minsheng_host.match([path])
+    assert matched == [(path, PLUGIN)], problems
+    assert [p for p in problems if p.plugin == PLUGIN] == []
+
+
+def test_reads_every_value_with_its_cell(tmp_path, read_with_plugin):
+    result = read_with_plugin(make_sample(tmp_path / "sample.xlsx"), PLUGIN)
+    assert result.problems == (), result.problems
+    sub = result.submission
+    assert sub.county == "360828"
+    assert sub.values["1.1"].amount == Decimal("12000")  # 1.2 万人
+    assert sub.values["3.1"].amount == Decimal("3500")
+    assert sub.values["4.2"].amount == Decimal("0")
+    assert sub.values["5.1"].amount == Decimal("15000")  # 1.5 亿元 = 15000 万元
+    assert sub.values["7.3"].status.value == "not-applicable"
+    where = sub.values["1.1"].provenance
+    assert (where.sheet, where.cell, where.plugin) == ("{sheet}", "D4", PLUGIN)
+
+
+def test_leaves_other_files_alone(minsheng_host, minsheng_workbook):
+    other = minsheng_workbook({{"Sheet1": [["别的表格"]]}})
+    match = minsheng_host.claim(other)
+    assert dict(match.claims).get(PLUGIN) is None
+'''
+
+_CONFTEST = """\
+# minsheng.testing 提供 minsheng_host、read_with_plugin、minsheng_workbook 等 fixtures，
+# 安装 minsheng 后由 pytest 自动加载，无需在这里导入。
+"""
+
+_README = """\
+# {dist}
+
+minsheng 县级插件 `{name}`：读取本县的民生工程报表。
+
+    pip install -e .                          # 安装插件（minsheng 通过入口点自动发现）
+    minsheng plugins                          # 应能看到 {name}
+    python tests/make_sample.py 示例报表.xlsx  # 生成示例报表
+    python -m pytest                          # 运行插件自己的测试
+
+按本县报表的实际格式修改 `src/{module}/__init__.py` 顶部的常量和两个函数，
+并相应修改 `tests/make_sample.py`，让示例文件与真实报表格式一致。
+"""
+
+SHEET = "民生工程完成情况"
+
+
+def scaffold_files(name: str) -> dict[str, str]:
+    """The files of a new plugin package, relative path → text."""
+    if not NAME_RE.match(name):
+        raise ScaffoldError(
+            f"插件名称“{name}”不可用：请用小写英文字母、数字和连字符，以字母开头，例如县名拼音 wanan。"
+        )
+    fields = {
+        "name": name,
+        "dist": distribution_name(name),
+        "module": module_name(name),
+        "sheet": SHEET,
+    }
+    module = fields["module"]
+    return {
+        "pyproject.toml": _PYPROJECT.format(**fields),
+        "README.md": _README.format(**fields),
+        f"src/{module}/__init__.py": _PLUGIN.format(**fields),
+        "tests/make_sample.py": _SAMPLE.format(**fields),
+        "tests/conftest.py": _CONFTEST,
+        "tests/test_plugin.py": _TESTS.format(**fields),
+    }
+
+
+def write_scaffold(name: str, parent: Path) -> Path:
+    """Write the package for plugin ``name`` into ``parent/minsheng-NAME``; return that folder."""
+    files = scaffold_files(name)
+    root = Path(parent) / distribution_name(name)
+    if root.exists():
+        raise ScaffoldError(f"目录“{root}”已存在；为避免覆盖，请换一个名称或目录。")
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
