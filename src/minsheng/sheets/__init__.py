@@ -16,30 +16,55 @@ carries a flag and ``parse_number`` reports ``error-cell`` / ``uncached-formula`
 """
 
 from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
+from .amounts import NOT_APPLICABLE_TEXTS, UNITS, decimal_from_float, normalise_text, parse_number, unit_info
 from .errors import SHEET_ERROR_CODES, SheetError
-from .numbers import NOT_APPLICABLE_TEXTS, UNITS, decimal_from_float, normalise_text, parse_number
 from .refs import CellRange, cell_ref, column_index, column_letter, parse_ref
-from .workbook import Cell, Sheet, Workbook, cell_flag_problem, open_workbook
+from .reporter import parse_date, read_reporter
+from .roster import Roster, check_id, id_check_char, mask_id, read_roster
+from .tables import HEADING, ITEM, PART, SUBTOTAL, TOTAL, Column, Source, Table, TableRow, find_table
+from .text import label_key, unit_of
+from .workbook import Cell, RawValue, Sheet, Workbook, cell_flag_problem, open_workbook
 
 __all__ = [
     "ERROR_CELL",
+    "HEADING",
+    "ITEM",
     "NOT_APPLICABLE_TEXTS",
+    "PART",
     "SHEET_ERROR_CODES",
+    "SUBTOTAL",
+    "TOTAL",
     "UNCACHED_FORMULA",
     "UNITS",
     "Cell",
     "CellFlag",
     "CellRange",
+    "Column",
+    "RawValue",
+    "Roster",
     "Sheet",
     "SheetError",
+    "Source",
+    "Table",
+    "TableRow",
     "Workbook",
     "cell_flag_problem",
     "cell_ref",
+    "check_id",
     "column_index",
     "column_letter",
     "decimal_from_float",
+    "find_table",
+    "id_check_char",
+    "label_key",
+    "mask_id",
     "normalise_text",
     "open_workbook",
+    "parse_date",
     "parse_number",
     "parse_ref",
+    "read_reporter",
+    "read_roster",
+    "unit_info",
+    "unit_of",
 ]

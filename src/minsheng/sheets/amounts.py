@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from ..model import Problem, Provenance, Severity, Value, ValueStatus
 from ._scan import ERROR_LITERALS, CellFlag
@@ -69,13 +69,21 @@ def decimal_from_float(x: float) -> Decimal:
     exponent (``Decimal("12000")``, not ``1.2E+4``).
     """
     d = Decimal(format(x, ".15g"))
-    return _tidy(d)
+    return _tidy(d) if abs(d) < MAX_ABS else d
+
+
+_WIDE = Context(prec=60)
+#: Amounts at or beyond this size are not read as numbers (no county report holds 10^18 of anything).
+MAX_ABS = Decimal(10) ** 18
 
 
 def _tidy(d: Decimal) -> Decimal:
+    """Without exponent or trailing zeros, and without a negative zero."""
+    if d.is_zero():
+        return Decimal(0)
     if d == d.to_integral_value():
-        return d.quantize(Decimal(1))
-    return d.normalize()
+        return d.quantize(Decimal(1), context=_WIDE)
+    return d.normalize(context=_WIDE)
 
 
 def normalise_text(text: str) -> str:
@@ -219,6 +227,8 @@ def parse_number(
     else:
         return fail("not-a-number", f"{where} 应为数字，实为“{raw!r}”；请填写数值。", repr(raw)[:60])
 
+    if abs(amount) >= MAX_ABS:
+        return fail("not-a-number", f"{where} 的数值 {raw} 大得不合常理；请核对后重新填写。", str(raw)[:60])
     source_unit = stated or unit
     target_unit = to_unit or unit or stated
     src = unit_info(source_unit)

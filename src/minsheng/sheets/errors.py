@@ -12,6 +12,7 @@ SHEET_ERROR_CODES = (
     "too-large",  # declared uncompressed size beyond the toolkit's limit (zip bomb guard)
     "no-such-sheet",  # a sheet the caller asked for is not in the workbook
     "table-not-found",  # find_table found no header row with the texts asked for
+    "column-not-found",  # Table.column found no column with the header texts asked for
 )
 
 

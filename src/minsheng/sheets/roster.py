@@ -1,0 +1,324 @@
+"""Rosters (花名册) and ledgers (台帐): one row per person or per loan, aggregated into actuals.
+
+A single pass over the sheet's grid counts people (each 身份证号 once), sums an amount column
+and counts per category (金蓝领/阳光/雨露), checking every ID on the way. Problems name the cell
+and show the ID masked (first 6 and last 4 kept).
+
+ID rules (GB 11643-1999): 18 characters, 17 digits and a check character (0-9 or X) by
+ISO 7064 MOD 11-2, with a valid birth date (YYYYMMDD, from 1900 and not after ``as_of``).
+Old 15-digit IDs (issued before 1999, birth date YYMMDD in 19xx, no check character) were
+still valid in 2007: they are accepted when their birth date is valid, and converted to the
+18-digit form for de-duplication, so the same person written both ways counts once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from attrs import define, field
+
+from ..model import Problem, Provenance, Severity, Value, ValueStatus
+from .amounts import _parse_text, decimal_from_float, unit_info
+from .refs import cell_ref
+from .tables import Source, Table
+from .text import squash
+from .workbook import cell_flag_problem
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_DIGITS = frozenset("0123456789")
+
+
+def id_check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits of an ID."""
+    return _CHECK[sum(int(ch) * w for ch, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def mask_id(text: str) -> str:
+    """``360102198001011234`` → ``360102********1234``; short texts keep only their first 2 characters."""
+    if len(text) >= 11:
+        return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return text[:2] + "*" * max(0, len(text) - 2)
+
+
+def _birth_ok(y: int, m: int, d: int, as_of: dt.date) -> bool:
+    try:
+        born = dt.date(y, m, d)
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= born <= as_of
+
+
+def check_id(raw: object, as_of: dt.date | None = None) -> tuple[str | None, str | None]:
+    """(normalised 18-character ID, None) when valid, else (None, Chinese reason).
+
+    Accepts lower-case x, spaces and full-width digits; a 15-digit ID is converted to 18.
+    """
+    as_of = as_of or dt.date.today()
+    if isinstance(raw, float):
+        return None, "身份证号被存成了数字，后几位已经丢失；请把该列设为“文本”格式后重新录入"
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        return None, "不是身份证号"
+    t = "".join(unicodedata.normalize("NFKC", raw).split()).upper()
+    if len(t) == 15 and set(t) <= _DIGITS:
+        if not _birth_ok(1900 + int(t[6:8]), int(t[8:10]), int(t[10:12]), as_of):
+            return None, "出生日期无效"
+        body = t[:6] + "19" + t[6:]
+        return body + id_check_char(body), None
+    if len(t) != 18:
+        return None, f"位数不对（{len(t)} 位，应为 18 位）"
+    body, check = t[:17], t[17]
+    if not set(body) <= _DIGITS or not (check in _DIGITS or check == "X"):
+        return None, "含有数字和末位 X 以外的字符"
+    if not _birth_ok(int(body[6:10]), int(body[10:12]), int(body[12:14]), as_of):
+        return None, "出生日期无效"
+    if id_check_char(body) != check:
+        return None, "校验位不对（可能录错了某一位）"
+    return t, None
+
+
+@define
+class Roster:
+    """What :func:`read_roster` found: counts, amounts, categories and problems.
+
+    ``counted`` is the number of distinct valid IDs counted; ``by_category`` counts them per
+    category key; ``amount`` sums the amount column over counted rows (``None`` when no amount
+    column was read). ``id_cells`` and ``amount_cells`` are the ranges read, for provenance.
+    """
+
+    sheet: str
+    file: str
+    rows: int = 0
+    counted: int = 0
+    amount: Decimal | None = None
+    by_category: dict[str, int] = field(factory=dict)
+    amount_by_category: dict[str, Decimal] = field(factory=dict)
+    problems: list[Problem] = field(factory=list)
+    id_cells: str = ""
+    amount_cells: str = ""
+    category_cells: str = ""
+
+    def _prov(self, cells: str, source: Source | None) -> Provenance:
+        if source is not None:
+            return source(self.sheet, cells)
+        return Provenance(file=self.file, sheet=self.sheet, cell=cells)
+
+    def count_value(self, category: str | None = None, *, source: Source | None = None) -> Value:
+        """The count (of one category, or of all) as a reported value located at the ID column."""
+        n = self.counted if category is None else self.by_category.get(category, 0)
+        cells = self.id_cells if category is None else (self.category_cells or self.id_cells)
+        return Value(ValueStatus.REPORTED, Decimal(n), self._prov(cells, source), f"花名册 {self.rows} 行")
+
+    def amount_value(self, category: str | None = None, *, source: Source | None = None) -> Value:
+        """The summed amount (in the ``to_unit`` asked for) located at the amount column."""
+        amount = self.amount if category is None else self.amount_by_category.get(category, Decimal(0))
+        if amount is None:
+            return Value(ValueStatus.MISSING, None, self._prov(self.amount_cells, source))
+        return Value(
+            ValueStatus.REPORTED, amount, self._prov(self.amount_cells, source), f"台帐 {self.rows} 行"
+        )
+
+
+def read_roster(
+    table: Table,
+    *,
+    id_column: str,
+    amount_column: str | None = None,
+    amount_unit: str | None = None,
+    to_unit: str | None = None,
+    category_column: str | None = None,
+    categories: Mapping[str, Iterable[str]] | None = None,
+    date_column: str | None = None,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    count_invalid: bool = False,
+    source: Source | None = None,
+) -> Roster:
+    """Aggregate a roster table in one pass.
+
+    - ``id_column``: header text of the 身份证号 column; every row's ID is checked
+      (``invalid-id``, ``missing-id``) and de-duplicated (``duplicate-id``; counted once, the
+      first row wins). Rows with an invalid ID are not counted unless ``count_invalid``.
+    - ``amount_column`` (optional): summed in Decimal; its unit is ``amount_unit`` or the
+      header's (``贷款金额（元）``), converted to ``to_unit``; a bad amount is ``not-a-number``.
+    - ``category_column`` + ``categories``: ``{"3.2.1": ["金蓝领"], ...}``; a row counts in the
+      first category one of whose words its text contains; no match is ``unknown-category``.
+    - ``date_column`` + ``year``: only rows dated in ``year`` count (``out-of-year`` rows are
+      reported as information); an unreadable date is ``bad-date``.
+
+    Problems carry the cell and, for IDs, the masked ID; they are in ``Roster.problems``.
+    Blank rows and 合计/小计 rows are skipped.
+    """
+    from .reporter import parse_date
+
+    sheet = table.sheet
+    grid = sheet.grid()
+    flags = sheet.flags
+    id_col = table.column(id_column)
+    assert id_col is not None
+    amt_col = table.column(amount_column) if amount_column else None
+    cat_col = table.column(category_column) if category_column else None
+    date_col = table.column(date_column) if date_column else None
+    unit = amount_unit or (amt_col.unit if amt_col else None) or table.unit
+    factor = Decimal(1)
+    if amt_col is not None and unit and to_unit and squash(unit) != squash(to_unit):
+        src, dst = unit_info(unit), unit_info(to_unit)
+        if src is None or dst is None or src[0] != dst[0]:
+            raise ValueError(f"cannot convert {unit} to {to_unit}")
+        factor = Decimal(src[1]) / Decimal(dst[1])
+    cats = [(key, [squash(w) for w in words]) for key, words in (categories or {}).items()]
+    as_of = as_of or dt.date.today()
+
+    roster = Roster(sheet=sheet.name, file=sheet.file)
+    if amt_col is not None:
+        roster.amount = Decimal(0)
+    for key, _ in cats:
+        roster.by_category[key] = 0
+        if amt_col is not None:
+            roster.amount_by_category[key] = Decimal(0)
+    problems = roster.problems
+    seen: dict[str, int] = {}
+    cat_cache: dict[str, str | None] = {}
+    first_row = last_row = None
+    label_col = table.label_col
+    ic, ac = id_col.index, (amt_col.index if amt_col else -1)
+    cc, dc = (cat_col.index if cat_col else -1), (date_col.index if date_col else -1)
+    start = table.header_last + 1
+    end = table.rows[-1].index + 1 if table.rows else start
+
+    def prob(code: str, message: str, r: int, c: int, severity: Severity = Severity.ERROR) -> None:
+        ref = cell_ref(r, c)
+        prov = source(sheet.name, ref) if source is not None else sheet.provenance(ref)
+        problems.append(Problem.at(code, message, prov, severity=severity))
+
+    for r in range(start, end):
+        line = grid[r] if r < len(grid) else ()
+        raw_id = line[ic] if ic < len(line) else ""
+        if raw_id == "" or raw_id is None:
+            if not any(v != "" for v in line):
+                continue
+            label = line[label_col] if label_col < len(line) else ""
+            if isinstance(label, str) and any(w in label for w in ("合计", "小计", "总计")):
+                continue
+            if (r, ic) in flags:
+                problems.append(cell_flag_problem(flags[(r, ic)], sheet.provenance(r, ic)))
+                continue
+            prob("missing-id", f"第 {r + 1} 行没有填身份证号，未计入；请补填。", r, ic)
+            continue
+        roster.rows += 1
+        if first_row is None:
+            first_row = r
+        last_row = r
+        if dc >= 0:
+            raw_date = line[dc] if dc < len(line) else ""
+            when = parse_date(raw_date) if raw_date != "" else None
+            if when is None:
+                prob(
+                    "bad-date",
+                    f"第 {r + 1} 行的日期“{raw_date}”无法识别，该行未计入；请写成 2007-12-31。",
+                    r,
+                    dc,
+                )
+                continue
+            if year is not None and when.year != year:
+                prob(
+                    "out-of-year",
+                    f"第 {r + 1} 行的日期 {when.isoformat()} 不在 {year} 年，未计入本年。",
+                    r,
+                    dc,
+                    Severity.INFO,
+                )
+                continue
+        norm, reason = check_id(raw_id, as_of)
+        shown = (
+            mask_id(str(raw_id).strip()) if not isinstance(raw_id, float) else mask_id(format(raw_id, ".0f"))
+        )
+        if norm is None:
+            prob(
+                "invalid-id",
+                f"第 {r + 1} 行的身份证号 {shown} 有误：{reason}；"
+                + ("已计入，请核实更正。" if count_invalid else "该行未计入，请核实更正后重新报送。"),
+                r,
+                ic,
+            )
+            if not count_invalid:
+                continue
+            norm = f"invalid:{raw_id}"
+        if norm in seen:
+            prob(
+                "duplicate-id",
+                f"第 {r + 1} 行的身份证号 {mask_id(norm) if not norm.startswith('invalid:') else shown} "
+                f"与第 {seen[norm] + 1} 行重复，只计一次；请核实是否重复录入。",
+                r,
+                ic,
+                Severity.WARNING,
+            )
+            continue
+        seen[norm] = r
+        category = None
+        if cats:
+            raw_cat = line[cc] if 0 <= cc < len(line) else ""
+            text = raw_cat if isinstance(raw_cat, str) else str(raw_cat)
+            if text in cat_cache:
+                category = cat_cache[text]
+            else:
+                key_text = squash(text)
+                category = next((k for k, words in cats if any(w in key_text for w in words)), None)
+                cat_cache[text] = category
+            if category is None:
+                prob(
+                    "unknown-category",
+                    f"第 {r + 1} 行的类别“{text}”不属于任何统计类别，未分类计数；请按规定类别填写。",
+                    r,
+                    cc,
+                    Severity.WARNING,
+                )
+        amount = None
+        if ac >= 0:
+            if (r, ac) in flags:
+                problems.append(cell_flag_problem(flags[(r, ac)], sheet.provenance(r, ac)))
+                continue
+            raw_amt = line[ac] if ac < len(line) else ""
+            if isinstance(raw_amt, float):
+                amount = decimal_from_float(raw_amt)
+            elif isinstance(raw_amt, int) and not isinstance(raw_amt, bool):
+                amount = Decimal(raw_amt)
+            elif isinstance(raw_amt, str):
+                status, parsed, mult, stated = _parse_text(raw_amt)
+                if status == "ok" and parsed is not None and stated in (None, unit) and mult == 1:
+                    amount = parsed
+            if amount is None:
+                prob(
+                    "not-a-number", f"第 {r + 1} 行的金额“{raw_amt}”不是数字，该行未计入；请填写数值。", r, ac
+                )
+                del seen[norm]
+                continue
+            amount *= factor
+        roster.counted += 1
+        if category is not None:
+            roster.by_category[category] += 1
+        if amount is not None:
+            roster.amount += amount  # type: ignore[operator]
+            if category is not None:
+                roster.amount_by_category[category] += amount
+    if first_row is not None and last_row is not None:
+        roster.id_cells = f"{cell_ref(first_row, ic)}:{cell_ref(last_row, ic)}"
+        if ac >= 0:
+            roster.amount_cells = f"{cell_ref(first_row, ac)}:{cell_ref(last_row, ac)}"
+        if cc >= 0:
+            roster.category_cells = f"{cell_ref(first_row, cc)}:{cell_ref(last_row, cc)}"
+    if roster.amount is not None:
+        roster.amount = _tidy_sum(roster.amount)
+        roster.amount_by_category = {k: _tidy_sum(v) for k, v in roster.amount_by_category.items()}
+    return roster
+
+
+def _tidy_sum(d: Decimal) -> Decimal:
+    from .amounts import _tidy
+
+    return _tidy(d)
