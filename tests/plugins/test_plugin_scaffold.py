@@ -1,0 +1,93 @@
+"""``minsheng new-plugin``: the generated package installs, is discovered, and its tests pass."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from conftest import minsheng_cli, run
+
+from minsheng.plugins.scaffold import ScaffoldError, scaffold_files, write_scaffold
+
+
+def test_new_plugin_scaffold_installs_and_passes_its_own_tests(tmp_path):
+    made = minsheng_cli("new-plugin", "wanan", "-o", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    root = tmp_path / "minsheng-wanan"
+    assert f"已生成插件包 {root}" in made.stdout
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) == [
+        "README.md",
+        "pyproject.toml",
+        "src/minsheng_wanan/__init__.py",
+        "tests/conftest.py",
+        "tests/make_sample.py",
+        "tests/test_plugin.py",
+    ]
+    site = tmp_path / "site"
+    pip = run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(root)],
+        timeout=600,
+    )
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    env = {"PYTHONPATH": str(site)}
+
+    listed = minsheng_cli("plugins", "--json", env=env)
+    plugins = {p["name"]: p for p in json.loads(listed.stdout)["plugins"]}
+    assert plugins["wanan"]["version"] == "0.1.0"
+    assert plugins["wanan"]["kind"] == "entry-point"
+    assert plugins["wanan"]["hooks"] == ["minsheng_claim", "minsheng_read"]
+
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root, env=env)
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "3 passed" in tests.stdout
+
+    sample = run([sys.executable, "tests/make_sample.py", str(tmp_path / "示例报表.xlsx")], cwd=root, env=env)
+    assert sample.returncode == 0, sample.stderr
+    assert (tmp_path / "示例报表.xlsx").stat().st_size > 0
+
+
+def test_generated_tests_fail_when_the_plugin_is_wrong(tmp_path):
+    """The scaffold's tests are not vacuous: break the reader and they fail."""
+    root = write_scaffold("broken-county", tmp_path)
+    plugin = root / "src" / "minsheng_broken_county" / "__init__.py"
+    plugin.write_text(
+        plugin.read_text(encoding="utf-8").replace("VALUE_COL = 0, 2, 3", "VALUE_COL = 0, 2, 2")
+    )
+    site = tmp_path / "site"
+    pip = run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(root)]
+    )
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    tests = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=root,
+        env={"PYTHONPATH": str(site)},
+    )
+    assert tests.returncode == 1
+    assert "1 failed, 2 passed" in tests.stdout
+
+
+@pytest.mark.parametrize("name", ["万安", "Wanan", "1county", "wan an", "wanan-", ""])
+def test_new_plugin_rejects_unusable_names(tmp_path, name):
+    result = minsheng_cli("new-plugin", name, "-o", str(tmp_path))
+    assert result.returncode == 2
+    assert "插件名称" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_plugin_never_overwrites(tmp_path):
+    write_scaffold("wanan", tmp_path)
+    before = (tmp_path / "minsheng-wanan" / "pyproject.toml").read_text(encoding="utf-8")
+    result = minsheng_cli("new-plugin", "wanan", "-o", str(tmp_path))
+    assert result.returncode == 2 and "已存在" in result.stderr
+    assert (tmp_path / "minsheng-wanan" / "pyproject.toml").read_text(encoding="utf-8") == before
+    with pytest.raises(ScaffoldError):
+        write_scaffold("wanan", tmp_path)
+
+
+def test_scaffold_names():
+    files = scaffold_files("wan-an")
+    assert "src/minsheng_wan_an/__init__.py" in files
+    assert 'name = "minsheng-wan-an"' in files["pyproject.toml"]
+    assert '[project.entry-points.minsheng]\nwan-an = "minsheng_wan_an"' in files["pyproject.toml"]
