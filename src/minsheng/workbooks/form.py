@@ -1,0 +1,528 @@
+"""The standard county submission form (报表): writing it from a template, and reading it back.
+
+Writing uses openpyxl and the form template (see docs/templates.md). Reading uses only the
+sheet toolkit (:mod:`minsheng.sheets`, calamine), so a county may re-save the form as .xls or
+.ods in WPS and it still reads; the reader finds its places by the visible labels and headers
+the form prints (``县（市、区）：``, ``代码：``, ``序号``, ``累计完成``, ``指标代码``), not by addresses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import evolve, frozen
+
+from ..calculators import CALCULATORS
+from ..model import (
+    Condition,
+    County,
+    Indicator,
+    Problem,
+    Reporter,
+    Rule,
+    Scheme,
+    Severity,
+    Submission,
+    Targets,
+    Value,
+    ValueStatus,
+)
+
+if TYPE_CHECKING:  # the writer's imports (openpyxl) load only when writing
+    from openpyxl import Workbook as XlsxWorkbook
+
+    from ..sheets import Sheet
+    from ..sheets import Workbook as Book
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+FORM_KINDS = {
+    "group": "指标组",
+    "indicator": "指标",
+    "indicator_norate": "指标（无完成率）",
+    "part": "其中指标",
+    "input": "测算项",
+}
+FORM_SHEET_FIELDS = ("年度", "县名", "县代码", "方案", "方案名称")
+REPORTER_FIELDS = ("填报单位", "填报人", "电话", "填报日期", "单位负责人", "统计负责人", "填表人", "报出日期")
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for group numbers)."""
+    if n <= 10:
+        return CHINESE_NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (
+        (CHINESE_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
+    )
+
+
+def _amount(x: Decimal) -> str:
+    return format(x.normalize(), "f") if x == x.to_integral_value() else format(x, "f")
+
+
+def target_display(ind: Indicator, allocation: Mapping[str, Decimal | None] | None) -> Any:
+    """What the 年度目标 column shows: the county's target, "—" when not assessed, or the rule."""
+    from ._cells import Formatted, unit_format
+
+    if ind.rule is Rule.DEDUCT:
+        return f"每{ind.unit}扣{_amount(ind.per_unit or Decimal(0))}分"
+    if ind.rule is Rule.VETO:
+        return "一票否决"
+    if ind.rule is Rule.BINARY and ind.threshold is not None:
+        word = {Condition.GE: "不低于", Condition.LE: "不超过", Condition.EQ: "达到"}[
+            ind.condition or Condition.GE
+        ]
+        return f"{word}{_amount(ind.threshold)}"
+    if allocation is None:
+        return None  # a blank form: no county, no target
+    target = allocation.get(ind.code)
+    if target is None:
+        return "—"
+    return Formatted(target, unit_format(ind.unit))
+
+
+def form_records(
+    scheme: Scheme, allocation: Mapping[str, Decimal | None] | None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The rows of a form for ``scheme``: groups, indicators, 其中 parts and calculator inputs."""
+    parts_of = {p for ind in scheme.indicators for p in ind.parts}
+    records: list[tuple[str, dict[str, Any]]] = []
+    for number, group in enumerate(scheme.groups, start=1):
+        records.append(
+            (
+                "group",
+                {"组序号": chinese_numeral(number), "指标组": f"{group.name}（{_amount(group.weight)}分）"},
+            )
+        )
+        for ind in group.indicators:
+            if ind.code in parts_of:
+                continue
+            kind = "indicator" if ind.rule in (Rule.RATIO, Rule.STEPS) else "indicator_norate"
+            name = ind.name + (f"（{_amount(ind.weight)}分）" if ind.weight else "")
+            records.append(
+                (
+                    kind,
+                    {
+                        "序号": ind.code,
+                        FORM_KINDS[kind]: name,
+                        "计量单位": ind.unit,
+                        "年度目标": target_display(ind, allocation),
+                        "代码": ind.code,
+                    },
+                )
+            )
+            for i, code in enumerate(ind.parts):
+                part = scheme.indicator(code)
+                records.append(
+                    (
+                        "part",
+                        {
+                            "序号": part.code,
+                            "其中指标": ("其中：" if i == 0 else "") + part.name,
+                            "计量单位": part.unit,
+                            "年度目标": target_display(part, allocation),
+                            "代码": part.code,
+                        },
+                    )
+                )
+            calc = CALCULATORS.get(ind.calculator or "")
+            if calc is not None:
+                items = [(i, False) for i in calc.inputs] + [(i, True) for i in calc.optional]
+                for n, (item, optional) in enumerate(items, start=1):
+                    records.append(
+                        (
+                            "input",
+                            {
+                                "测算项": f"（{n}）{item.name}" + ("（选填）" if optional else ""),
+                                "计量单位": item.unit,
+                                "代码": f"{ind.code}/{item.key}",
+                            },
+                        )
+                    )
+    return records
+
+
+def _build_form(
+    scheme: Scheme,
+    *,
+    county: County | None,
+    year: int,
+    allocation: Mapping[str, Decimal | None] | None,
+    template: str | Path | None,
+) -> XlsxWorkbook:
+    from openpyxl.styles import Protection
+
+    from ._template import fill_fields, fill_rows, open_template, sheet_with
+
+    wb = open_template("form", template)
+    ws = sheet_with(wb, FORM_KINDS["indicator"], "（报表）")
+    if county is None:  # a blank form: the county types its own name and code
+        for row in ws.iter_rows(max_row=ws.max_row):
+            for cell in row:
+                if isinstance(cell.value, str) and ("{县名}" in cell.value or "{县代码}" in cell.value):
+                    cell.protection = Protection(locked=False)
+    fields: dict[str, Any] = {
+        "年度": year,
+        "县名": county.name if county else "",
+        "县代码": county.code if county else "",
+        "方案": scheme.id,
+        "方案名称": scheme.name,
+        **dict.fromkeys(REPORTER_FIELDS, ""),
+    }
+    fill_rows(ws, FORM_KINDS, form_records(scheme, allocation), fields, "（报表）")
+    for other in wb.worksheets:
+        if other is not ws:
+            fill_fields(other, fields)
+    return wb
+
+
+def write_form(
+    scheme: Scheme,
+    path: str | Path,
+    *,
+    year: int | None = None,
+    county: County | None = None,
+    allocation: Mapping[str, Decimal | None] | None = None,
+    template: str | Path | None = None,
+) -> Path:
+    """Write a county form: prefilled with ``county`` and its ``allocation`` of targets, or blank.
+
+    ``year`` defaults to the scheme's year. The write is atomic and byte-identical for the same
+    inputs. Returns the path written.
+    """
+    from ._output import save_workbook, stamp_for
+
+    year = year or scheme.year
+    if year is None:
+        raise ValueError("the form needs a year: the scheme has none, give year=")
+    if county is not None and allocation is None:
+        allocation = {}
+    wb = _build_form(scheme, county=county, year=year, allocation=allocation, template=template)
+    path = Path(path)
+    save_workbook(wb, path, stamp_for(None, year))
+    return path
+
+
+def form_filename(county: County, year: int) -> str:
+    """``360102-东湖区-2007年民生工程报表.xlsx``: code first, so the files sort by code."""
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "", county.name) or "县"
+    return f"{county.code}-{safe}-{year}年民生工程报表.xlsx"
+
+
+def write_forms(
+    scheme: Scheme,
+    targets: Targets,
+    directory: str | Path,
+    *,
+    year: int | None = None,
+    template: str | Path | None = None,
+) -> list[Path]:
+    """Write one prefilled form per county of ``targets`` into ``directory``; return the paths."""
+    directory = Path(directory)
+    year = year or targets.year
+    out = []
+    for county in targets.counties:
+        path = directory / form_filename(county, year)
+        out.append(
+            write_form(
+                scheme,
+                path,
+                year=year,
+                county=county,
+                allocation=targets.allocations.get(county.code, {}),
+                template=template,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+HEADER_LABELS = {
+    "序号": "seq",
+    "指标": "name",
+    "指标名称": "name",
+    "计量单位": "unit",
+    "年度目标": "target",
+    "累计完成": "actual",
+    "完成率": "rate",
+    "自评分": "self",
+    "备注": "note",
+    "指标代码": "key",
+}
+ID_LABELS = {
+    "县（市、区）": "county_name",
+    "县（市、区）名称": "county_name",
+    "代码": "county_code",
+    "县（市、区）代码": "county_code",
+    "行政区划代码": "county_code",
+    "年度": "year",
+    "方案": "scheme",
+    "考核方案": "scheme",
+    "填报单位（盖章）": "unit",
+    "填报单位": "unit",
+    "填报人": "person",
+    "电话": "phone",
+    "联系电话": "phone",
+    "填报日期": "date",
+    "单位负责人": "head",
+    "统计负责人": "stat_head",
+    "填表人": "filler",
+    "报出日期": "submitted",
+}
+_LABEL = re.compile(r"^(?P<label>[^：]{1,12})：(?P<value>.*)$")
+_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_KEY = re.compile(r"^\d+(\.[0-9A-Za-z]+)*(/[a-z_]+)?$")
+HEADER_SCAN_ROWS = 30
+
+
+def _norm(text: str) -> str:
+    return (
+        text.replace("(", "（")
+        .replace(")", "）")
+        .replace(":", "：")
+        .replace(" ", "")
+        .replace("\u3000", "")
+        .strip()
+    )
+
+
+@frozen
+class FormLayout:
+    """Where a form's parts are: the sheet, the header row (0-based) and the columns by role."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, int]
+    labels: dict[str, tuple[str, str]]  # role → (value text, A1 ref of the value)
+
+
+def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    rows = list(sheet.rows(0, HEADER_SCAN_ROWS))
+    for r, row in enumerate(rows):
+        texts = {_norm(c.text): c.col for c in row if c.text}
+        if "序号" in texts and ("指标" in texts or "指标名称" in texts):
+            columns: dict[str, int] = {}
+            for rr in rows[r : r + 3]:
+                for c in rr:
+                    role = HEADER_LABELS.get(_norm(c.text))
+                    if role and role not in columns:
+                        columns[role] = c.col
+            if "actual" in columns:
+                return r, columns
+    return None
+
+
+def _labels(sheet: Sheet, skip: range) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for r, row in enumerate(sheet.rows()):
+        if r in skip:
+            continue
+        cells = [c for c in row if c.text]
+        for i, c in enumerate(cells):
+            m = _LABEL.match(_norm(c.text))
+            if m is None or m.group("label") not in ID_LABELS:
+                continue
+            role = ID_LABELS[m.group("label")]
+            if role in found:
+                continue
+            value, ref = m.group("value"), c.ref
+            if not value and i + 1 < len(cells) and cells[i + 1].col <= c.col + 3:
+                nxt = cells[i + 1]
+                if not _LABEL.match(_norm(nxt.text)):
+                    value, ref = nxt.text, nxt.ref
+            found[role] = (value, ref)
+    return found
+
+
+def locate_form(book: Book) -> FormLayout | None:
+    """The layout of the standard form in ``book``, or None when no sheet looks like one."""
+    names = list(getattr(book, "visible_sheet_names", ())) or list(book.sheet_names)
+    for name in names:
+        sheet = book.sheet(name)
+        hit = _find_header(sheet)
+        if hit is None:
+            continue
+        header_row, columns = hit
+        return FormLayout(name, header_row, columns, _labels(sheet, range(header_row, header_row + 3)))
+    return None
+
+
+def claim_form(book: Book) -> float | None:
+    """How sure it is that ``book`` is the standard form: 1.0 with its header, codes and county
+    code; less with fewer of them; None when it is not the form at all."""
+    layout = locate_form(book)
+    if layout is None:
+        return None
+    score = 0.5
+    if "key" in layout.columns:
+        score += 0.2
+    code = layout.labels.get("county_code", ("", ""))[0]
+    if re.fullmatch(r"\d{6}", code):
+        score += 0.2
+    if "scheme" in layout.labels and "year" in layout.labels:
+        score += 0.1
+    return round(score, 2)
+
+
+def _parse_date(raw: str) -> dt.date | None:
+    m = _DATE.search(raw)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _input_unit(scheme: Scheme, key: str) -> str | None:
+    code, _, item = key.partition("/")
+    try:
+        ind = scheme.indicator(code)
+    except KeyError:
+        return None
+    calc = CALCULATORS.get(ind.calculator or "")
+    if calc is None:
+        return None
+    for i in calc.inputs + calc.optional:
+        if i.key == item:
+            return i.unit
+    return None
+
+
+def read_form(path: str | Path, book: Book, context: Any) -> Submission:
+    """Read a standard form into a Submission; every value carries its file, sheet and cell.
+
+    Blank is MISSING (never 0), "—" is NOT_APPLICABLE; text where a number is due is MISSING
+    with a ``not-a-number`` problem reported through ``context``. Raises
+    :class:`minsheng.sheets.SheetError` when the file is not the form or names no county.
+    """
+    from ..sheets import SheetError, parse_number
+
+    file = str(path)
+    layout = locate_form(book)
+    if layout is None:
+        raise SheetError(
+            "not-standard-form",
+            "找不到标准报表的表头（序号、指标、累计完成）；请使用省里下发的报表样式报送。",
+            file,
+        )
+    sheet = book.sheet(layout.sheet)
+    problems: list[Problem] = []
+    labels = layout.labels
+
+    def label(role: str) -> str | None:
+        value = labels.get(role, ("", ""))[0].strip()
+        return value or None
+
+    code = label("county_code")
+    if code is None or not re.fullmatch(r"\d{6}", code):
+        ref = labels.get("county_code", ("", None))[1]
+        raise SheetError(
+            "form-no-county",
+            f"报表未填写有效的县（市、区）代码（6 位行政区划代码），实为“{code or '空白'}”；请补填后重新报送。",
+            file,
+            sheet=layout.sheet,
+            cell=ref,
+        )
+
+    def report(p: Problem) -> None:
+        problems.append(evolve(p, county=code))
+
+    year_text = label("year")
+    year = int(m.group(0)) if year_text and (m := re.search(r"\d{4}", year_text)) else None
+    if year is None:
+        year = context.year
+        report(
+            Problem.at(
+                "form-no-year",
+                f"报表未填写年度，按本次考核年度 {context.year} 读取；请核实。",
+                context.provenance(layout.sheet, labels.get("year", ("", None))[1]),
+                severity=Severity.WARNING,
+            )
+        )
+    scheme: Scheme = context.scheme
+    scheme_id = label("scheme")
+    if scheme_id is not None and scheme_id != scheme.id:
+        report(
+            Problem.at(
+                "form-scheme-mismatch",
+                f"报表按考核方案“{scheme_id}”制作，本次考核使用“{scheme.id}”；指标按代码对应读取，请核实。",
+                context.provenance(layout.sheet, labels["scheme"][1]),
+                severity=Severity.WARNING,
+            )
+        )
+
+    cols = layout.columns
+    key_col = cols.get("key", cols["seq"])
+    values: dict[str, Value] = {}
+    self_scores: dict[str, Decimal] = {}
+    codes = {ind.code: ind for ind in scheme.indicators}
+    for row in sheet.rows(layout.header_row + 1):
+        by_col = {c.col: c for c in row}
+        key_cell = by_col.get(key_col)
+        key = _norm(key_cell.text) if key_cell is not None else ""
+        if not key and "seq" in cols and key_col != cols["seq"]:
+            seq = by_col.get(cols["seq"])
+            key = _norm(seq.text) if seq is not None else ""
+            if key not in codes:
+                key = ""
+        if not key or not _KEY.match(key) or key in values:
+            continue
+        ind = codes.get(key)
+        unit_cell = by_col.get(cols["unit"]) if "unit" in cols else None
+        stated = unit_cell.text if unit_cell is not None and unit_cell.text else None
+        to_unit = ind.unit if ind is not None else _input_unit(scheme, key)
+        actual = by_col.get(cols["actual"])
+        if actual is None:
+            continue
+        values[key] = parse_number(
+            actual,
+            stated or to_unit,
+            to_unit=to_unit,
+            provenance=context.provenance(layout.sheet, actual.ref),
+            problems=problems,
+        )
+        self_cell = by_col.get(cols["self"]) if "self" in cols else None
+        if ind is not None and self_cell is not None and not self_cell.is_blank:
+            own = parse_number(
+                self_cell, None, provenance=context.provenance(layout.sheet, self_cell.ref), problems=problems
+            )
+            if own.status is ValueStatus.REPORTED and own.amount is not None:
+                self_scores[key] = own.amount
+
+    problems = [evolve(p, county=p.county or code) for p in problems]
+    if not any(k in codes for k in values):
+        problems.append(
+            Problem.at(
+                "form-no-indicators",
+                "报表中没有找到任何指标行（“指标代码”栏或“序号”栏应为 1.1 这样的指标编号）；请使用省里下发的报表。",
+                context.provenance(layout.sheet),
+                county=code,
+            )
+        )
+    if hasattr(context, "report"):
+        context.report(*problems)
+    date_text = label("date")
+    submitted = label("submitted")
+    return Submission(
+        county=code,
+        year=year,
+        values=values,
+        reporter=Reporter(
+            unit=label("unit"),
+            person=label("person"),
+            phone=label("phone"),
+            date=_parse_date(date_text) if date_text else None,
+        ),
+        self_scores=self_scores,
+        submitted_on=_parse_date(submitted) if submitted else None,
+        source=context.provenance(layout.sheet),
+    )

@@ -1,0 +1,482 @@
+"""The targets workbook (目标任务表): province totals, one row per county, one column per indicator,
+and an optional 督查发现 sheet of findings (通报批评, 弄虚作假) against counties.
+
+Writing fills the targets template; reading uses the sheet toolkit, so the province may keep the
+workbook as .xlsx, .xls (WPS) or .ods. The reader finds the table by its header labels
+(``县（市、区）代码``, ``县（市、区）``, ``设区市代码``, ``设区市``) and the indicator columns by the
+indicator codes in the header row, then checks everything a person can get wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..model import (
+    County,
+    Finding,
+    Indicator,
+    Problem,
+    Provenance,
+    Rule,
+    Scheme,
+    Severity,
+    Targets,
+    ValueStatus,
+)
+
+TARGET_KINDS = {"province": "省目标", "county": "县代码"}
+FINDING_KINDS = {"finding": "督查县代码"}
+NON_ADDITIVE_UNITS = frozenset({"%", "％"})
+BLANK_FINDING_ROWS = 30
+
+_HEADERS = {
+    "县（市、区）代码": "code",
+    "县代码": "code",
+    "代码": "code",
+    "行政区划代码": "code",
+    "县（市、区）": "name",
+    "县（市、区）名称": "name",
+    "县名": "name",
+    "设区市代码": "city_code",
+    "设区市": "city_name",
+    "设区市名称": "city_name",
+}
+_FINDING_HEADERS = {**_HEADERS, "项目": "item", "次数": "count", "说明": "note", "备注": "note"}
+
+
+def target_indicators(scheme: Scheme) -> list[Indicator]:
+    """Indicators that get a column: those scored against a county target, and their 其中 parts."""
+    parts = {p for ind in scheme.indicators for p in ind.parts}
+    return [
+        ind for ind in scheme.indicators if ind.needs_target or (ind.rule is Rule.INFO and ind.code in parts)
+    ]
+
+
+def read_regions(path: str | Path) -> list[County]:
+    """Counties from a CSV with columns county_code, county_name, city_code, city_name (UTF-8)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    missing = {"county_code", "county_name"} - set(rows[0] if rows else {})
+    if missing:
+        raise ValueError(
+            f"地区表“{path}”缺少列：{'、'.join(sorted(missing))}（应有 county_code,county_name,city_code,city_name）。"
+        )
+    return [
+        County(
+            code=r["county_code"].strip(),
+            name=r["county_name"].strip(),
+            city_code=(r.get("city_code") or "").strip(),
+            city_name=(r.get("city_name") or "").strip(),
+        )
+        for r in rows
+        if (r.get("county_code") or "").strip()
+    ]
+
+
+def write_targets_template(
+    scheme: Scheme,
+    path: str | Path,
+    *,
+    counties: Sequence[County] = (),
+    year: int | None = None,
+    targets: Targets | None = None,
+    template: str | Path | None = None,
+) -> Path:
+    """Write a targets workbook for ``scheme``: one row per county, empty unless ``targets`` is given.
+
+    With ``targets``, its counties, province totals and allocations are written (a round trip of
+    :func:`read_targets`). A 督查发现 sheet follows with blank rows and the scheme's cross items
+    offered as a drop-down list.
+    """
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ._cells import Formatted, unit_format
+    from ._output import save_workbook, stamp_for
+    from ._template import expand_column, fill_fields, fill_rows, open_template, sheet_with
+
+    year = year or (targets.year if targets else None) or scheme.year
+    if year is None:
+        raise ValueError("the targets workbook needs a year")
+    if targets is not None:
+        counties = targets.counties
+    indicators = target_indicators(scheme)
+    wb = open_template("targets", template)
+    ws = sheet_with(wb, "省目标", "（目标任务表）")
+    expand_column(ws, "指标代码", len(indicators))
+    fields: dict[str, Any] = {"年度": year, "方案": scheme.id, "方案名称": scheme.name}
+    for i, ind in enumerate(indicators):
+        fields[f"指标代码#{i}"] = ind.code
+        fields[f"指标名称#{i}"] = ind.name
+        fields[f"计量单位#{i}"] = ind.unit
+
+    def cell(ind: Indicator, amount: Decimal | None, known: bool) -> Any:
+        if amount is None:
+            return "—" if known else None
+        return Formatted(amount, unit_format(ind.unit))
+
+    province = {
+        f"省目标#{i}": cell(ind, targets.province.get(ind.code) if targets else None, False)
+        for i, ind in enumerate(indicators)
+    }
+    records: list[tuple[str, dict[str, Any]]] = [("province", province)]
+    for county in counties:
+        alloc = targets.allocations.get(county.code, {}) if targets else {}
+        row: dict[str, Any] = {
+            "县代码": county.code,
+            "县名": county.name,
+            "市代码": county.city_code,
+            "市名": county.city_name,
+        }
+        for i, ind in enumerate(indicators):
+            row[f"目标#{i}"] = cell(ind, alloc.get(ind.code), ind.code in alloc)
+        records.append(("county", row))
+    fill_rows(ws, TARGET_KINDS, records, fields, "（目标任务表）")
+
+    findings = next(
+        (s for s in wb.worksheets if any("{督查县代码}" in str(c.value) for r in s.iter_rows() for c in r)),
+        None,
+    )
+    if findings is not None:
+        blank = dict.fromkeys(("督查县代码", "督查县名", "项目", "次数", "说明"))
+        first, last = fill_rows(findings, FINDING_KINDS, [("finding", blank)] * BLANK_FINDING_ROWS, fields)
+        names = [item.name for item in scheme.cross_items]
+        item_col = next((c.column for c in findings[first - 1] if c.value == "项目"), None)
+        if names and item_col and len('","'.join(names)) < 250:
+            letter = findings.cell(first, item_col).column_letter
+            dv = DataValidation(type="list", formula1='"' + ",".join(names) + '"', allow_blank=True)
+            dv.add(f"{letter}{first}:{letter}{last}")
+            findings.add_data_validation(dv)
+    for other in wb.worksheets:
+        if other is not ws and other is not findings:
+            fill_fields(other, fields)
+    path = Path(path)
+    save_workbook(wb, path, stamp_for(None, year))
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _norm(text: str) -> str:
+    return text.replace("(", "（").replace(")", "）").replace(" ", "").replace("\u3000", "").strip()
+
+
+def _find_table(sheet: Any, headers: dict[str, str], need: set[str]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(sheet.rows(0, 30)):
+        cols: dict[str, int] = {}
+        for c in row:
+            role = headers.get(_norm(c.text))
+            if role and role not in cols:
+                cols[role] = c.col
+        if need <= set(cols):
+            return r, cols
+    return None
+
+
+def _year_of(sheet: Any, before: int) -> tuple[int | None, str | None]:
+    for row in sheet.rows(0, before):
+        for c in row:
+            m = re.match(r"^年度[:：]\s*(\d{4})", _norm(c.text))
+            if m:
+                return int(m.group(1)), c.ref
+    return None, None
+
+
+def _match_indicator(scheme: Scheme, code_text: str, name_text: str) -> Indicator | None:
+    codes = {ind.code: ind for ind in scheme.indicators}
+    if code_text in codes:
+        return codes[code_text]
+    name = re.sub(r"（[^（）]*）$", "", _norm(name_text or code_text))
+    for ind in scheme.indicators:
+        if name and (name == _norm(ind.name) or name in (_norm(a) for a in ind.aliases)):
+            return ind
+    return None
+
+
+def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Finding], list[Problem]]:
+    """Read a targets workbook: the targets, the findings of its 督查发现 sheet, and every problem.
+
+    Checks: unknown indicator columns (warning, column ignored); negative or text targets (error
+    at the cell, target left out); county codes that are not 6 digits or repeat (error, row left
+    out); counties' targets that do not add up to the province total (warning with the
+    difference; % columns are not added up); no year (error). "—" or blank is 不考核 (``None``).
+    """
+    from ..sheets import SheetError, open_workbook, parse_number
+
+    file = str(path)
+    problems: list[Problem] = []
+
+    def problem(
+        code: str,
+        message: str,
+        sheet: str | None,
+        cell: str | None,
+        severity: Severity = Severity.ERROR,
+        county: str | None = None,
+        indicator: str | None = None,
+    ) -> None:
+        problems.append(
+            Problem(
+                code,
+                message,
+                severity=severity,
+                county=county,
+                indicator=indicator,
+                file=file,
+                sheet=sheet,
+                cell=cell,
+            )
+        )
+
+    with open_workbook(path) as book:
+        table = None
+        for name in book.sheet_names:
+            sheet = book.sheet(name)
+            hit = _find_table(sheet, _HEADERS, {"code", "name"})
+            if hit is not None and "item" not in {_HEADERS.get(_norm(c.text)) for c in sheet.row(hit[0])}:
+                if not any(_norm(c.text) == "项目" for c in sheet.row(hit[0])):
+                    table = (sheet, *hit)
+                    break
+        if table is None:
+            raise SheetError(
+                "not-targets-workbook",
+                "找不到目标任务表的表头（县（市、区）代码、县（市、区））；请用 minsheng template targets 生成的样式填写。",
+                file,
+            )
+        sheet, header_row, cols = table
+        prov = Provenance(file=file, sheet=sheet.name)
+        year, _ = _year_of(sheet, header_row)
+        if year is None:
+            year = scheme.year
+            if year is None:
+                problem(
+                    "targets-no-year",
+                    "目标任务表未写年度（如“年度：2007”），考核方案也未指定年度；请补上。",
+                    sheet.name,
+                    None,
+                )
+                year = 0
+        fixed = set(cols.values())
+        header = sheet.row(header_row)
+        names_row = sheet.row(header_row + 1) if header_row + 1 < len(list(sheet.rows())) else []
+        name_at = {c.col: c.text for c in names_row}
+        columns: dict[int, Indicator] = {}
+        for c in header:
+            if c.col in fixed or not c.text:
+                continue
+            ind = _match_indicator(scheme, _norm(c.text), name_at.get(c.col, ""))
+            if ind is None:
+                problem(
+                    "unknown-indicator",
+                    f"目标任务表第 {c.ref} 栏“{c.text}”不是考核方案“{scheme.id}”中的指标，已忽略；请核对指标代码。",
+                    sheet.name,
+                    c.ref,
+                    Severity.WARNING,
+                )
+            elif ind.code in {i.code for i in columns.values()}:
+                problem(
+                    "duplicate-indicator",
+                    f"指标 {ind.code} 在目标任务表中出现两栏，只读取第一栏。",
+                    sheet.name,
+                    c.ref,
+                )
+            else:
+                columns[c.col] = ind
+
+        counties: list[County] = []
+        allocations: dict[str, dict[str, Decimal | None]] = {}
+        province: dict[str, Decimal] = {}
+        province_cells: dict[str, str] = {}
+        seen: dict[str, str] = {}
+        for row in sheet.rows(header_row + 1):
+            by_col = {c.col: c for c in row}
+            code_cell = by_col.get(cols["code"])
+            name_cell = by_col.get(cols["name"])
+            code = _norm(code_cell.text) if code_cell is not None else ""
+            name = name_cell.text if name_cell is not None else ""
+            if not code and not name:
+                continue
+            if code.startswith(("说明", "注", "填表说明")):
+                break
+            is_province = code in ("全省", "合计", "全省合计") or (
+                not code and ("全省" in name or name == "合计")
+            )
+            if not is_province and not re.fullmatch(r"\d{6}", code):
+                ref = code_cell.ref if code_cell is not None else None
+                problem(
+                    "bad-county-code",
+                    f"“{name or code}”的县（市、区）代码“{code or '空白'}”不是 6 位行政区划代码，该行未读取。",
+                    sheet.name,
+                    ref,
+                )
+                continue
+            if not is_province and code in seen:
+                problem(
+                    "duplicate-county",
+                    f"县（市、区）代码 {code} 重复出现（第一次在 {seen[code]}），只读取第一行。",
+                    sheet.name,
+                    code_cell.ref if code_cell else None,
+                    county=code,
+                )
+                continue
+            alloc: dict[str, Decimal | None] = {}
+            for col, ind in columns.items():
+                cell = by_col.get(col)
+                if cell is None:
+                    if not is_province:
+                        alloc[ind.code] = None
+                    continue
+                found: list[Problem] = []
+                value = parse_number(
+                    cell,
+                    ind.unit,
+                    provenance=Provenance(file=file, sheet=sheet.name, cell=cell.ref),
+                    problems=found,
+                )
+                for p in found:
+                    problems.append(
+                        Problem(
+                            p.code,
+                            f"目标任务 {ind.code}“{ind.name}”：{p.message}",
+                            severity=Severity.ERROR,
+                            county=None if is_province else code,
+                            indicator=ind.code,
+                            file=file,
+                            sheet=sheet.name,
+                            cell=cell.ref,
+                        )
+                    )
+                amount = value.amount if value.status is ValueStatus.REPORTED else None
+                if amount is not None and amount < 0:
+                    problem(
+                        "negative-target",
+                        f"指标 {ind.code}“{ind.name}”的目标 {amount} 为负数；目标不能为负，请改正。",
+                        sheet.name,
+                        cell.ref,
+                        county=None if is_province else code,
+                        indicator=ind.code,
+                    )
+                    amount = None
+                if is_province:
+                    if amount is not None:
+                        province[ind.code] = amount
+                        province_cells[ind.code] = cell.ref
+                elif not found and not (amount is None and value.status is ValueStatus.REPORTED):
+                    alloc[ind.code] = amount
+            if is_province:
+                continue
+            seen[code] = code_cell.ref if code_cell else ""
+            city_code = (
+                by_col[cols["city_code"]].text if "city_code" in cols and cols["city_code"] in by_col else ""
+            )
+            city_name = (
+                by_col[cols["city_name"]].text if "city_name" in cols and cols["city_name"] in by_col else ""
+            )
+            counties.append(County(code, name, _norm(city_code), city_name))
+            allocations[code] = alloc
+
+        for ind in columns.values():
+            total = province.get(ind.code)
+            if total is None or ind.unit in NON_ADDITIVE_UNITS:
+                continue
+            amounts = [a[ind.code] for a in allocations.values() if a.get(ind.code) is not None]
+            allocated = sum(amounts, Decimal(0))  # type: ignore[arg-type]
+            if allocated != total:
+                diff = allocated - total
+                problem(
+                    "allocation-mismatch",
+                    f"指标 {ind.code}“{ind.name}”各县目标之和为 {allocated}{ind.unit}，全省合计为 {total}{ind.unit}，"
+                    f"{'多' if diff > 0 else '少'} {abs(diff)}{ind.unit}；请核对目标分解。",
+                    sheet.name,
+                    province_cells.get(ind.code),
+                    Severity.WARNING,
+                    indicator=ind.code,
+                )
+
+        findings = _read_findings(book, scheme, file, {c.code for c in counties}, problems)
+    targets = Targets(
+        year=year, counties=tuple(counties), allocations=allocations, province=province, source=prov
+    )
+    return targets, findings, problems
+
+
+def _read_findings(
+    book: Any, scheme: Scheme, file: str, known: set[str], problems: list[Problem]
+) -> list[Finding]:
+    by_name = {item.name: item.code for item in scheme.cross_items}
+    codes = {item.code for item in scheme.cross_items}
+    out: list[Finding] = []
+    for name in book.sheet_names:
+        sheet = book.sheet(name)
+        hit = _find_table(sheet, _FINDING_HEADERS, {"code", "item"})
+        if hit is None:
+            continue
+        header_row, cols = hit
+        for row in sheet.rows(header_row + 1):
+            by_col = {c.col: c for c in row}
+            cells = {role: by_col.get(col) for role, col in cols.items()}
+            text = {role: (cell.text if cell is not None else "") for role, cell in cells.items()}
+            refs = {role: (cell.ref if cell is not None else None) for role, cell in cells.items()}
+            code, item = _norm(text["code"]), text["item"].strip()
+            if not code and not item:
+                continue
+            if code.startswith(("说明", "注")):
+                break
+            if code not in known:
+                problems.append(
+                    Problem(
+                        "unknown-county",
+                        f"督查发现所列县（市、区）代码“{code or '空白'}”不在目标任务表中，该条未处理。",
+                        county=code or None,
+                        file=file,
+                        sheet=name,
+                        cell=refs["code"],
+                    )
+                )
+                continue
+            item_code = by_name.get(item) or (item if item in codes else None)
+            if item_code is None:
+                problems.append(
+                    Problem(
+                        "unknown-finding",
+                        f"督查发现项目“{item}”不是考核方案的共性扣分或否决项目（可用：{'、'.join(by_name)}），该条未处理。",
+                        county=code,
+                        file=file,
+                        sheet=name,
+                        cell=refs["item"],
+                    )
+                )
+                continue
+            count_text = text.get("count", "")
+            count = 1
+            if count_text:
+                if not re.fullmatch(r"\d+", count_text) or int(count_text) < 1:
+                    problems.append(
+                        Problem(
+                            "bad-count",
+                            f"督查发现的次数应为正整数，实为“{count_text}”；该条未处理。",
+                            county=code,
+                            file=file,
+                            sheet=name,
+                            cell=refs.get("count"),
+                        )
+                    )
+                    continue
+                count = int(count_text)
+            out.append(
+                Finding(
+                    county=code,
+                    item=item_code,
+                    count=count,
+                    note=text.get("note", ""),
+                    source=Provenance(file=file, sheet=name, cell=refs["item"]),
+                )
+            )
+        break
+    return out
