@@ -120,7 +120,9 @@ def test_problems_are_optional_but_the_outcome_is_the_same() -> None:
     assert value.status is MISSING and value.raw == "待统计"
 
 
-@pytest.mark.parametrize(("x", "text"), [(0.1 + 0.2, "0.3"), (1e15, "1000000000000000"), (2.5e-7, "2.5E-7"), (-0.0, "0")])
+@pytest.mark.parametrize(
+    ("x", "text"), [(0.1 + 0.2, "0.3"), (1e15, "1000000000000000"), (2.5e-7, "2.5E-7"), (-0.0, "0")]
+)
 def test_decimal_from_float(x: float, text: str) -> None:
     assert str(decimal_from_float(x)) == text
 

@@ -5,7 +5,7 @@ and counts per category (金蓝领/阳光/雨露), checking every ID on the way.
 and show the ID masked (first 6 and last 4 kept).
 
 ID rules (GB 11643-1999): 18 characters, 17 digits and a check character (0-9 or X) by
-ISO 7064 MOD 11-2, with a valid birth date (YYYYMMDD, from 1900 and not after ``as_of``).
+ISO 7064 MOD 11-2, with a valid birth date (YYYYMMDD, from 1870 and not after ``as_of``).
 Old 15-digit IDs (issued before 1999, birth date YYMMDD in 19xx, no check character) were
 still valid in 2007: they are accepted when their birth date is valid, and converted to the
 18-digit form for de-duplication, so the same person written both ways counts once.
@@ -49,7 +49,7 @@ def _birth_ok(y: int, m: int, d: int, as_of: dt.date) -> bool:
         born = dt.date(y, m, d)
     except ValueError:
         return False
-    return dt.date(1900, 1, 1) <= born <= as_of
+    return dt.date(1870, 1, 1) <= born <= as_of
 
 
 def check_id(raw: object, as_of: dt.date | None = None) -> tuple[str | None, str | None]:
@@ -189,7 +189,8 @@ def read_roster(
     ic, ac = id_col.index, (amt_col.index if amt_col else -1)
     cc, dc = (cat_col.index if cat_col else -1), (date_col.index if date_col else -1)
     start = table.header_last + 1
-    end = table.rows[-1].index + 1 if table.rows else start
+    end = len(grid)
+    footer = tuple(table.stop_at)
 
     def prob(code: str, message: str, r: int, c: int, severity: Severity = Severity.ERROR) -> None:
         ref = cell_ref(r, c)
@@ -202,6 +203,9 @@ def read_roster(
         if raw_id == "" or raw_id is None:
             if not any(v != "" for v in line):
                 continue
+            texts = "".join(v for v in line if isinstance(v, str))
+            if any(w in texts for w in footer):
+                break  # 填表人/报出日期: the roster has ended
             label = line[label_col] if label_col < len(line) else ""
             if isinstance(label, str) and any(w in label for w in ("合计", "小计", "总计")):
                 continue

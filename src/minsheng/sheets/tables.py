@@ -87,11 +87,19 @@ class Table:
     header_first: int
     header_last: int
     columns: tuple[Column, ...]
-    rows: tuple[TableRow, ...]
     label_col: int
     unit: str | None = None
     unit_col: int | None = None
     code_col: int | None = None
+    stop_at: tuple[str, ...] = FOOTER_WORDS
+    _rows: tuple[TableRow, ...] | None = None
+
+    @property
+    def rows(self) -> tuple[TableRow, ...]:
+        """The classified data rows, worked out on first use (a roster never needs them)."""
+        if self._rows is None:
+            self._rows = _classify(self)
+        return self._rows
 
     def column(self, *texts: str, required: bool = True) -> Column | None:
         """The first column whose header path contains every one of ``texts`` (spaces and
@@ -280,25 +288,40 @@ def _build(
             (c.index for c in columns if any(w in by_key[c.index] for w in ("指标", "项目", "名称", "内容"))),
             columns[0].index if columns else 0,
         )
-    unit_col = find("计量单位", "单位")
-    code_col = find("指标编号", "指标代码", "编号", "代码")
+    return Table(
+        sheet,
+        first,
+        last,
+        tuple(columns),
+        label_col,
+        _table_unit(sheet, first),
+        find("计量单位", "单位"),
+        find("指标编号", "指标代码", "编号", "代码"),
+        tuple(stop_at),
+    )
 
+
+def _classify(table: Table) -> tuple[TableRow, ...]:
+    sheet, last, stop_at = table.sheet, table.header_last, table.stop_at
+    label_col, unit_col, code_col = table.label_col, table.unit_col, table.code_col
     rows: list[TableRow] = []
     parent: int | None = None
     in_parts = False
-    blank_run = 0
     stop = [squash(w) for w in stop_at]
     for r in range(last + 1, sheet.n_rows):
         cells = [sheet.cell(r, c) for c in range(sheet.n_cols)]
         if all(cell.is_blank for cell in cells):
-            blank_run += 1
             continue
-        blank_run = 0
         row_text = squash("".join(cell.text for cell in cells))
         if any(w in row_text for w in stop):
             break
         raw_label = cells[label_col].value if label_col < len(cells) else None
         label = raw_label if isinstance(raw_label, str) else cells[label_col].text
+        if not label.strip():
+            # a heading such as "一、扩大就业" written in the 序号 column
+            label = next(
+                (c.text for c in cells[:label_col] if c.text and not c.text.replace(".", "").isdigit()), label
+            )
         key = label_key(label)
         code = None
         if code_col is not None:
@@ -310,7 +333,9 @@ def _build(
             unit = squash(cells[unit_col].text) or None
         unit = unit_of(label) or unit
         has_values = any(
-            not cell.is_blank for c, cell in enumerate(cells) if c not in (label_col, unit_col, code_col)
+            not cell.is_blank
+            for c, cell in enumerate(cells)
+            if c > label_col and c not in (unit_col, code_col)
         )
         if any(key.startswith(w) or key.endswith(w) for w in TOTAL_WORDS) and len(key) <= 8:
             kind = TOTAL
@@ -334,16 +359,4 @@ def _build(
         if kind == ITEM:
             parent = r
         rows.append(TableRow(r, label.strip(), key, kind, parent if kind == PART else None, code, unit))
-        if kind == PART and not key:
-            continue  # a bare "其中：" line: the parts follow
-    return Table(
-        sheet,
-        first,
-        last,
-        tuple(columns),
-        tuple(rows),
-        label_col,
-        _table_unit(sheet, first),
-        unit_col,
-        code_col,
-    )
+    return tuple(rows)
