@@ -367,7 +367,7 @@ def assessment_template() -> Workbook:
     wb = Workbook()
     cover = wb.active
     cover.title = "封面"
-    widths(cover, {"A": 16, "B": 14, "C": 40, "D": 36, "E": 18, "F": 10})
+    widths(cover, {"A": 16, "B": 14, "C": 30, "D": 58, "E": 18, "F": 10})
     title(cover, "A1:F1", "{方案名称}", size=16, height=36)
     title(cover, "A2:F2", "{年度}年度考核结果", size=20, height=40)
     rows = [
@@ -400,6 +400,7 @@ def assessment_template() -> Workbook:
         height=None,
     )
     cover["D14"].font = Font(name="Consolas", size=8)
+    cover["D14"].alignment = Alignment(horizontal="left", vertical="center")
     a4_landscape(cover, "13:13", "A1:F14")
 
     rank = wb.create_sheet("综合排名")

@@ -16,6 +16,7 @@ from .. import __version__
 # command name → "module:attribute", relative to this package
 COMMANDS: dict[str, str] = {
     "scheme": ".scheme:scheme",
+    "template": ".template:template",
     "plugins": ".plugins:plugins",
     "new-plugin": ".plugins:new_plugin",
 }

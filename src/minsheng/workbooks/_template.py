@@ -312,6 +312,7 @@ def fill_rows(
     if area is not None:
         c1, r1, c2, r2 = area
         ws.print_area = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{max(r2 + offset, r1)}"
+    fit_row_heights(ws, range(t0, last + 1))
     header_and_footer = [*range(1, t0), *range(last + 1, ws.max_row + 1)]
     fill_fields(ws, fields, header_and_footer)
     return t0, last
@@ -414,3 +415,38 @@ def expand_column(ws: Worksheet, field: str, count: int) -> int:
         if fc > col:
             ws.freeze_panes = f"{get_column_letter(fc + shift)}{fr}"
     return col
+
+
+def display_width(text: str) -> float:
+    """Roughly how many character widths ``text`` takes: a CJK character counts 2, others 1.1."""
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
+
+
+def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
+    """Make rows tall enough for their wrapped text (neither Excel nor LibreOffice does it for us
+    on every path): lines = text width / column width, height = lines × line height."""
+    spans: dict[tuple[int, int], int] = {}
+    for m in ws.merged_cells.ranges:
+        if m.min_row == m.max_row:
+            spans[(m.min_row, m.min_col)] = m.max_col
+    for r in rows:
+        needed = 0.0
+        for c in range(1, ws.max_column + 1):
+            cell = ws._cells.get((r, c))
+            if cell is None or isinstance(cell, MergedCell) or not isinstance(cell.value, str):
+                continue
+            if cell.data_type == "f" or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            last_col = spans.get((r, c), c)
+            width = sum(
+                (ws.column_dimensions[get_column_letter(i)].width or 8.43) for i in range(c, last_col + 1)
+            )
+            lines = sum(
+                max(1, -(-int(display_width(part)) // max(1, int(width - 1))))
+                for part in cell.value.split("\n")
+            )
+            size = (cell.font.sz if cell.font and cell.font.sz else 11) or 11
+            needed = max(needed, lines * float(size) * 1.45 + 3)
+        current = ws.row_dimensions[r].height
+        if needed and (current is None or needed > current):
+            ws.row_dimensions[r].height = round(needed, 1)

@@ -1,0 +1,511 @@
+"""The year-end assessment workbook (考核结果) and the per-county 考核评分表, filled from templates.
+
+Sheets: 封面 (scheme, year, assessment date, every input with its sha256 and plugin), 综合排名
+(with a column chart of totals), 分项得分 (counties × indicator groups), 指标明细, 设区市汇总,
+问题清单 and 数据来源. Every text that came from county files is written as text (never a
+formula) with 身份证号 masked; the file is written atomically and is byte-identical for the same
+assessment (document times come from ``assessment.assessed_on``, never the wall clock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..model import (
+    COUNTY_STATUS_LABELS,
+    Assessment,
+    Condition,
+    CountyResult,
+    CountyStatus,
+    Indicator,
+    IndicatorScore,
+    IndicatorStatus,
+    Rule,
+    Scheme,
+    Severity,
+)
+from ._cells import FORMAT_RATIO, FORMAT_SCORE, Formatted, unit_format
+from ._output import save_workbook, stamp_for
+from ._template import expand_column, fill_rows, open_template, sheet_with
+from .form import chinese_numeral
+
+SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+INDICATOR_STATUS_LABELS = {
+    IndicatorStatus.SCORED: "已评",
+    IndicatorStatus.NOT_APPLICABLE: "不考核",
+    IndicatorStatus.MISSING: "缺报",
+    IndicatorStatus.INFO: "只报不评",
+}
+CONDITION_WORDS = {Condition.GE: "不低于", Condition.LE: "不超过", Condition.EQ: "等于"}
+
+
+def _score(x: Decimal | None) -> Any:
+    return None if x is None else Formatted(x, FORMAT_SCORE)
+
+
+def _ratio(x: Decimal | None) -> Any:
+    return None if x is None else Formatted(x, FORMAT_RATIO)
+
+
+def _amount(x: Decimal | None, unit: str) -> Any:
+    return None if x is None else Formatted(x, unit_format(unit))
+
+
+def _num(x: Decimal) -> str:
+    return format(x.normalize(), ",f") if x == x.to_integral_value() else format(x, ",f")
+
+
+def _date(d: dt.date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else "未指定"
+
+
+def rule_text(ind: Indicator) -> str:
+    """The scoring rule of an indicator in words, for the 计分方法 column."""
+    w = _num(ind.weight)
+    if ind.rule is Rule.RATIO:
+        text = f"按完成比例得分：完成率×{w}分，最高{w}分"
+        if ind.bonus is not None:
+            text += f"；超额每{_num(ind.bonus.step * 100)}%加{_num(ind.bonus.per_step)}分，最多加{_num(ind.bonus.cap)}分"
+        return text
+    if ind.rule is Rule.STEPS:
+        bands = "，".join(f"完成率≥{_num(s.at * 100)}%得{_num(s.fraction * ind.weight)}分" for s in ind.steps)
+        return f"分档计分：{bands}，否则0分"
+    if ind.rule is Rule.CEILING:
+        return f"不高于目标得{w}分；超出目标按超出比例扣减，扣完为止"
+    if ind.rule is Rule.BINARY:
+        word = CONDITION_WORDS[ind.condition or Condition.GE]
+        limit = f"{_num(ind.threshold)}{ind.unit}" if ind.threshold is not None else "目标"
+        return f"达标计分：{word}{limit}得{w}分，否则0分"
+    if ind.rule is Rule.DEDUCT:
+        return f"扣分制：每{ind.unit}扣{_num(ind.per_unit or Decimal(0))}分，扣完为止"
+    if ind.rule is Rule.VETO:
+        return "一票否决：发现即评为不合格"
+    return "只报不评"
+
+
+def marks(r: CountyResult) -> str:
+    out = []
+    if r.advanced:
+        out.append("先进")
+    if r.last:
+        out.append("末位")
+    if r.vetoed:
+        out.append("一票否决")
+    return "、".join(out)
+
+
+def _common_fields(assessment: Assessment, scheme: Scheme) -> dict[str, Any]:
+    counts = {s: sum(1 for r in assessment.counties if r.status is s) for s in CountyStatus}
+    sev = {s: sum(1 for p in assessment.problems if p.severity is s) for s in Severity}
+    missing_note = (
+        "缺报指标按 0 分计" if assessment.settings.missing == "zero" else "有缺报指标的县暂缓评定，不参加排名"
+    )
+    return {
+        "年度": assessment.year,
+        "方案": assessment.scheme_id,
+        "方案名称": assessment.scheme_name,
+        "考核日期": _date(assessment.assessed_on),
+        "月份": assessment.month,
+        "参评数": len(assessment.counties),
+        "已评数": counts[CountyStatus.SCORED],
+        "缺报数": counts[CountyStatus.NOT_SUBMITTED],
+        "出错数": counts[CountyStatus.FAILED],
+        "暂缓数": counts[CountyStatus.HELD],
+        "缺报处理": missing_note + "；空白不等于 0。",
+        "缺报说明": ""
+        if not counts[CountyStatus.NOT_SUBMITTED]
+        else f"缺报 {counts[CountyStatus.NOT_SUBMITTED]} 个",
+        "错误数": sev[Severity.ERROR],
+        "警告数": sev[Severity.WARNING],
+        "提示数": sev[Severity.INFO],
+        "加分上限": _num(scheme.bonus_cap),
+        "否决等次": scheme.veto_grade,
+        "优秀等次": scheme.excellent_grade,
+        "先进数": scheme.advanced_count,
+    }
+
+
+def _find(ws: Worksheet, field: str) -> tuple[int, int] | None:
+    token = "{" + field + "}"
+    for (r, c), cell in sorted(ws._cells.items()):
+        if isinstance(cell.value, str) and token in cell.value:
+            return r, c
+    return None
+
+
+def _county_row(r: CountyResult) -> dict[str, Any]:
+    return {
+        "排名": r.rank,
+        "县代码": r.county.code,
+        "县名": r.county.name,
+        "市名": r.county.city_name,
+        "指标得分": _score(r.indicator_total) if r.total is not None else None,
+        "加分": _score(r.bonus) if r.total is not None else None,
+        "扣分": _score(r.deduction_total) if r.total is not None else None,
+        "总分": _score(r.total),
+        "等次": r.grade,
+        "标记": marks(r),
+        "状态": COUNTY_STATUS_LABELS[r.status],
+        "备注": "；".join(r.veto_reasons),
+    }
+
+
+def _ranking(ws: Worksheet, assessment: Assessment, fields: dict[str, Any]) -> None:
+    chart_at = _find(ws, "总分图")
+    name_at, total_at = _find(ws, "县名"), _find(ws, "总分")
+    first, _last = fill_rows(
+        ws, {"county": "县名"}, [("county", _county_row(r)) for r in assessment.counties], fields
+    )
+    if chart_at is None:
+        return
+    anchor = ws.cell(*chart_at)
+    anchor.value = None
+    scored = [r for r in assessment.counties if r.total is not None]
+    if not scored or name_at is None or total_at is None:
+        return
+    span = next((m for m in ws.merged_cells.ranges if anchor.coordinate in m), None)
+    cols = range(span.min_col, span.max_col + 1) if span else range(anchor.column, anchor.column + 12)
+    rows = range(span.min_row, span.max_row + 1) if span else range(anchor.row, anchor.row + 1)
+    width_chars = sum((ws.column_dimensions[get_column_letter(c)].width or 8.43) for c in cols)
+    height_pt = sum((ws.row_dimensions[r].height or 15) for r in rows)
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.style = 10
+    chart.title = f"{assessment.year}年度各县（市、区）考核总分"
+    chart.legend = None
+    chart.gapWidth = 40
+    chart.add_data(Reference(ws, min_col=total_at[1], min_row=first, max_row=first + len(scored) - 1))
+    chart.set_categories(Reference(ws, min_col=name_at[1], min_row=first, max_row=first + len(scored) - 1))
+    chart.y_axis.title = "总分"
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    size = 800 if len(scored) > 40 else 900
+    chart.x_axis.txPr = RichText(
+        bodyPr=RichTextProperties(rot=-5400000 if len(scored) > 12 else 0, vert="horz"),
+        p=[
+            Paragraph(
+                pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)), endParaRPr=CharacterProperties()
+            )
+        ],
+    )
+    chart.width = width_chars * 0.2
+    chart.height = height_pt * 2.54 / 72
+    ws.add_chart(chart, anchor.coordinate)
+
+
+def _groups(ws: Worksheet, assessment: Assessment, scheme: Scheme, fields: dict[str, Any]) -> None:
+    expand_column(ws, "指标组", len(scheme.groups))
+    local = dict(fields)
+    for i, g in enumerate(scheme.groups):
+        local[f"指标组#{i}"] = f"{chinese_numeral(i + 1)}、{g.name}\n（{_num(g.weight)}分）"
+    records = []
+    for r in assessment.counties:
+        row = _county_row(r)
+        by_code = {g.code: g for g in r.groups}
+        for i, g in enumerate(scheme.groups):
+            score = by_code.get(g.code)
+            if r.total is None and r.status is not CountyStatus.HELD:
+                row[f"组得分#{i}"] = None
+            elif score is None or score.applicable_weight == 0:
+                row[f"组得分#{i}"] = "—" if r.groups else None
+            else:
+                row[f"组得分#{i}"] = _score(score.score)
+        records.append(("county", row))
+    fill_rows(ws, {"county": "县名"}, records, local)
+
+
+def _detail_rows(assessment: Assessment, scheme: Scheme) -> list[tuple[str, dict[str, Any]]]:
+    records = []
+    for r in assessment.counties:
+        for s in r.indicators:
+            ind = scheme.indicator(s.code)
+            records.append(
+                (
+                    "row",
+                    {
+                        "县代码": r.county.code,
+                        "县名": r.county.name,
+                        "市名": r.county.city_name,
+                        "指标代码": s.code,
+                        "指标": ind.name,
+                        "计量单位": ind.unit,
+                        "分值": _score(s.weight) if s.weight else None,
+                        "年度目标": _amount(s.target, ind.unit),
+                        "实际完成": _amount(s.actual, ind.unit),
+                        "完成率": _ratio(s.ratio),
+                        "得分": _score(s.score) if s.status is IndicatorStatus.SCORED or s.weight else None,
+                        "加分": _score(s.bonus) if s.bonus else None,
+                        "状态": INDICATOR_STATUS_LABELS[s.status] + ("（否决）" if s.veto else ""),
+                        "自评分": _score(s.self_score),
+                    },
+                )
+            )
+    return records
+
+
+def _city_rows(ws: Worksheet, assessment: Assessment, scheme: Scheme, fields: dict[str, Any]) -> None:
+    grades = [g.name for g in sorted(scheme.grades, key=lambda g: g.minimum, reverse=True)]
+    expand_column(ws, "等次", len(grades))
+    local = dict(fields)
+    for i, g in enumerate(grades):
+        local[f"等次#{i}"] = g
+    records = []
+    for c in assessment.cities:
+        row: dict[str, Any] = {
+            "市代码": c.code,
+            "市名": c.name or "（未注明设区市）",
+            "县数": c.counties,
+            "已评": c.scored,
+            "平均分": _score(c.average_total),
+            "否决数": c.vetoed,
+        }
+        for i, g in enumerate(grades):
+            row[f"等次数#{i}"] = c.grades.get(g, 0)
+        records.append(("city", row))
+    fill_rows(ws, {"city": "市名"}, records, local)
+
+
+def _problem_rows(assessment: Assessment) -> list[tuple[str, dict[str, Any]]]:
+    names = {r.county.code: r.county.name for r in assessment.counties}
+    return [
+        (
+            "row",
+            {
+                "问题序号": i,
+                "县代码": p.county,
+                "县名": names.get(p.county or "", ""),
+                "文件": p.file,
+                "工作表": p.sheet,
+                "单元格": p.cell,
+                "指标": p.indicator,
+                "问题代码": p.code,
+                "级别": SEVERITY_LABELS[p.severity],
+                "说明": p.message,
+            },
+        )
+        for i, p in enumerate(assessment.problems, start=1)
+    ]
+
+
+def _source_rows(assessment: Assessment, scheme: Scheme) -> list[tuple[str, dict[str, Any]]]:
+    records = []
+    for r in assessment.counties:
+        for s in r.indicators:
+            p = s.provenance
+            if not (p.file or p.cell):
+                continue
+            ind = scheme.indicator(s.code)
+            records.append(
+                (
+                    "row",
+                    {
+                        "县代码": r.county.code,
+                        "县名": r.county.name,
+                        "来源指标代码": s.code,
+                        "指标": ind.name,
+                        "数值": _amount(s.actual, ind.unit)
+                        if s.actual is not None
+                        else INDICATOR_STATUS_LABELS[s.status],
+                        "文件": p.file,
+                        "工作表": p.sheet,
+                        "单元格": p.cell,
+                        "插件": p.plugin,
+                        "插件版本": p.plugin_version,
+                    },
+                )
+            )
+    return records
+
+
+def write_assessment(
+    assessment: Assessment, scheme: Scheme, path: str | Path, *, template: str | Path | None = None
+) -> Path:
+    """Write the year-end assessment workbook to ``path`` (atomically, byte-identically); return it.
+
+    ``template`` is a province's restyled copy of ``templates/xlsx/assessment.xlsx``; the sheets
+    are found by their placeholders, so they may be renamed, restyled and reordered.
+    """
+    wb = open_template("assessment", template)
+    fields = _common_fields(assessment, scheme)
+    names = {r.county.code: r.county.name for r in assessment.counties}
+
+    cover = sheet_with(wb, "校验值", "（考核结果）")
+    fill_rows(
+        cover,
+        {"row": "文件"},
+        [
+            (
+                "row",
+                {
+                    "文件序号": i,
+                    "文件县": names.get(f.county or "", f.county or ""),
+                    "文件": f.path,
+                    "校验值": f.sha256,
+                    "插件": f.plugin,
+                    "插件版本": f.plugin_version,
+                },
+            )
+            for i, f in enumerate(assessment.inputs, start=1)
+        ],
+        fields,
+    )
+    _ranking(sheet_with(wb, "标记", "（考核结果）"), assessment, fields)
+    _groups(sheet_with(wb, "组得分", "（考核结果）"), assessment, scheme, fields)
+    fill_rows(
+        sheet_with(wb, "实际完成", "（考核结果）"),
+        {"row": "指标代码"},
+        _detail_rows(assessment, scheme),
+        fields,
+    )
+    _city_rows(sheet_with(wb, "等次数", "（考核结果）"), assessment, scheme, fields)
+    fill_rows(
+        sheet_with(wb, "问题序号", "（考核结果）"), {"row": "问题序号"}, _problem_rows(assessment), fields
+    )
+    fill_rows(
+        sheet_with(wb, "来源指标代码", "（考核结果）"),
+        {"row": "来源指标代码"},
+        _source_rows(assessment, scheme),
+        fields,
+    )
+    path = Path(path)
+    save_workbook(wb, path, stamp_for(assessment.assessed_on, assessment.year))
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# 考核评分表
+
+
+def _indicator_content(ind: Indicator, s: IndicatorScore) -> str:
+    text = f"{ind.name}"
+    parts = []
+    if s.target is not None:
+        parts.append(f"目标 {_num(s.target)}{ind.unit}")
+    if s.actual is not None:
+        parts.append(f"完成 {_num(s.actual)}{ind.unit}")
+    if s.ratio is not None and ind.rule in (Rule.RATIO, Rule.STEPS):
+        parts.append(f"完成率 {_num((s.ratio * 100).quantize(Decimal('0.01')))}%")
+    return text + ("：" + "，".join(parts) if parts else "")
+
+
+def _county_records(r: CountyResult, scheme: Scheme) -> list[tuple[str, dict[str, Any]]]:
+    scored = {s.code: s for s in r.indicators}
+    groups = {g.code: g for g in r.groups}
+    records: list[tuple[str, dict[str, Any]]] = []
+    for n, group in enumerate(scheme.groups, start=1):
+        g = groups.get(group.code)
+        own = [
+            scored[i.code].self_score
+            for i in group.indicators
+            if i.code in scored and scored[i.code].self_score is not None
+        ]
+        records.append(
+            (
+                "group",
+                {
+                    "项目": f"{chinese_numeral(n)}、{group.name}",
+                    "组说明": group.description,
+                    "组分值": _score(group.weight),
+                    "组自评分": _score(sum(own, Decimal(0))) if own else None,
+                    "组得分": _score(g.score) if g is not None else None,
+                },
+            )
+        )
+        for ind in group.indicators:
+            s = scored.get(ind.code)
+            note = ""
+            if s is None:
+                note = COUNTY_STATUS_LABELS[r.status]
+            elif s.status is not IndicatorStatus.SCORED:
+                note = INDICATOR_STATUS_LABELS[s.status]
+            if s is not None and s.bonus:
+                note = f"加分 {_num(s.bonus)}"
+            if s is not None and s.veto:
+                note = "一票否决"
+            records.append(
+                (
+                    "indicator",
+                    {
+                        "指标代码": ind.code,
+                        "考评内容": _indicator_content(ind, s) if s is not None else ind.name,
+                        "分值": _score(ind.weight) if ind.weight else None,
+                        "自评分": _score(s.self_score) if s is not None else None,
+                        "考评得分": _score(s.score)
+                        if s is not None and s.status is IndicatorStatus.SCORED
+                        else None,
+                        "计分方法": rule_text(ind),
+                        "备注": note,
+                    },
+                )
+            )
+
+    def total(label: str, score: Any, note: str = "", weight: Any = None, own: Any = None) -> None:
+        records.append(
+            (
+                "total",
+                {"合计项": label, "合计分值": weight, "合计自评": own, "合计得分": score, "合计说明": note},
+            )
+        )
+
+    if r.status in (CountyStatus.SCORED, CountyStatus.HELD):
+        total(
+            "指标得分合计",
+            _score(r.raw_total),
+            f"适用分值 {_num(r.applicable_weight)} 分",
+            _score(scheme.total),
+        )
+        if r.applicable_weight != scheme.total:
+            total("折算得分", _score(r.indicator_total), f"按适用分值折算为 {_num(scheme.total)} 分制")
+        total("加分", _score(r.bonus), f"加分合计最多 {_num(scheme.bonus_cap)} 分")
+        for d in r.deductions:
+            total(f"扣分：{d.name}", _score(-d.points), f"{d.count} 次")
+        if r.vetoed:
+            total("一票否决", None, "；".join(r.veto_reasons))
+        total("总分", _score(r.total), "", None, _score(r.self_total))
+        total("等次", r.grade, f"排名 第 {r.rank} 名" if r.rank else COUNTY_STATUS_LABELS[r.status])
+    else:
+        total("总分", None, COUNTY_STATUS_LABELS[r.status] + "，未评分")
+    return records
+
+
+def county_filename(r: CountyResult, year: int) -> str:
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "", r.county.name) or "县"
+    return f"{r.county.code}-{safe}-{year}年度考核评分表.xlsx"
+
+
+def write_county_sheets(
+    assessment: Assessment, scheme: Scheme, directory: str | Path, *, template: str | Path | None = None
+) -> list[Path]:
+    """Write one 考核评分表 per county into ``directory`` (for sign-off); return the paths written."""
+    directory = Path(directory)
+    fields = _common_fields(assessment, scheme)
+    out = []
+    for r in assessment.counties:
+        wb = open_template("county", template)
+        ws = sheet_with(wb, "考评内容", "（考核评分表）")
+        local = {**fields, "县名": r.county.name, "县代码": r.county.code, "市名": r.county.city_name}
+        fill_rows(
+            ws,
+            {"group": "项目", "indicator": "考评内容", "total": "合计项"},
+            _county_records(r, scheme),
+            local,
+        )
+        path = directory / county_filename(r, assessment.year)
+        save_workbook(wb, path, stamp_for(assessment.assessed_on, assessment.year))
+        out.append(path)
+    return out
+
+
+__all__ = ["county_filename", "rule_text", "write_assessment", "write_county_sheets"]
