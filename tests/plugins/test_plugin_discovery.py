@@ -11,10 +11,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import codes, minsheng_cli, reader_source, run
+from plugin_helpers import codes, minsheng_cli, reader_source, run
 
 import minsheng
 from minsheng.plugins import DEFAULT_PLUGINS, HOOKS, PluginHost, ReadResult, hookspecs, read_county_file
+
+pytest_plugins = ["plugin_fixtures"]  # plugins_dir, county_file, load
 
 
 def install_distribution(site: Path, dist: str, version: str, module: str, source: str, entry: str) -> None:

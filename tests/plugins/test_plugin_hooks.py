@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import click
 from click.testing import CliRunner
-from conftest import codes, reader_source
+from plugin_helpers import codes, reader_source
 
 from minsheng import Problem, Severity, ValueStatus
+
+pytest_plugins = ["plugin_fixtures"]  # plugins_dir, county_file, load
 
 
 def test_hook_minsheng_claim(plugins_dir, county_file, load):

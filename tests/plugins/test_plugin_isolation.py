@@ -6,9 +6,11 @@ import sys
 
 import pluggy
 import pytest
-from conftest import codes, minsheng_cli, reader_source
+from plugin_helpers import codes, minsheng_cli, reader_source
 
 from minsheng.plugins import PluginError, PluginHost
+
+pytest_plugins = ["plugin_fixtures"]  # plugins_dir, county_file, load
 
 RAISES_ON_IMPORT = """
 from minsheng.plugins import hookimpl

@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from conftest import minsheng_cli, run
+from plugin_helpers import minsheng_cli, run
 
 from minsheng.plugins.scaffold import ScaffoldError, scaffold_files, write_scaffold
 
