@@ -1,0 +1,205 @@
+"""The assessment workbook and the 考核评分表, reopened with openpyxl and checked against the assessment."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from wbhelpers import header_row, num, open_book, table, xml_parts
+
+from minsheng import CountyStatus, IndicatorStatus
+from minsheng.model import COUNTY_STATUS_LABELS
+from minsheng.workbooks import write_assessment, write_county_sheets
+from minsheng.workbooks.assessment import marks
+
+SHEETS = ["封面", "综合排名", "分项得分", "指标明细", "设区市汇总", "问题清单", "数据来源"]
+
+
+@pytest.fixture(scope="module")
+def book_path(tmp_path_factory, assessment, scheme):
+    path = tmp_path_factory.mktemp("assessment") / "考核结果.xlsx"
+    write_assessment(assessment, scheme, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def book(book_path):
+    return open_book(book_path)
+
+
+def test_sheets_in_order(book):
+    assert book.sheetnames == SHEETS
+
+
+def test_cover_names_scheme_date_and_every_input(book, assessment):
+    ws = book["封面"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("2008年1月20日" in t for t in texts)
+    assert any(assessment.scheme_id in t for t in texts)
+    rows = table(ws, "SHA-256")
+    assert [(r["文件"].value, r["SHA-256"].value, r["读取插件"].value) for r in rows] == [
+        (f.path, f.sha256, f.plugin) for f in assessment.inputs
+    ]
+
+
+def test_ranking_matches_assessment(book, assessment):
+    rows = table(book["综合排名"], "代码")
+    assert len(rows) == len(assessment.counties)
+    for row, r in zip(rows, assessment.counties, strict=True):
+        assert row["代码"].value == r.county.code
+        assert row["县（市、区）"].value == r.county.name
+        assert row["设区市"].value == r.county.city_name
+        assert row["排名"].value == r.rank
+        assert num(row["总分"]) == r.total
+        assert row["等次"].value == r.grade
+        assert (row["标记"].value or "") == marks(r)
+        assert row["状态"].value == COUNTY_STATUS_LABELS[r.status]
+        if r.total is not None:
+            assert num(row["指标得分"]) == r.indicator_total
+            assert num(row["扣分"]) == r.deduction_total
+            assert row["总分"].number_format == "0.00"
+    statuses = {row["状态"].value for row in rows}
+    assert {"已评", "缺报"} <= statuses
+    vetoed = next(row for row in rows if row["代码"].value == "360402")
+    assert "一票否决" in vetoed["标记"].value and "末位" in vetoed["标记"].value
+
+
+def test_ranking_has_a_bar_chart_of_totals(book_path, assessment):
+    parts = xml_parts(book_path)
+    charts = [n for n in parts if n.startswith("xl/charts/chart")]
+    assert len(charts) == 1
+    chart = parts[charts[0]]
+    scored = sum(1 for r in assessment.counties if r.total is not None)
+    assert "<barChart>" in chart and '<barDir val="col"' in chart
+    assert f"$H$5:$H${4 + scored}" in chart  # totals of the scored counties
+    assert f"$C$5:$C${4 + scored}" in chart  # their names as categories
+
+
+def test_group_scores(book, assessment, scheme):
+    ws = book["分项得分"]
+    r0 = header_row(ws, "代码")
+    headers = [c.value for c in ws[r0] if c.value]
+    assert headers[4 : 4 + len(scheme.groups)] == [
+        f"{n}、{g.name}\n（{g.weight}分）" for n, g in zip("一二三四五六七八九", scheme.groups, strict=True)
+    ]
+    rows = table(ws, "代码")
+    for row, r in zip(rows, assessment.counties, strict=True):
+        cells = [row[h] for h in headers[4 : 4 + len(scheme.groups)]]
+        if r.status is CountyStatus.SCORED:
+            assert [num(c) for c in cells] == [g.score for g in r.groups]
+            assert num(row["总分"]) == r.total
+        else:
+            assert all(c.value is None for c in cells)
+
+
+def test_indicator_detail(book, assessment, scheme):
+    rows = table(book["指标明细"], "代码")
+    expected = [(r, s) for r in assessment.counties for s in r.indicators]
+    assert len(rows) == len(expected)
+    for row, (r, s) in zip(rows, expected, strict=True):
+        assert (row["代码"].value, row["指标代码"].value) == (r.county.code, s.code)
+        assert num(row["年度目标"]) == s.target
+        assert num(row["实际完成"]) == s.actual
+        assert num(row["完成率"]) == s.ratio
+        if s.status is IndicatorStatus.SCORED:
+            assert num(row["得分"]) == s.score
+    units = {
+        row["计量单位"].value: row["实际完成"].number_format
+        for row in rows
+        if row["实际完成"].value is not None
+    }
+    assert units["人"] == "#,##0"
+    assert units["万元"] == "#,##0.00"
+    assert next(r["完成率"].number_format for r in rows if r["完成率"].value is not None) == "0.00%"
+    missing = next(r for r in rows if r["代码"].value == "360103" and r["指标代码"].value == "1.2")
+    assert missing["状态"].value == "缺报" and missing["实际完成"].value is None
+
+
+def test_city_summary(book, assessment, scheme):
+    rows = table(book["设区市汇总"], "设区市代码")
+    assert [r["设区市代码"].value for r in rows] == [c.code for c in assessment.cities]
+    for row, c in zip(rows, assessment.cities, strict=True):
+        assert row["县（市、区）数"].value == c.counties
+        assert row["已评"].value == c.scored
+        assert num(row["平均分"]) == c.average_total
+        for g in scheme.grades:
+            assert row[g.name].value == c.grades[g.name]
+
+
+def test_problem_list_has_every_problem_with_its_place(book, assessment):
+    rows = table(book["问题清单"], "序号")
+    assert len(rows) == len(assessment.problems)
+    for row, p in zip(rows, assessment.problems, strict=True):
+        assert row["问题代码"].value == p.code
+        assert row["单元格"].value == p.cell
+        assert row["工作表"].value == p.sheet
+        assert row["级别"].value == {"error": "错误", "warning": "警告", "info": "提示"}[p.severity.value]
+    assert any(r["问题代码"].value == "missing-value" and r["单元格"].value == "E9" for r in rows)
+
+
+def test_sources_give_the_cell_of_every_value(book, assessment):
+    rows = table(book["数据来源"], "代码")
+    expected = [(r, s) for r in assessment.counties for s in r.indicators if s.provenance.file]
+    assert len(rows) == len(expected)
+    for row, (r, s) in zip(rows, expected, strict=True):
+        assert (row["代码"].value, row["指标代码"].value) == (r.county.code, s.code)
+        assert (row["文件"].value, row["工作表"].value, row["单元格"].value) == (
+            s.provenance.file,
+            s.provenance.sheet,
+            s.provenance.cell,
+        )
+        if s.actual is not None:
+            assert num(row["数值"]) == s.actual
+
+
+def test_print_setup(book):
+    for name in SHEETS:
+        ws = book[name]
+        assert ws.page_setup.orientation == "landscape", name
+        assert int(ws.page_setup.paperSize) == 9, name  # A4
+        assert ws.print_title_rows, name
+    assert book["综合排名"].freeze_panes == "A5"
+    assert book["指标明细"].freeze_panes == "D3"
+
+
+def test_grades_are_coloured(book):
+    ws = book["综合排名"]
+    rules = {rule.formula[0]: rng.sqref for rng in ws.conditional_formatting for rule in rng.rules}
+    assert set(rules) >= {'"优秀"', '"良好"', '"合格"', '"不合格"'}
+    last = 4 + 5
+    assert all(str(sqref) == f"I5:I{last}" for sqref in rules.values())
+
+
+def test_county_sheets(tmp_path, assessment, scheme):
+    paths = write_county_sheets(assessment, scheme, tmp_path)
+    assert len(paths) == len(assessment.counties)
+    for path, r in zip(paths, assessment.counties, strict=True):
+        assert path.name.startswith(r.county.code)
+        ws = open_book(path).active
+        assert ws["A1"].value == f"{r.county.name}2007年度民生工程目标管理考核评分表"
+        headers = [c.value for c in ws[header_row(ws, "考评内容")]]
+        assert headers == ["项目", "考评内容", "分值", "自评分", "考评得分", "计分方法", "备注"]
+        rows = {row["项目"].value: row for row in table(ws, "项目")}
+        scores = {s.code: s for s in r.indicators}
+        for code, s in scores.items():
+            if s.status is IndicatorStatus.SCORED:
+                assert num(rows[code]["考评得分"]) == s.score, code
+                assert num(rows[code]["自评分"]) == s.self_score
+        groups = {g.code: g for g in r.groups}
+        for n, g in zip("一二三四五六七八九", scheme.groups, strict=True):
+            if g.code in groups:
+                assert num(rows[f"{n}、{g.name}"]["考评得分"]) == groups[g.code].score
+        if r.total is not None:
+            assert num(rows["总分"]["考评得分"]) == r.total
+            assert rows["等次"]["考评得分"].value == r.grade
+        else:
+            assert COUNTY_STATUS_LABELS[r.status] in rows["总分"]["计分方法"].value
+        assert ws.page_setup.orientation == "landscape"
+
+
+def test_deductions_show_on_the_county_sheet(tmp_path, assessment, scheme):
+    r = assessment.result("360121")
+    assert r.deduction_total == D(2)
+    path = write_county_sheets(assessment, scheme, tmp_path)[2]
+    rows = {row["项目"].value: row for row in table(open_book(path).active, "项目")}
+    assert num(rows["扣分：被省通报批评"]["考评得分"]) == D(-2)
