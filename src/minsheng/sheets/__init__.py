@@ -21,7 +21,19 @@ from .errors import SHEET_ERROR_CODES, SheetError
 from .refs import CellRange, cell_ref, column_index, column_letter, parse_ref
 from .reporter import parse_date, read_reporter
 from .roster import Roster, check_id, id_check_char, mask_id, read_roster
-from .tables import HEADING, ITEM, PART, SUBTOTAL, TOTAL, Column, Source, Table, TableRow, find_table
+from .tables import (
+    HEADING,
+    ITEM,
+    PART,
+    SUBTOTAL,
+    TOTAL,
+    Column,
+    Source,
+    Table,
+    TableRow,
+    check_sums,
+    find_table,
+)
 from .text import label_key, unit_of
 from .workbook import Cell, RawValue, Sheet, Workbook, cell_flag_problem, open_workbook
 
@@ -51,6 +63,7 @@ __all__ = [
     "cell_flag_problem",
     "cell_ref",
     "check_id",
+    "check_sums",
     "column_index",
     "column_letter",
     "decimal_from_float",

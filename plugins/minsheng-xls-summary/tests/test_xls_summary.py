@@ -1,0 +1,144 @@
+"""The xls-summary plugin reads real .xls files made by scripts/make_plugin_samples.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from decimal import Decimal as D
+from pathlib import Path
+
+import minsheng_xls_summary as plugin
+import pytest
+import xlwt
+
+from minsheng import County, ValueStatus, load_scheme
+from minsheng.plugins import PluginHost, ReadContext, read_county_file
+from minsheng.sheets import open_workbook
+
+ROOT = Path(__file__).resolve().parents[3]
+COUNTY = County("360121", "南昌县")
+SCHEME = load_scheme("jiangxi-2007")
+
+
+def _samples():
+    spec = importlib.util.spec_from_file_location(
+        "make_plugin_samples", ROOT / "scripts" / "make_plugin_samples.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_plugin_samples", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+samples = _samples()
+VALUES = samples.example_values(SCHEME, seed=7)
+TARGETS = {code: v * D("0.9") for code, v in VALUES.items()}
+
+# where each indicator's 累计完成 sits in the layout (rows counted as in Excel)
+CELLS = {
+    "1.1": "E8", "1.2": "E9", "1.3": "E10",
+    "2.1": "E12", "2.2": "E13", "2.3": "E14",
+    "3.1": "E16", "3.2": "E17", "3.2.1": "E18", "3.2.2": "E19", "3.2.3": "E20",
+    "4.1": "E23", "4.2": "E24", "4.3": "E25", "4.4": "E26",
+    "5.1": "E28", "5.2": "E29", "5.3": "E30",
+    "6.1": "E32", "6.2": "E33",
+    "7.1": "E35", "7.2": "E36", "7.3": "E37", "7.4": "E39", "7.5": "E40", "7.V": "E41",
+    "8.1": "E43", "8.2": "E44", "8.3": "E45",
+    "9.1": "E47", "9.2": "E48", "9.3": "E49",
+}  # fmt: skip
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return samples.make_xls_summary(
+        tmp_path / "汇总表.xls", COUNTY, VALUES, targets=TARGETS, scheme=SCHEME, seed=7
+    )
+
+
+def _context(path: Path) -> ReadContext:
+    return ReadContext(scheme=SCHEME, year=2007, plugin="xls-summary", plugin_version="0.1.0", file=str(path))
+
+
+def test_claims_its_own_layout_only(sample: Path, tmp_path: Path) -> None:
+    assert plugin.minsheng_claim(sample, open_workbook(sample)) == 0.9
+    other = tmp_path / "other.xls"
+    wb = xlwt.Workbook(encoding="utf-8")
+    wb.add_sheet("汇总表").write(0, 0, "别的表")
+    wb.save(str(other))
+    assert plugin.minsheng_claim(other, open_workbook(other)) is None
+    xlsx = samples.make_monthly_xlsx(tmp_path / "m.xlsx", COUNTY, VALUES, scheme=SCHEME)
+    assert plugin.minsheng_claim(xlsx, open_workbook(xlsx)) is None
+
+
+def test_reads_every_indicator_with_units_and_cells(sample: Path) -> None:
+    context = _context(sample)
+    sub = plugin.minsheng_read(sample, open_workbook(sample), context)
+    assert sub.county == "360121" and sub.year == 2007
+    assert set(sub.values) == set(CELLS)
+    for code, cell in CELLS.items():
+        value = sub.values[code]
+        assert value.status is ValueStatus.REPORTED, code
+        assert value.amount == VALUES[code], code  # 万人 back to 人, exactly
+        assert (value.provenance.file, value.provenance.sheet, value.provenance.cell) == (
+            str(sample),
+            "汇总表",
+            cell,
+        )
+        assert (value.provenance.plugin, value.provenance.plugin_version) == ("xls-summary", "0.1.0")
+    assert sub.reporter.unit == "南昌县劳动和社会保障局"
+    assert sub.reporter.person and sub.reporter.phone.startswith("0791-")
+    assert sub.reporter.date == dt.date(2008, 1, 8)
+    assert context.problems == []
+
+
+def test_blank_dash_and_garbage_cells(tmp_path: Path) -> None:
+    values = dict(VALUES, **{"1.3": None, "4.2": "—", "5.2": "待统计", "3.2.1": VALUES["3.2"] + 1})
+    path = samples.make_xls_summary(tmp_path / "b.xls", COUNTY, values, scheme=SCHEME, seed=7)
+    context = _context(path)
+    sub = plugin.minsheng_read(path, open_workbook(path), context)
+    assert sub.values["1.3"].status is ValueStatus.MISSING and sub.values["1.3"].raw is None  # blank is not 0
+    assert sub.values["4.2"].status is ValueStatus.NOT_APPLICABLE
+    assert sub.values["5.2"].status is ValueStatus.MISSING and sub.values["5.2"].raw == "待统计"
+    got = {(p.code, p.cell) for p in context.problems}
+    assert ("not-a-number", "E29") in got  # 5.2
+    assert ("parts-exceed-total", "E17") in got  # 3.2's parts exceed it
+    assert ("subtotal-mismatch", "E21") not in got  # 小计 is recomputed by the maker
+
+
+def test_wrong_subtotal_is_reported(tmp_path: Path) -> None:
+    path = samples.make_xls_summary(tmp_path / "s.xls", COUNTY, VALUES, scheme=SCHEME, seed=7)
+    # rewrite the 小计 cell as a county would mistype it: same file, one cell changed by xlwt
+    book = open_workbook(path)
+    sheet = book.sheet("汇总表")
+    rows = [[c.value for c in r] for r in sheet.rows()]
+    rows[20][4] = 999.0  # E21, the 小计 of group 3
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("汇总表")
+    for m in sheet.merged:
+        ws.write_merge(m.first_row, m.last_row, m.first_col, m.last_col, rows[m.first_row][m.first_col])
+    merged = {
+        (r, c)
+        for m in sheet.merged
+        for r in range(m.first_row, m.last_row + 1)
+        for c in range(m.first_col, m.last_col + 1)
+    }
+    for r, line in enumerate(rows):
+        for c, v in enumerate(line):
+            if v is not None and (r, c) not in merged:
+                ws.write(r, c, v)
+    changed = tmp_path / "s2.xls"
+    wb.save(str(changed))
+    context = _context(changed)
+    plugin.minsheng_read(changed, open_workbook(changed), context)
+    assert [(p.code, p.cell) for p in context.problems] == [("subtotal-mismatch", "E21")]
+
+
+def test_through_the_plugin_host(sample: Path) -> None:
+    host = PluginHost.load()
+    assert "xls-summary" in {i.name for i in host.plugins()}
+    result = read_county_file(sample, year=2007)
+    assert result.plugin == "xls-summary", result.problems
+    assert result.submission is not None and result.submission.county == "360121"
+    v = result.submission.values["5.1"]
+    assert v.amount == VALUES["5.1"] and v.provenance.cell == "E28" and v.provenance.plugin == "xls-summary"
