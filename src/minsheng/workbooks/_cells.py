@@ -13,9 +13,7 @@ from openpyxl.cell.cell import Cell
 # An 18-character 身份证号 (17 digits and a digit or X), or an old 15-digit one whose birth date
 # (YYMMDD at positions 7-12) is plausible; not part of a longer run of letters or digits.
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_ID15 = re.compile(
-    r"(?<![0-9A-Za-z])(\d{6})(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(\d{4})(?![0-9A-Za-z])"
-)
+_ID15 = re.compile(r"(?<![0-9A-Za-z])\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])")
 
 INTEGER_UNITS = frozenset({"人", "户", "次", "起", "天", "月", "个", "家", "名", "人次"})
 MONEY_UNITS = frozenset({"万元", "元", "亿元"})
@@ -32,7 +30,7 @@ FORMAT_DATE = 'yyyy"年"m"月"d"日"'
 def mask_ids(text: str) -> str:
     """Mask every 身份证号 in ``text``: the first 6 and last 4 characters are kept."""
     text = _ID18.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
-    return _ID15.sub(lambda m: m.group(1) + "*" * 5 + m.group(3), text)
+    return _ID15.sub(lambda m: m.group(0)[:6] + "*" * 5 + m.group(0)[-4:], text)
 
 
 def unit_format(unit: str | None) -> str:
