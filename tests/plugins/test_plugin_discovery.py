@@ -201,3 +201,33 @@ def test_importing_the_host_and_the_pytest_plugin_stays_light():
     result = run([sys.executable, "-c", code])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_standard_form_is_read_by_the_builtin_plugin(tmp_path, minsheng_scheme, monkeypatch):
+    from openpyxl import load_workbook
+
+    from minsheng import County, ValueStatus
+    from minsheng.workbooks.form import write_form
+
+    monkeypatch.delenv("MINSHENG_BLOCK_PLUGINS", raising=False)
+    path = write_form(minsheng_scheme, tmp_path / "form.xlsx", year=2007, county=County("360102", "东湖区"))
+    book = load_workbook(path)
+    sheet = book["报表"]
+    assert sheet["A8"].value == "1.1" and sheet["E8"].value is None  # 1.1's 累计完成, left blank
+    sheet["E8"] = 1200
+    book.save(path)
+
+    host = PluginHost.load(entry_points=False)
+    matched, problems = host.match([path])
+    assert (matched, problems) == ([(path, "standard-form")], [])
+    result = host.read(path, "standard-form", minsheng_scheme, 2007)
+    assert result.ok and result.submission.county == "360102"
+    v11 = result.submission.values["1.1"]
+    assert v11.amount == 1200
+    assert (v11.provenance.sheet, v11.provenance.cell, v11.provenance.plugin) == (
+        "报表",
+        "E8",
+        "standard-form",
+    )
+    assert v11.provenance.plugin_version == minsheng.__version__
+    assert result.submission.values["1.2"].status is ValueStatus.MISSING  # blank is never 0
