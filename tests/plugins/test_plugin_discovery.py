@@ -231,3 +231,28 @@ def test_standard_form_is_read_by_the_builtin_plugin(tmp_path, minsheng_scheme, 
     )
     assert v11.provenance.plugin_version == minsheng.__version__
     assert result.submission.values["1.2"].status is ValueStatus.MISSING  # blank is never 0
+
+
+def test_plugin_commands_reach_the_minsheng_command_line(tmp_path):
+    site = tmp_path / "site"
+    install_distribution(
+        site,
+        "minsheng-county-cmd",
+        "2.0",
+        "mscounty_cmd",
+        "import click\nfrom minsheng.plugins import hookimpl\n\n"
+        "@hookimpl\ndef minsheng_register_commands(cli):\n"
+        "    @cli.command('wanan-check')\n    @click.argument('path')\n"
+        "    def wanan_check(path):\n        click.echo(f'检查 {path}')\n",
+        "cmd",
+    )
+    env = {"PYTHONPATH": str(site)}
+    ok = minsheng_cli("wanan-check", "报表.xlsx", env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout == "检查 报表.xlsx\n"
+    unknown = minsheng_cli("no-such-command", env=env)
+    assert unknown.returncode == 2 and "No such command" in unknown.stderr
+    # a built-in command is never taken over, and blocking the plugin removes its command
+    assert minsheng_cli("plugins", "--json", env=env).returncode == 0
+    blocked = minsheng_cli("wanan-check", "x", env={**env, "MINSHENG_BLOCK_PLUGINS": "cmd"})
+    assert blocked.returncode == 2

@@ -32,7 +32,12 @@ class LazyGroup(click.Group):
         if cmd_name in COMMANDS:
             module, attr = COMMANDS[cmd_name].split(":")
             return getattr(importlib.import_module(module, __name__), attr)
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is None:  # a command added by a plugin (minsheng_register_commands)
+            from .plugins import plugin_command
+
+            command = plugin_command(cmd_name)
+        return command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

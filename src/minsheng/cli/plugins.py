@@ -100,3 +100,22 @@ def new_plugin(name: str, parent: Path) -> None:
         raise SystemExit(2) from None
     click.echo(f"已生成插件包 {root}")
     click.echo(f"下一步：cd {root} && pip install -e . && python -m pytest")
+
+
+def plugin_command(name: str) -> click.Command | None:
+    """The subcommand ``name`` added by an installed plugin (``minsheng_register_commands``).
+
+    Built-in commands always win; a plugin that fails while adding its commands is reported on
+    stderr and skipped.
+    """
+    from ..plugins import PluginHost
+
+    host = PluginHost.load()
+    group = click.Group()
+    problems = host.register_commands(group)
+    command = group.commands.get(name)
+    if command is None:
+        for p in [*host.problems, *problems]:
+            if p.severity is Severity.ERROR:
+                click.echo(f"[{p.code}] {p.message}", err=True)
+    return command
