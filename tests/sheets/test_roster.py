@@ -121,6 +121,9 @@ def test_roster_counts_categories_and_reports_bad_rows_masked(tmp_path: Path) ->
     assert "360121********1235" in bad.message and "360121198001011235" not in bad.message
     assert roster.id_cells == "C3:C2007"
     assert roster.count_value("3.2.2").provenance.cell == "D3:D2007"
+    assert roster.count_value("3.2.1", "3.2.2", "3.2.3").amount == D(
+        sum(expected[c] for c in ("金蓝领工程", "阳光工程", "雨露工程"))
+    )
     assert roster.count_value().amount == D(2001)
 
 

@@ -108,10 +108,11 @@ class Roster:
             return source(self.sheet, cells)
         return Provenance(file=self.file, sheet=self.sheet, cell=cells)
 
-    def count_value(self, category: str | None = None, *, source: Source | None = None) -> Value:
-        """The count (of one category, or of all) as a reported value located at the ID column."""
-        n = self.counted if category is None else self.by_category.get(category, 0)
-        cells = self.id_cells if category is None else (self.category_cells or self.id_cells)
+    def count_value(self, *categories: str, source: Source | None = None) -> Value:
+        """The count of all rows counted, or of the given categories together, as a reported value
+        located at the ID column (all) or the category column (categories)."""
+        n = self.counted if not categories else sum(self.by_category.get(c, 0) for c in categories)
+        cells = self.id_cells if not categories else (self.category_cells or self.id_cells)
         return Value(ValueStatus.REPORTED, Decimal(n), self._prov(cells, source), f"花名册 {self.rows} 行")
 
     def amount_value(self, category: str | None = None, *, source: Source | None = None) -> Value:

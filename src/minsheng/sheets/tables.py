@@ -80,10 +80,6 @@ class TableRow:
         return self.index + 1
 
 
-def _matches(path_key: str, wanted: str) -> bool:
-    return squash(wanted) in path_key
-
-
 @define
 class Table:
     """A table found on a sheet: header rows, columns with paths, and classified data rows."""
@@ -113,9 +109,11 @@ class Table:
         ``table.column("完成情况", "累计")``; raises ``SheetError("column-not-found")`` when
         ``required`` and nothing matches.
         """
-        hits = [c for c in self.columns if all(_matches(squash(c.path), t) for t in texts)]
+        wanted = [squash(t) for t in texts]
+        hits = [c for c in self.columns if all(w in squash(c.path) for w in wanted)]
         if hits:
-            return min(hits, key=lambda c: (len(c.path), c.index))
+            # a text equal to a whole header part beats one inside it ("1月" is not "11月")
+            return min(hits, key=lambda c: (-sum(w in c.parts for w in wanted), len(c.path), c.index))
         if required:
             raise SheetError(
                 "column-not-found",
@@ -288,10 +286,18 @@ def _build(
         label_col = label_column
     elif isinstance(label_column, str):
         label_col = next((c.index for c in columns if squash(label_column) in by_key[c.index]), 0)
-    else:
+    unit_col = find("计量单位", "单位")
+    code_col = find("指标编号", "指标代码", "编号", "代码")
+    if not isinstance(label_column, int | str):
+        candidates = [c for c in columns if c.index not in (unit_col, code_col)]
         label_col = next(
-            (c.index for c in columns if any(w in by_key[c.index] for w in ("指标", "项目", "名称", "内容"))),
-            columns[0].index if columns else 0,
+            (
+                c.index
+                for word in ("名称", "项目", "指标", "内容", "姓名")
+                for c in candidates
+                if word in by_key[c.index]
+            ),
+            candidates[0].index if candidates else 0,
         )
     return Table(
         sheet,
@@ -300,8 +306,8 @@ def _build(
         tuple(columns),
         label_col,
         _table_unit(sheet, first),
-        find("计量单位", "单位"),
-        find("指标编号", "指标代码", "编号", "代码"),
+        unit_col,
+        code_col,
         tuple(stop_at),
     )
 

@@ -1,0 +1,121 @@
+"""The monthly-xlsx plugin reads real .xlsx files made by scripts/make_plugin_samples.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from decimal import Decimal as D
+from pathlib import Path
+
+import minsheng_monthly_xlsx as plugin
+import pytest
+
+from minsheng import County, ValueStatus, load_scheme
+from minsheng.plugins import ReadContext, read_county_file
+from minsheng.sheets import column_letter, open_workbook
+
+ROOT = Path(__file__).resolve().parents[3]
+COUNTY = County("360121", "南昌县")
+SCHEME = load_scheme("jiangxi-2007")
+
+
+def _samples():
+    spec = importlib.util.spec_from_file_location(
+        "make_plugin_samples", ROOT / "scripts" / "make_plugin_samples.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_plugin_samples", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+samples = _samples()
+VALUES = samples.example_values(SCHEME, seed=11)
+SCORES = {ind.code: ind.weight - D("0.5") for ind in SCHEME.indicators if ind.weight > 1}
+
+
+def expected_cells(month: int) -> dict[str, tuple[str, str]]:
+    """Indicator code → (sheet, cell) in the layout: one sheet per group, indicators from row 4."""
+    out = {}
+    for group in SCHEME.groups:
+        for i, ind in enumerate(group.indicators):
+            out[ind.code] = (f"{group.code}{group.name}", f"{column_letter(3 + month)}{4 + i}")
+    return out
+
+
+def _context(path: Path) -> ReadContext:
+    return ReadContext(
+        scheme=SCHEME, year=2007, plugin="monthly-xlsx", plugin_version="0.1.0", file=str(path)
+    )
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return samples.make_monthly_xlsx(
+        tmp_path / "逐月.xlsx",
+        COUNTY,
+        VALUES,
+        self_scores=SCORES,
+        self_total=D("91.5"),
+        scheme=SCHEME,
+        seed=11,
+    )
+
+
+def test_claims_its_own_layout_only(sample: Path, tmp_path: Path) -> None:
+    assert plugin.minsheng_claim(sample, open_workbook(sample)) == 0.9
+    xls = samples.make_xls_summary(tmp_path / "s.xls", COUNTY, VALUES, scheme=SCHEME)
+    assert plugin.minsheng_claim(xls, open_workbook(xls)) is None
+    roster = samples.make_roster(tmp_path / "r.xlsx", COUNTY, {"3.1": 3, "5.1": 5}, scheme=SCHEME)
+    assert plugin.minsheng_claim(roster, open_workbook(roster)) is None
+
+
+def test_year_end_values_are_december_with_self_scores_and_cells(sample: Path) -> None:
+    context = _context(sample)
+    sub = plugin.minsheng_read(sample, open_workbook(sample), context)
+    assert (sub.county, sub.year, sub.month) == ("360121", 2007, 12)
+    cells = expected_cells(12)
+    assert set(sub.values) == set(cells)
+    for code, (sheet, cell) in cells.items():
+        value = sub.values[code]
+        assert value.status is ValueStatus.REPORTED, code
+        assert value.amount == VALUES[code], code
+        assert (value.provenance.sheet, value.provenance.cell) == (sheet, cell), code
+        assert value.provenance.file == str(sample) and value.provenance.plugin == "monthly-xlsx"
+    assert sub.self_scores == SCORES
+    assert sub.self_total == D("91.5")
+    assert sub.reporter.unit == "南昌县劳动和社会保障局" and sub.reporter.date == dt.date(2008, 1, 6)
+    assert context.problems == []
+
+
+def test_a_september_workbook_is_a_september_report(tmp_path: Path) -> None:
+    path = samples.make_monthly_xlsx(tmp_path / "9.xlsx", COUNTY, VALUES, months=9, scheme=SCHEME, seed=11)
+    sub = plugin.minsheng_read(path, open_workbook(path), _context(path))
+    assert sub.month == 9
+    assert sub.values["1.1"].amount == VALUES["1.1"]
+    assert sub.values["1.1"].provenance.cell == "M4"  # the 9月 column
+
+
+def test_blank_december_is_missing_not_november_and_error_cells_are_reported(tmp_path: Path) -> None:
+    values = dict(VALUES, **{"1.3": None, "7.V": "—"})
+    path = samples.make_monthly_xlsx(
+        tmp_path / "e.xlsx", COUNTY, values, errors={"5.1": "#DIV/0!"}, scheme=SCHEME
+    )
+    context = _context(path)
+    sub = plugin.minsheng_read(path, open_workbook(path), context)
+    assert sub.month == 12
+    assert sub.values["1.3"].status is ValueStatus.MISSING and sub.values["1.3"].raw is None
+    assert sub.values["7.V"].status is ValueStatus.NOT_APPLICABLE
+    assert sub.values["5.1"].status is ValueStatus.MISSING and sub.values["5.1"].raw == "#DIV/0!"
+    assert [(p.code, p.sheet, p.cell, p.plugin) for p in context.problems] == [
+        ("error-cell", "5激励就业", "P4", "monthly-xlsx")
+    ]
+
+
+def test_through_the_plugin_host(sample: Path) -> None:
+    result = read_county_file(sample, year=2007)
+    assert result.plugin == "monthly-xlsx", result.problems
+    sub = result.submission
+    assert sub is not None and sub.month == 12 and sub.values["3.2.2"].amount == VALUES["3.2.2"]
+    assert sub.values["3.2.2"].provenance.cell == "P7"
