@@ -186,7 +186,6 @@ def read_roster(
     seen: dict[str, int] = {}
     cat_cache: dict[str, str | None] = {}
     first_row = last_row = None
-    label_col = table.label_col
     ic, ac = id_col.index, (amt_col.index if amt_col else -1)
     cc, dc = (cat_col.index if cat_col else -1), (date_col.index if date_col else -1)
     start = table.header_last + 1
@@ -207,8 +206,7 @@ def read_roster(
             texts = "".join(v for v in line if isinstance(v, str))
             if any(w in texts for w in footer):
                 break  # 填表人/报出日期: the roster has ended
-            label = line[label_col] if label_col < len(line) else ""
-            if isinstance(label, str) and any(w in label for w in ("合计", "小计", "总计")):
+            if any(w in texts for w in ("合计", "小计", "总计")):
                 continue
             if (r, ic) in flags:
                 problems.append(cell_flag_problem(flags[(r, ic)], sheet.provenance(r, ic)))
