@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from wbhelpers import ID_NUMBER, INJECTION
 
 from minsheng import (
     County,
@@ -21,9 +22,6 @@ from minsheng import (
     load_scheme,
     score,
 )
-
-ID_NUMBER = "36010219800101123X"
-INJECTION = '=HYPERLINK("http://example.invalid/","点我")'
 
 COUNTIES = (
     County("360102", "东湖区", "360100", "南昌市"),

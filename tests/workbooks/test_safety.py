@@ -9,9 +9,8 @@ from decimal import Decimal as D
 
 import pytest
 from attrs import evolve
-from conftest import ID_NUMBER, INJECTION
 from openpyxl import load_workbook
-from wbhelpers import xml_parts
+from wbhelpers import ID_NUMBER, INJECTION, xml_parts
 
 from minsheng import IndicatorScore, IndicatorStatus
 from minsheng.workbooks import (

@@ -10,6 +10,9 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+ID_NUMBER = "36010219800101123X"
+INJECTION = '=HYPERLINK("http://example.invalid/","点我")'
+
 
 def header_row(ws: Worksheet, label: str) -> int:
     for row in ws.iter_rows():
