@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import types
 
 import pluggy
 import pytest
@@ -379,3 +380,14 @@ def test_a_plugin_calling_sys_exit_does_not_stop_the_run(plugins_dir, county_fil
     result = load().read(county_file("表1"), "quitter", minsheng_scheme, 2007)
     assert codes(result.problems) == ["plugin-error"] and "SystemExit" in result.problems[0].message
     assert sys.modules.get("minsheng_local_plugin_quitter") is not None
+
+
+def test_two_plugins_with_one_name(plugins_dir, county_file, load, minsheng_scheme):
+    plugins_dir.add("wanan", reader_source("表1"))
+    clash = ("wanan", types.ModuleType("another_wanan"))
+    host = load(plugins=[clash])
+    assert [i.kind for i in host.plugins()] == ["plugins-dir"]
+    [problem] = host.problems
+    assert (problem.code, problem.plugin) == ("plugin-duplicate-name", "wanan")
+    assert "wanan.py" in problem.message
+    assert host.read(county_file("表1"), "wanan", minsheng_scheme, 2007).ok

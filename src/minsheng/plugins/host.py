@@ -320,6 +320,17 @@ class PluginHost:
     def _register(self, name: str, obj: object, version: str, kind: str, source: str) -> None:
         if self._skip_blocked(name, source):
             return
+        if name in self._infos:
+            first = self._infos[name]
+            self._problems.append(
+                Problem(
+                    "plugin-duplicate-name",
+                    f"插件名称“{name}”重复：{source} 与先加载的 {first.source} 同名，已跳过前者。"
+                    f"请给其中一个改名（插件目录里的文件名，或包的入口点名称）。",
+                    plugin=name,
+                )
+            )
+            return
         try:
             self._pm.register(obj, name=name)
         except (ValueError, pluggy.PluginValidationError) as exc:
