@@ -101,3 +101,18 @@ def test_tutorial_runs_as_written(tmp_path):
     )
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "2 passed" in tested.stdout
+
+
+def test_every_problem_code_of_the_host_is_documented():
+    source = (ROOT / "src" / "minsheng" / "plugins" / "host.py").read_text(encoding="utf-8")
+    found = set(re.findall(r'Problem\(\s*"([a-z-]+)"', source))
+    assert {
+        "plugin-import-error",
+        "plugin-error",
+        "no-plugin",
+        "ambiguous-plugin",
+        "plugin-unknown-hook",
+    } <= found
+    text = doc_text()
+    missing = sorted(code for code in found if f"`{code}`" not in text)
+    assert missing == []
