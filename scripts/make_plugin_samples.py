@@ -77,6 +77,13 @@ def make_id(rng: random.Random, region: str, born: dt.date | None = None) -> str
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
 
 
+def _unique_id(rng: random.Random, region: str, used: set[str]) -> str:
+    while (pid := make_id(rng, region)) in used:
+        pass
+    used.add(pid)
+    return pid
+
+
 def example_values(scheme: Scheme | None = None, seed: int = 0) -> dict[str, Decimal]:
     """Plausible year-end actuals for every scored or reported indicator, in the scheme's units."""
     scheme = _scheme(scheme)
@@ -444,6 +451,7 @@ def make_roster(
     for col, text in enumerate(head, start=1):
         ws.cell(2, col, text)
     people: list[tuple[object, ...]] = []
+    used: set[str] = set()
     for code, category in TRAINING_CATEGORIES.items():
         count = values.get(code)
         if count is None or isinstance(count, str):
@@ -454,7 +462,7 @@ def make_roster(
                 (
                     _person(rng),
                     rng.choice("男女"),
-                    make_id(rng, region),
+                    _unique_id(rng, region, used),
                     category,
                     rng.choice(trades),
                     rng.choice(schools),
@@ -465,7 +473,7 @@ def make_roster(
     if noise and people:
         dup = people[len(people) // 3]
         people.insert(len(people) // 2, dup)  # entered twice
-        bad = make_id(rng, region)
+        bad = _unique_id(rng, region, used)
         bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")  # a wrong check character
         people.append((_person(rng), "男", bad, "阳光工程", "种养殖", schools[0], dt.date(2007, 9, 1)))
     for i, person in enumerate(people, start=1):
@@ -493,7 +501,7 @@ def make_roster(
             loans.append(
                 (
                     _person(rng),
-                    make_id(rng, region),
+                    _unique_id(rng, region, used),
                     float(amount),
                     issued,
                     rng.choice(banks),
@@ -501,7 +509,9 @@ def make_roster(
                 )
             )
         if noise:
-            loans.append((_person(rng), make_id(rng, region), 50000.0, dt.date(2006, 12, 20), banks[0], 24))
+            loans.append(
+                (_person(rng), _unique_id(rng, region, used), 50000.0, dt.date(2006, 12, 20), banks[0], 24)
+            )
     for i, loan in enumerate(loans, start=1):
         ws.append((i, *loan))
         ws.cell(i + 2, 5).number_format = "yyyy-mm-dd"

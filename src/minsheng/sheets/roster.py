@@ -30,6 +30,7 @@ from .workbook import cell_flag_problem
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _DIGITS = frozenset("0123456789")
+_ID_CHARS = frozenset("0123456789Xx \u3000")
 
 
 def id_check_char(first17: str) -> str:
@@ -213,6 +214,10 @@ def read_roster(
                 continue
             prob("missing-id", f"第 {r + 1} 行没有填身份证号，未计入；请补填。", r, ic)
             continue
+        if isinstance(raw_id, str) and not _ID_CHARS.issuperset(raw_id):
+            texts = "".join(v for v in line if isinstance(v, str))
+            if any(w in texts for w in footer):
+                break  # 填表人/报出日期 in the ID column: the roster has ended
         roster.rows += 1
         if first_row is None:
             first_row = r
