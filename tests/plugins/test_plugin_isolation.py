@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import types
+from decimal import Decimal
 
 import pluggy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from plugin_helpers import codes, minsheng_cli, reader_source
 
-from minsheng.plugins import PluginError, PluginHost
+from minsheng.plugins import PluginError, PluginHost, hookimpl
 
 pytest_plugins = ["plugin_fixtures"]  # plugins_dir, county_file, load
 
@@ -391,3 +395,52 @@ def test_two_plugins_with_one_name(plugins_dir, county_file, load, minsheng_sche
     assert (problem.code, problem.plugin) == ("plugin-duplicate-name", "wanan")
     assert "wanan.py" in problem.message
     assert host.read(county_file("表1"), "wanan", minsheng_scheme, 2007).ok
+
+
+class _Answer:
+    """A plugin object whose claim returns whatever the test sets."""
+
+    answer: object = None
+
+    @hookimpl
+    def minsheng_claim(self, path):
+        return self.answer
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    answer=st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-5, max_value=5),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-2, max_value=2),
+        st.text(max_size=5),
+        st.lists(st.integers(), max_size=2),
+    )
+)
+def test_any_claim_answer_is_either_used_or_reported(tmp_path_factory, answer):
+    plugin = _Answer()
+    plugin.answer = answer
+    host = PluginHost.load(
+        strict=False, blocked=(), defaults=False, entry_points=False, plugins=[("any", plugin)]
+    )
+    path = tmp_path_factory.getbasetemp() / "claim-fuzz.xlsx"
+    if not path.exists():
+        from openpyxl import Workbook
+
+        Workbook().save(path)
+    m = host.claim(path)
+    usable = (
+        not isinstance(answer, bool)
+        and isinstance(answer, int | float | Decimal)
+        and not math.isnan(answer)
+        and 0 <= answer <= 1
+    )
+    if usable and answer:
+        assert (m.plugin, m.confidence, m.problems) == ("any", float(answer), ())
+    elif usable or answer is None:
+        assert m.plugin is None and codes(m.problems) == ["no-plugin"]
+    else:
+        assert m.plugin is None and codes(m.problems) == ["plugin-error", "no-plugin"]
+        assert m.problems[0].plugin == "any"
