@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sheetfiles import write_ods, write_xls, write_xlsx
+from sheetfiles import biff_workbook_stream, encrypted_ooxml, write_cfb, write_ods, write_xls, write_xlsx
 
 from minsheng.sheets import ERROR_CELL, UNCACHED_FORMULA, SheetError, open_workbook, parse_number
 
@@ -170,3 +170,67 @@ def test_no_such_sheet(files: dict[str, Path]) -> None:
     with pytest.raises(SheetError) as err:
         open_workbook(files["xlsx"]).sheet("汇总")
     assert err.value.code == "no-such-sheet" and "表1" in err.value.message_zh
+
+
+def test_encrypted_xlsx_is_reported_as_such(tmp_path: Path) -> None:
+    path = encrypted_ooxml(tmp_path / "locked.xlsx")
+    with pytest.raises(SheetError) as err:
+        open_workbook(path)
+    assert err.value.code == "encrypted-workbook" and "密码" in err.value.message_zh
+
+
+def test_encrypted_xls_is_reported_as_such(tmp_path: Path) -> None:
+    import struct
+
+    stream = biff_workbook_stream((0x002F, struct.pack("<H", 0) + b"\0" * 52)).ljust(4096, b"\0")
+    path = write_cfb(tmp_path / "locked.xls", {"Workbook": stream})
+    with pytest.raises(SheetError) as err:
+        open_workbook(path)
+    assert err.value.code == "encrypted-workbook"
+
+
+def test_an_office_file_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = write_cfb(tmp_path / "letter.xls", {"WordDocument": b"\xec\xa5" + b"\0" * 5000})
+    with pytest.raises(SheetError) as err:
+        open_workbook(path)
+    assert err.value.code == "not-a-spreadsheet"
+
+
+def test_the_compound_file_reader_follows_the_mini_stream(tmp_path: Path) -> None:
+    from minsheng.sheets._ole import OleFile
+
+    small, big = b"small stream " * 10, bytes(range(256)) * 40
+    path = write_cfb(tmp_path / "x.cfb", {"Small": small, "Big": big})
+    ole = OleFile(path.read_bytes())
+    assert ole.read("Small") == small and ole.read("Big") == big
+
+
+def test_a_broken_compound_file_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    good = write_cfb(tmp_path / "x.xls", {"Workbook": biff_workbook_stream().ljust(4096, b"\0")})
+    data = bytearray(good.read_bytes())
+    data[0x30:0x34] = (10_000).to_bytes(4, "little")  # the directory starts beyond the end
+    bad = tmp_path / "bad.xls"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(SheetError) as err:
+        open_workbook(bad)
+    assert err.value.code == "unreadable-file"
+
+
+def test_xml_bombs_in_a_sheet_are_refused(tmp_path: Path) -> None:
+    src = write_xlsx(tmp_path / "a.xlsx", {"表1": [["=1+1"]]})
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                doctype = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+                data = doctype + data.replace(b"<f>1+1</f>", b"<f>&b;</f>")
+            zout.writestr(item, data)
+    try:
+        book = open_workbook(bomb)
+    except SheetError as err:  # calamine itself may refuse it
+        assert err.code == "unreadable-file"
+        return
+    with pytest.raises(SheetError) as err:
+        book.sheet("表1")
+    assert err.value.code == "unreadable-file" and "不安全" in err.value.message_zh

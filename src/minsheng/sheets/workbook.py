@@ -15,6 +15,7 @@ from typing import Any
 
 import python_calamine as pc
 from attrs import frozen
+from defusedxml import DefusedXmlException
 
 from ..model import Problem, Provenance, Severity
 from . import _scan
@@ -123,7 +124,6 @@ class Workbook:
         self.path = path
         self.format = kind
         self._book = book
-        self._ole = ole
         self._sheets: dict[str, Sheet] = {}
         meta = book.sheets_metadata
         self.sheet_names: tuple[str, ...] = tuple(m.name for m in meta)
@@ -133,6 +133,7 @@ class Workbook:
         self._biff: _scan.BiffInfo | None = None
         self._biff_stream: bytes | None = None
         if kind == "xls" and ole is not None:
+            # keep only the Workbook stream, not the whole file, for the per-sheet scans
             self._biff_stream = _scan.biff_stream(ole)
             self._biff = _scan.biff_globals(self._biff_stream)
             for name, visibility, _ in self._biff.sheets:
@@ -221,6 +222,13 @@ class Workbook:
                     offset = self._biff.sheets[index][2]
                 if offset is not None:
                     flags = _scan.scan_biff_sheet(self._biff_stream, offset)
+        except DefusedXmlException as exc:
+            raise SheetError(
+                "unreadable-file",
+                f"工作表“{name}”含有不安全的 XML 内容（{type(exc).__name__}），拒绝读取；请在 Excel/WPS 中另存后报送。",
+                self.file,
+                sheet=name,
+            ) from exc
         except (zipfile.BadZipFile, KeyError, ValueError, OleFormatError) as exc:
             raise SheetError(
                 "unreadable-file", f"工作表“{name}”的内容结构已损坏，无法检查：{exc}", self.file, sheet=name
@@ -228,7 +236,7 @@ class Workbook:
         except Exception as exc:  # defusedxml refusals and XML syntax errors
             raise SheetError(
                 "unreadable-file",
-                f"工作表“{name}”的 XML 内容不安全或已损坏，拒绝读取：{type(exc).__name__}",
+                f"工作表“{name}”的 XML 内容已损坏，无法检查（{type(exc).__name__}）；请在 Excel/WPS 中另存后报送。",
                 self.file,
                 sheet=name,
             ) from exc
