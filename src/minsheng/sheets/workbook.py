@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,16 @@ RawValue = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timed
 #: Largest total uncompressed size of a zip-based workbook the toolkit opens (zip-bomb guard).
 MAX_UNCOMPRESSED = 2 << 30
 
+#: what reading a damaged zip may raise
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    OSError,
+    ValueError,
+)
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _VISIBILITY = {0: "visible", 1: "hidden", 2: "very-hidden"}
 _OOXML_STATE = {"visible": "visible", "hidden": "hidden", "veryHidden": "very-hidden"}
@@ -96,7 +107,7 @@ def _sniff(path: Path) -> str:
                         "文件是压缩包（可能是 Word 文档或其他文件），不是 Excel/WPS 表格；请报送 .xlsx、.xls 或 .ods 表格。",
                         name,
                     )
-        except zipfile.BadZipFile as exc:
+        except _ZIP_ERRORS as exc:
             raise SheetError(
                 "unreadable-file", "文件已损坏（压缩结构不完整），无法读取；请重新保存后报送。", name
             ) from exc
@@ -195,9 +206,17 @@ class Workbook:
             cs = self._book.get_sheet_by_name(name)
             rows = cs.to_python(skip_empty_area=False)
             merged_raw = cs.merged_cell_ranges
-        except pc.CalamineError as exc:
+        except Exception as exc:
             raise SheetError(
                 "unreadable-file", f"工作表“{name}”已损坏，无法读取：{exc}", self.file, sheet=name
+            ) from exc
+        except BaseException as exc:
+            _reraise_unless_panic(exc)
+            raise SheetError(
+                "unreadable-file",
+                f"工作表“{name}”已损坏，读取程序无法解析；请在 Excel/WPS 中另存后报送。",
+                self.file,
+                sheet=name,
             ) from exc
         merged = tuple(CellRange(a[0], a[1], b[0], b[1]) for a, b in (merged_raw or ()))
         flags: dict[tuple[int, int], CellFlag] = {}
@@ -246,8 +265,10 @@ class Workbook:
         self._sheets.clear()
         try:
             self._book.close()
-        except pc.CalamineError:
+        except Exception:
             pass
+        except BaseException as exc:
+            _reraise_unless_panic(exc)
 
     def __enter__(self) -> Workbook:
         return self
@@ -316,17 +337,33 @@ def open_workbook(path: str | Path) -> Workbook:
         raise SheetError(
             "encrypted-workbook", "文件设置了密码，无法读取；请取消密码后重新报送。", name
         ) from exc
-    except (pc.CalamineError, OSError, ValueError) as exc:
+    except Exception as exc:
         raise SheetError(
             "unreadable-file",
             f"文件无法读取（{type(exc).__name__}）：可能已损坏；请在 Excel/WPS 中重新保存后报送。",
             name,
         ) from exc
+    except BaseException as exc:
+        _reraise_unless_panic(exc)
+        raise SheetError(
+            "unreadable-file", "文件已损坏，读取程序无法解析；请在 Excel/WPS 中重新保存后报送。", name
+        ) from exc
     try:
         return Workbook(path, kind, book, ole)
-    except (KeyError, OleFormatError, ValueError) as exc:
+    except Exception as exc:
         book.close()
         raise SheetError("unreadable-file", "文件已损坏，无法读取；请重新保存后报送。", name) from exc
+    except BaseException as exc:
+        _reraise_unless_panic(exc)
+        raise SheetError("unreadable-file", "文件已损坏，读取程序无法解析；请重新保存后报送。", name) from exc
+
+
+def _reraise_unless_panic(exc: BaseException) -> None:
+    """calamine (Rust) reports a malformed file it cannot handle as a pyo3 ``PanicException``, a
+    BaseException; that is the file's fault and becomes a SheetError. Anything else (Ctrl-C,
+    SystemExit) goes on up."""
+    if type(exc).__name__ != "PanicException":
+        raise exc
 
 
 class Sheet:
