@@ -63,6 +63,11 @@ def write_ods(
                     )
                 elif isinstance(v, tuple) and v[0] == "uncached":
                     body.append(f"<table:table-cell{span} table:formula={quoteattr(v[1])}/>")
+                elif isinstance(v, tuple) and v[0] == "percent":
+                    body.append(
+                        f'<table:table-cell{span} office:value-type="percentage" office:value="{v[1]}" '
+                        f'calcext:value-type="percentage"><text:p>{v[1] * 100:g}%</text:p></table:table-cell>'
+                    )
                 elif isinstance(v, int | float):
                     body.append(
                         f'<table:table-cell{span} office:value-type="float" office:value="{v}" '
@@ -121,6 +126,9 @@ def write_xlsx(
                 if isinstance(v, tuple) and v[0] == "error":
                     cell.value = v[1]
                     cell.data_type = "e"
+                elif isinstance(v, tuple) and v[0] == "percent":
+                    cell.value = v[1]
+                    cell.number_format = v[2] if len(v) > 2 else "0.00%"
                 else:
                     cell.value = v
         for ref in (merges or {}).get(name, []):
@@ -157,6 +165,8 @@ def write_xls(
                     ws.write(r, c, xlwt.Formula(v[1]))
                 elif isinstance(v, tuple) and v[0] == "error":
                     ws.row(r).set_cell_error(c, v[1])
+                elif isinstance(v, tuple) and v[0] == "percent":
+                    ws.write(r, c, v[1], xlwt.easyxf(num_format_str=v[2] if len(v) > 2 else "0.0%"))
                 else:
                     ws.write(r, c, v)
     wb.save(str(path))

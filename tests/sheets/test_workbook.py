@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,28 @@ def test_xml_bombs_in_a_sheet_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SheetError) as err:
         book.sheet("表1")
     assert err.value.code == "unreadable-file" and "不安全" in err.value.message_zh
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "ods"])
+def test_percent_formatted_cells_read_as_people_see_them(tmp_path: Path, kind: str) -> None:
+    rows = [["失业率", ("percent", 0.039), 3.9, ("percent", 1.25)]]
+    if kind == "xlsx":
+        path = write_xlsx(tmp_path / "p.xlsx", {"表1": [[*rows[0], ("percent", 0.5, '0"%"')]]})
+    elif kind == "xls":
+        path = write_xls(tmp_path / "p.xls", {"表1": rows})
+    else:
+        path = write_ods(tmp_path / "p.ods", {"表1": rows})
+    sheet = open_workbook(path).sheet("表1")
+    assert sheet.cell("B1").percent and not sheet.cell("C1").percent and sheet.cell("D1").percent
+    assert sheet.cell("B1").value == pytest.approx(0.039)  # what the file holds
+    problems: list = []
+    shown = parse_number(sheet.cell("B1"), "%", to_unit="%", problems=problems)
+    typed = parse_number(sheet.cell("C1"), "%", to_unit="%", problems=problems)
+    over = parse_number(sheet.cell("D1"), to_unit="%", problems=problems)
+    assert (shown.amount, typed.amount, over.amount) == (D("3.9"), D("3.9"), D("125"))
+    wrong = parse_number(
+        sheet.cell("B1"), "人", to_unit="人", provenance=sheet.provenance("B1"), problems=problems
+    )
+    assert not wrong.is_reported and [p.code for p in problems] == ["unit-mismatch"]
+    if kind == "xlsx":  # a literal "%" in quotes is text, not a percentage format
+        assert not sheet.cell("E1").percent

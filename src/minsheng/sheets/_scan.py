@@ -86,27 +86,64 @@ def ooxml_sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _has_candidates(zf: zipfile.ZipFile, part: str) -> bool:
-    """A cheap byte scan: does the part contain any formula or error cell at all?"""
+def _is_percent_format(code: str) -> bool:
+    """Whether a number format shows a percentage (a ``%`` outside quotes and escapes)."""
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code)
+
+
+def ooxml_percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
+    """Indices of the cell styles (cellXfs) whose number format is a percentage."""
+    if "xl/styles.xml" not in zf.namelist():
+        return frozenset()
+    root = SafeET.fromstring(zf.read("xl/styles.xml"))
+    percent_ids = {9, 10}
+    out: set[int] = set()
+    for el in root.iter():
+        tag = _local(el.tag)
+        if tag == "numFmt" and _is_percent_format(el.get("formatCode", "")):
+            try:
+                percent_ids.add(int(el.get("numFmtId", "-1")))
+            except ValueError:
+                pass
+        elif tag == "cellXfs":
+            for i, xf in enumerate(x for x in el if _local(x.tag) == "xf"):
+                try:
+                    if int(xf.get("numFmtId", "0")) in percent_ids:
+                        out.add(i)
+                except ValueError:
+                    pass
+    return frozenset(out)
+
+
+def _has_candidates(zf: zipfile.ZipFile, part: str, percent_styles: frozenset[int]) -> bool:
+    """A cheap byte scan: does the part contain any formula, error or percent-styled cell at all?"""
+    pattern = _PREFILTER
+    if percent_styles:
+        ids = "|".join(str(i) for i in sorted(percent_styles))
+        pattern = re.compile(_PREFILTER.pattern + rb"|\ss\s*=\s*[\"'](?:" + ids.encode() + rb")[\"']")
     tail = b""
     with zf.open(part) as fh:
         while block := fh.read(1 << 20):
-            if _PREFILTER.search(tail + block):
+            if pattern.search(tail + block):
                 return True
             tail = block[-64:]
     return False
 
 
-def scan_ooxml_sheet(zf: zipfile.ZipFile, part: str) -> Flags:
-    """Error cells and uncached formulas of one worksheet part, streamed."""
+def scan_ooxml_sheet(
+    zf: zipfile.ZipFile, part: str, percent_styles: frozenset[int] = frozenset()
+) -> tuple[Flags, set[tuple[int, int]]]:
+    """Error cells, uncached formulas and percent-formatted numbers of one worksheet part, streamed."""
     flags: Flags = {}
-    if not part or part not in zf.namelist() or not _has_candidates(zf, part):
-        return flags
+    percent: set[tuple[int, int]] = set()
+    if not part or part not in zf.namelist() or not _has_candidates(zf, part, percent_styles):
+        return flags, percent
     row_no = -1
     col_no = -1
     with zf.open(part) as fh:
         cell_ref: str | None = None
         cell_type = ""
+        style = -1
         formula: str | None = None
         value: str | None = None
         for event, el in SafeET.iterparse(fh, events=("start", "end")):
@@ -119,6 +156,8 @@ def scan_ooxml_sheet(zf: zipfile.ZipFile, part: str) -> Flags:
                 elif tag == "c":
                     cell_ref = el.get("r")
                     cell_type = el.get("t", "n")
+                    s_attr = el.get("s", "")
+                    style = int(s_attr) if s_attr.isdigit() else -1
                     formula, value = None, None
                 continue
             if tag == "f":
@@ -135,14 +174,16 @@ def scan_ooxml_sheet(zf: zipfile.ZipFile, part: str) -> Flags:
                     col_no += 1
                 if cell_type == "e":
                     flags[(row_no, col_no)] = CellFlag(ERROR_CELL, value or "")
-                elif formula is not None and (value is None or value == "") and cell_type != "str":
+                elif formula is not None and value is None:
                     flags[(row_no, col_no)] = CellFlag(UNCACHED_FORMULA, "=" + formula if formula else "")
-                elif formula is not None and value is None and cell_type == "str":
+                elif formula is not None and value == "" and cell_type != "str":
                     flags[(row_no, col_no)] = CellFlag(UNCACHED_FORMULA, "=" + formula if formula else "")
+                elif style in percent_styles and cell_type == "n" and value:
+                    percent.add((row_no, col_no))
                 el.clear()
             elif tag == "row":
                 el.clear()
-    return flags
+    return flags, percent
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,6 +209,7 @@ class OdsSheetInfo:
     flags: Flags
     merged: tuple[CellRange, ...]
     hidden: bool
+    percent: frozenset[tuple[int, int]] = frozenset()
 
 
 def scan_ods(zf: zipfile.ZipFile) -> dict[str, OdsSheetInfo]:
@@ -179,6 +221,7 @@ def scan_ods(zf: zipfile.ZipFile) -> dict[str, OdsSheetInfo]:
         table_style = ""
         flags: Flags = {}
         merged: list[CellRange] = []
+        percent: set[tuple[int, int]] = set()
         row = 0
         col = 0
         row_repeat = 1
@@ -194,7 +237,7 @@ def scan_ods(zf: zipfile.ZipFile) -> dict[str, OdsSheetInfo]:
                 elif tag == f"{{{_T}}}table":
                     name = el.get(f"{{{_T}}}name", "")
                     table_style = el.get(f"{{{_T}}}style-name", "")
-                    flags, merged, row = {}, [], 0
+                    flags, merged, row, percent = {}, [], 0, set()
                 elif tag == f"{{{_T}}}table-row":
                     col = 0
                     row_repeat = _int_attr(el, f"{{{_T}}}number-rows-repeated")
@@ -217,6 +260,8 @@ def scan_ods(zf: zipfile.ZipFile) -> dict[str, OdsSheetInfo]:
                     if kind is not None:
                         for k in range(min(repeat, 1024)):
                             flags[(row, col + k)] = CellFlag(kind, detail)
+                    elif vtype == "percentage":
+                        percent.update((row, col + k) for k in range(min(repeat, 1024)))
                     rs = _int_attr(el, f"{{{_T}}}number-rows-spanned")
                     cs = _int_attr(el, f"{{{_T}}}number-columns-spanned")
                     if rs > 1 or cs > 1:
@@ -227,7 +272,9 @@ def scan_ods(zf: zipfile.ZipFile) -> dict[str, OdsSheetInfo]:
                 row += row_repeat
                 el.clear()
             elif tag == f"{{{_T}}}table":
-                out[name] = OdsSheetInfo(flags, tuple(merged), table_style in hidden_styles)
+                out[name] = OdsSheetInfo(
+                    flags, tuple(merged), table_style in hidden_styles, frozenset(percent)
+                )
                 el.clear()
     return out
 
@@ -242,6 +289,7 @@ def _ods_formula(formula: str) -> str:
 
 _BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
 _FORMULA, _BOOLERR = 0x0006, 0x0205
+_FORMAT, _XF, _NUMBER, _RK, _MULRK = 0x041E, 0x00E0, 0x0203, 0x027E, 0x00BD
 
 
 @frozen
@@ -249,6 +297,7 @@ class BiffInfo:
     encrypted: bool
     biff8: bool
     sheets: tuple[tuple[str, int, int], ...]  # (name, visibility 0/1/2, offset of the sheet BOF)
+    percent_xfs: frozenset[int] = frozenset()  # XF indices whose number format is a percentage
 
 
 def _records(stream: bytes, pos: int) -> Iterator[tuple[int, int, bytes]]:
@@ -271,6 +320,8 @@ def biff_globals(stream: bytes) -> BiffInfo:
     encrypted = False
     biff8 = False
     sheets: list[tuple[str, int, int]] = []
+    percent_formats = {9, 10}
+    xf_formats: list[int] = []
     for pos, typ, data in _records(stream, 0):
         if typ == _BOF and pos == 0:
             biff8 = len(data) >= 2 and struct.unpack_from("<H", data)[0] == 0x0600
@@ -286,14 +337,27 @@ def biff_globals(stream: bytes) -> BiffInfo:
             else:
                 name = data[7 : 7 + cch].decode("gbk", "replace")
             sheets.append((name, visibility & 3, offset))
+        elif typ == _FORMAT and biff8 and len(data) >= 5:
+            ifmt, cch, flag = struct.unpack_from("<HHB", data)
+            raw = data[5 : 5 + cch * (2 if flag & 1 else 1)]
+            code = raw.decode("utf-16-le" if flag & 1 else "latin-1", "replace")
+            if _is_percent_format(code):
+                percent_formats.add(ifmt)
+        elif typ == _XF and len(data) >= 4:
+            xf_formats.append(struct.unpack_from("<H", data, 2)[0])
         elif typ == _EOF:
             break
-    return BiffInfo(encrypted, biff8, tuple(sheets))
+    percent_xfs = frozenset(i for i, f in enumerate(xf_formats) if f in percent_formats)
+    return BiffInfo(encrypted, biff8, tuple(sheets), percent_xfs)
 
 
-def scan_biff_sheet(stream: bytes, offset: int) -> Flags:
-    """Error cells and formulas without a usable cached result in one sheet substream."""
+def scan_biff_sheet(
+    stream: bytes, offset: int, percent_xfs: frozenset[int] = frozenset()
+) -> tuple[Flags, set[tuple[int, int]]]:
+    """Error cells, formulas without a usable cached result and percent-formatted numbers in one
+    sheet substream."""
     flags: Flags = {}
+    percent: set[tuple[int, int]] = set()
     first = True
     for _pos, typ, data in _records(stream, offset):
         if first:
@@ -303,9 +367,20 @@ def scan_biff_sheet(stream: bytes, offset: int) -> Flags:
             continue
         if typ == _EOF:
             break
+        if percent_xfs and typ in (_NUMBER, _RK) and len(data) >= 6:
+            row, col, xf = struct.unpack_from("<HHH", data)
+            if xf in percent_xfs:
+                percent.add((row, col))
+        elif percent_xfs and typ == _MULRK and len(data) >= 6:
+            row, first = struct.unpack_from("<HH", data)
+            for k in range((len(data) - 6) // 6):
+                if struct.unpack_from("<H", data, 4 + 6 * k)[0] in percent_xfs:
+                    percent.add((row, first + k))
         if typ == _FORMULA and len(data) >= 20:
-            row, col = struct.unpack_from("<HH", data)
+            row, col, xf = struct.unpack_from("<HHH", data)
             result = data[6:14]
+            if xf in percent_xfs and result[6:8] != b"\xff\xff":
+                percent.add((row, col))
             if result[6:8] == b"\xff\xff":
                 kind = result[0]
                 if kind == 2:
@@ -317,4 +392,4 @@ def scan_biff_sheet(stream: bytes, offset: int) -> Flags:
             row, col, _xf, val, is_error = struct.unpack_from("<HHHBB", data)
             if is_error:
                 flags[(row, col)] = CellFlag(ERROR_CELL, BIFF_ERRORS.get(val, "#ERR"))
-    return flags
+    return flags, percent

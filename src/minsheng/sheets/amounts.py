@@ -178,6 +178,16 @@ def parse_number(
             if problems is not None:
                 problems.append(cell_flag_problem(raw.flag, prov))
             return Value(ValueStatus.MISSING, None, prov, raw.flag.detail or raw.flag.kind)
+        if raw.percent and isinstance(raw.value, int | float) and not isinstance(raw.value, bool):
+            # shown as 85% but stored as 0.85: read what people see
+            if math.isfinite(raw.value):
+                return parse_number(
+                    f"{decimal_from_float(float(raw.value)) * 100}%",
+                    unit,
+                    to_unit=to_unit or unit or "%",
+                    provenance=provenance,
+                    problems=problems,
+                )
         raw = raw.value
     if isinstance(raw, CellFlag):
         if problems is not None:

@@ -51,13 +51,15 @@ class Cell:
     """One cell: 0-based ``row`` and ``col``, its ``value`` (``None`` when blank) and a flag.
 
     ``flag`` is set when the cell only looks blank: ``error-cell`` (``detail`` is ``#DIV/0!``) or
-    ``uncached-formula`` (``detail`` is the formula, where known).
+    ``uncached-formula`` (``detail`` is the formula, where known). ``percent`` is set for a
+    number formatted as a percentage: the file holds 0.85 where people see 85%.
     """
 
     row: int
     col: int
     value: RawValue
     flag: CellFlag | None = None
+    percent: bool = False  # a number formatted as a percentage: 0.85 shown as 85%
 
     @property
     def ref(self) -> str:
@@ -140,6 +142,7 @@ class Workbook:
         self.sheet_names: tuple[str, ...] = tuple(m.name for m in meta)
         self._visibility = {m.name: _calamine_visibility(m.visible) for m in meta}
         self._parts: dict[str, tuple[str, str]] = {}
+        self._percent_styles: frozenset[int] = frozenset()
         self._ods: dict[str, _scan.OdsSheetInfo] | None = None
         self._biff: _scan.BiffInfo | None = None
         self._biff_stream: bytes | None = None
@@ -220,17 +223,19 @@ class Workbook:
             ) from exc
         merged = tuple(CellRange(a[0], a[1], b[0], b[1]) for a, b in (merged_raw or ()))
         flags: dict[tuple[int, int], CellFlag] = {}
+        percent: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset()
         try:
             if self.format in ("xlsx", "xlsm"):
                 with zipfile.ZipFile(self.path) as zf:
                     if not self._parts:
                         self._parts = _scan.ooxml_sheet_parts(zf)
+                        self._percent_styles = _scan.ooxml_percent_styles(zf)
                     part, _state = self._parts.get(name, ("", "visible"))
-                    flags = _scan.scan_ooxml_sheet(zf, part)
+                    flags, percent = _scan.scan_ooxml_sheet(zf, part, self._percent_styles)
             elif self.format == "ods":
                 info = self._ods_info().get(name)
                 if info is not None:
-                    flags = info.flags
+                    flags, percent = info.flags, info.percent
                     if not merged:
                         merged = info.merged
             elif self.format == "xls" and self._biff is not None and self._biff_stream is not None:
@@ -240,7 +245,7 @@ class Workbook:
                 if offset is None and index < len(self._biff.sheets):
                     offset = self._biff.sheets[index][2]
                 if offset is not None:
-                    flags = _scan.scan_biff_sheet(self._biff_stream, offset)
+                    flags, percent = _scan.scan_biff_sheet(self._biff_stream, offset, self._biff.percent_xfs)
         except DefusedXmlException as exc:
             raise SheetError(
                 "unreadable-file",
@@ -259,7 +264,7 @@ class Workbook:
                 self.file,
                 sheet=name,
             ) from exc
-        return Sheet(self, name, self.sheet_names.index(name), rows, merged, flags)
+        return Sheet(self, name, self.sheet_names.index(name), rows, merged, flags, frozenset(percent))
 
     def close(self) -> None:
         self._sheets.clear()
@@ -381,6 +386,7 @@ class Sheet:
         grid: list[list[Any]],
         merged: tuple[CellRange, ...],
         flags: dict[tuple[int, int], CellFlag],
+        percent: frozenset[tuple[int, int]] = frozenset(),
     ) -> None:
         self.workbook = workbook
         self.name = name
@@ -388,6 +394,8 @@ class Sheet:
         self._grid = grid
         self.merged = merged
         self.flags = flags
+        #: numeric cells shown as a percentage: the file holds 0.85 where the sheet shows 85%
+        self.percent = percent
         self.n_rows = len(grid)
         self.n_cols = max((len(r) for r in grid), default=0)
         for r, c in flags:
@@ -425,7 +433,7 @@ class Sheet:
         if isinstance(row, str):
             row, col = parse_ref(row)
         assert col is not None
-        return Cell(row, col, self.value(row, col), self.flags.get((row, col)))
+        return Cell(row, col, self.value(row, col), self.flags.get((row, col)), (row, col) in self.percent)
 
     def row(self, row: int) -> list[Cell]:
         """The cells of one 0-based row, across the sheet's width."""
