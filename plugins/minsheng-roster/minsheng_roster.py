@@ -8,6 +8,7 @@ reported through the context.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from minsheng import Submission
@@ -69,6 +70,7 @@ def minsheng_read(path, book, context):
         categories=CATEGORIES,
         date_column="结业日期",
         year=context.year,
+        as_of=dt.date(context.year + 1, 12, 31),
         source=context.provenance,
     )
     context.report(*trained.problems)
@@ -84,6 +86,7 @@ def minsheng_read(path, book, context):
         to_unit=context.scheme.indicator("5.1").unit,
         date_column="发放日期",
         year=context.year,
+        as_of=dt.date(context.year + 1, 12, 31),
         source=context.provenance,
     )
     context.report(*loans.problems)
