@@ -121,7 +121,7 @@ def a4_landscape(ws: Worksheet, title_rows: str, area: str, *, fit_width: bool =
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = 0.6
     ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = "&A　第 &P 页"
     ws.oddFooter.center.size = 9
 
 
@@ -215,28 +215,58 @@ def form_template() -> Workbook:
     row_template(
         ws,
         8,
-        ["{序号}", "{指标}", "{计量单位}", "{年度目标}", None, rate.format(r=8), None, None, "{代码}"],
+        [
+            "{序号}",
+            "{指标}",
+            "{计量单位}",
+            "{年度目标}",
+            "{累计完成}",
+            rate.format(r=8),
+            "{自评分}",
+            None,
+            "{代码}",
+        ],
         aligns=left,
         inputs=(5, 7, 8),
     )
     row_template(
         ws,
         9,
-        ["{序号}", "{指标（无完成率）}", "{计量单位}", "{年度目标}", None, "—", None, None, "{代码}"],
+        [
+            "{序号}",
+            "{指标（无完成率）}",
+            "{计量单位}",
+            "{年度目标}",
+            "{累计完成}",
+            "—",
+            "{自评分}",
+            None,
+            "{代码}",
+        ],
         aligns=left,
         inputs=(5, 7, 8),
     )
     row_template(
         ws,
         10,
-        ["{序号}", "{其中指标}", "{计量单位}", "{年度目标}", None, rate.format(r=10), None, None, "{代码}"],
+        [
+            "{序号}",
+            "{其中指标}",
+            "{计量单位}",
+            "{年度目标}",
+            "{累计完成}",
+            rate.format(r=10),
+            None,
+            None,
+            "{代码}",
+        ],
         aligns=left,
         inputs=(5, 8),
     )
     row_template(
         ws,
         11,
-        ["", "{测算项}", "{计量单位}", "—", None, "", "", None, "{代码}"],
+        ["", "{测算项}", "{计量单位}", "—", "{累计完成}", "", "", None, "{代码}"],
         aligns=left,
         inputs=(5, 8),
     )
@@ -668,7 +698,7 @@ def county_template() -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = "考核评分表"
-    widths(ws, {"A": 14, "B": 46, "C": 7, "D": 8, "E": 9, "F": 40, "G": 22})
+    widths(ws, {"A": 15, "B": 62, "C": 7, "D": 8, "E": 9, "F": 44, "G": 12})
     title(ws, "A1:G1", "{县名}{年度}年度民生工程目标管理考核评分表")
     text(ws, "A2:D2", "县（市、区）：{县名}（{县代码}）　　设区市：{市名}")
     text(ws, "E2:G2", "考核日期：{考核日期}", align=RIGHT)

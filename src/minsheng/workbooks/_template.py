@@ -18,6 +18,7 @@ copied row; values from the data are always written as text or numbers, never as
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import copy
@@ -441,11 +442,11 @@ def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
             width = sum(
                 (ws.column_dimensions[get_column_letter(i)].width or 8.43) for i in range(c, last_col + 1)
             )
+            size = float((cell.font.sz if cell.font and cell.font.sz else 11) or 11)
+            room = max(1.0, width - 1)
             lines = sum(
-                max(1, -(-int(display_width(part)) // max(1, int(width - 1))))
-                for part in cell.value.split("\n")
+                max(1, math.ceil(display_width(part) * size / 11 / room)) for part in cell.value.split("\n")
             )
-            size = (cell.font.sz if cell.font and cell.font.sz else 11) or 11
             needed = max(needed, lines * float(size) * 1.45 + 3)
         current = ws.row_dimensions[r].height
         if needed and (current is None or needed > current):

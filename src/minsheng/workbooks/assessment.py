@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.text import RichText
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -202,7 +203,13 @@ def _ranking(ws: Worksheet, assessment: Assessment, fields: dict[str, Any]) -> N
     )
     chart.width = width_chars * 0.2
     chart.height = height_pt * 2.54 / 72
-    ws.add_chart(chart, anchor.coordinate)
+    # anchored to the cells it covers, so it stretches with the template's widths and heights
+    chart.anchor = TwoCellAnchor(
+        editAs="twoCell",
+        _from=AnchorMarker(col=cols.start - 1, row=rows.start - 1),
+        to=AnchorMarker(col=cols.stop - 1, row=rows.stop - 1),
+    )
+    ws.add_chart(chart)
 
 
 def _groups(ws: Worksheet, assessment: Assessment, scheme: Scheme, fields: dict[str, Any]) -> None:

@@ -90,6 +90,8 @@ def form_records(
     scheme: Scheme, allocation: Mapping[str, Decimal | None] | None
 ) -> list[tuple[str, dict[str, Any]]]:
     """The rows of a form for ``scheme``: groups, indicators, 其中 parts and calculator inputs."""
+    from ._cells import FORMAT_SCORE, Formatted, unit_format
+
     parts_of = {p for ind in scheme.indicators for p in ind.parts}
     records: list[tuple[str, dict[str, Any]]] = []
     for number, group in enumerate(scheme.groups, start=1):
@@ -112,6 +114,8 @@ def form_records(
                         FORM_KINDS[kind]: name,
                         "计量单位": ind.unit,
                         "年度目标": target_display(ind, allocation),
+                        "累计完成": Formatted(None, unit_format(ind.unit)),
+                        "自评分": Formatted(None, FORMAT_SCORE),
                         "代码": ind.code,
                     },
                 )
@@ -126,6 +130,7 @@ def form_records(
                             "其中指标": ("其中：" if i == 0 else "") + part.name,
                             "计量单位": part.unit,
                             "年度目标": target_display(part, allocation),
+                            "累计完成": Formatted(None, unit_format(part.unit)),
                             "代码": part.code,
                         },
                     )
@@ -140,6 +145,7 @@ def form_records(
                             {
                                 "测算项": f"（{n}）{item.name}" + ("（选填）" if optional else ""),
                                 "计量单位": item.unit,
+                                "累计完成": Formatted(None, unit_format(item.unit)),
                                 "代码": f"{ind.code}/{item.key}",
                             },
                         )
