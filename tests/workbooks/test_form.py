@@ -258,3 +258,44 @@ def test_reading_needs_no_openpyxl(form, scheme):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.skipif(
+    not __import__("shutil").which("soffice"), reason="LibreOffice (soffice) is not installed"
+)
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_a_form_resaved_by_an_office_program_still_reads(tmp_path, form, scheme, fmt):
+    """A county that opens the form in WPS/LibreOffice and saves it as .xls or .ods: the reader
+    finds the same values at the same cells (and the computed 完成率 does not get in the way)."""
+    import subprocess
+
+    wb = load_workbook(form)
+    ws = wb["报表"]
+    rows = key_rows(ws)
+    ws.cell(rows["1.1"], 5).value = 950
+    ws.cell(rows["2.1"], 5).value = 4.2
+    ws.cell(rows["3.2.1"], 5).value = "—"
+    wb.save(form)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(tmp_path / "out"),
+            str(form),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    converted = tmp_path / "out" / f"form.{fmt}"
+    sub, problems = read(converted, scheme)
+    assert problems == []
+    assert sub.county == "360102"
+    assert sub.values["1.1"].amount == 950 and sub.values["1.1"].provenance.cell == f"E{rows['1.1']}"
+    assert sub.values["2.1"].amount == D("4.2")
+    assert sub.values["3.2.1"].status is ValueStatus.NOT_APPLICABLE
+    assert sub.values["1.2"].status is ValueStatus.MISSING
