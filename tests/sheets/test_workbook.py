@@ -260,3 +260,13 @@ def test_percent_formatted_cells_read_as_people_see_them(tmp_path: Path, kind: s
     assert not wrong.is_reported and [p.code for p in problems] == ["unit-mismatch"]
     if kind == "xlsx":  # a literal "%" in quotes is text, not a percentage format
         assert not sheet.cell("E1").percent
+
+
+def test_xls_scan_reads_past_multi_number_records(tmp_path: Path) -> None:
+    # adjacent numbers are stored as one MULRK record; the scan must go on to the end of the sheet
+    rows: list[list[object]] = [["姓名", "金额", "比例"]]
+    rows += [[f"人{i}", 1000 + i, ("percent", 0.5)] for i in range(200)]
+    rows.append(["合计", ("formula", "SUM(B2:B201)"), ("error", 0x07)])
+    sheet = open_workbook(write_xls(tmp_path / "m.xls", {"表1": rows})).sheet("表1")
+    assert len(sheet.percent) == 200 and (200, 2) in sheet.percent
+    assert {ref: f.kind for ref, f in sheet.flags.items()} == {(201, 1): UNCACHED_FORMULA, (201, 2): ERROR_CELL}

@@ -372,10 +372,10 @@ def scan_biff_sheet(
             if xf in percent_xfs:
                 percent.add((row, col))
         elif percent_xfs and typ == _MULRK and len(data) >= 6:
-            row, first = struct.unpack_from("<HH", data)
+            row, first_col = struct.unpack_from("<HH", data)
             for k in range((len(data) - 6) // 6):
                 if struct.unpack_from("<H", data, 4 + 6 * k)[0] in percent_xfs:
-                    percent.add((row, first + k))
+                    percent.add((row, first_col + k))
         if typ == _FORMULA and len(data) >= 20:
             row, col, xf = struct.unpack_from("<HHH", data)
             result = data[6:14]
