@@ -267,7 +267,7 @@ def make_xls_summary(
     footer = ("单位负责人：" + _person(rng), "统计负责人：" + _person(rng), "填表人：" + person)
     for col, text in zip((0, 2, 4), footer, strict=True):
         ws.write(row, col, text, st["plain"])
-    ws.write(row, 6, f"报出日期：{reported_on:%Y.%m.%d}".replace(".0", "."), st["plain"])
+    ws.write(row, 6, f"报出日期：{reported_on.year}.{reported_on.month}.{reported_on.day}", st["plain"])
     path = Path(path)
     wb.save(str(path))
     return path

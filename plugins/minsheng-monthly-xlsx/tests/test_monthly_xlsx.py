@@ -119,3 +119,17 @@ def test_through_the_plugin_host(sample: Path) -> None:
     sub = result.submission
     assert sub is not None and sub.month == 12 and sub.values["3.2.2"].amount == VALUES["3.2.2"]
     assert sub.values["3.2.2"].provenance.cell == "P7"
+
+
+def test_the_sample_maker_is_deterministic(tmp_path: Path) -> None:
+    def cells(path: Path) -> list:
+        book = open_workbook(path)
+        return [[c.value for c in r] for s in book for r in s.rows()]
+
+    a = samples.make_monthly_xlsx(
+        tmp_path / "a.xlsx", COUNTY, VALUES, self_scores=SCORES, scheme=SCHEME, seed=3
+    )
+    b = samples.make_monthly_xlsx(
+        tmp_path / "b.xlsx", COUNTY, VALUES, self_scores=SCORES, scheme=SCHEME, seed=3
+    )
+    assert cells(a) == cells(b)

@@ -119,3 +119,14 @@ def test_through_the_plugin_host(sample: Path) -> None:
     assert result.plugin == "roster"
     assert result.submission is not None and result.submission.values["3.2"].amount == D(3300)
     assert {p.code for p in result.problems} >= {"duplicate-id", "invalid-id"}
+
+
+def test_the_sample_maker_is_deterministic(tmp_path: Path) -> None:
+    small = dict(VALUES, **{"3.1": D(40), "3.2.1": D(30), "3.2.2": D(20), "3.2.3": D(10), "5.1": D("33.3")})
+
+    def cells(path: Path) -> list:
+        return [[c.value for c in r] for s in open_workbook(path) for r in s.rows()]
+
+    a = samples.make_roster(tmp_path / "a.xlsx", COUNTY, small, scheme=SCHEME, seed=3)
+    b = samples.make_roster(tmp_path / "b.xlsx", COUNTY, small, scheme=SCHEME, seed=3)
+    assert cells(a) == cells(b)

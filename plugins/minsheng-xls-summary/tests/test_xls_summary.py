@@ -142,3 +142,9 @@ def test_through_the_plugin_host(sample: Path) -> None:
     assert result.submission is not None and result.submission.county == "360121"
     v = result.submission.values["5.1"]
     assert v.amount == VALUES["5.1"] and v.provenance.cell == "E28" and v.provenance.plugin == "xls-summary"
+
+
+def test_the_sample_maker_is_deterministic(tmp_path: Path) -> None:
+    a = samples.make_xls_summary(tmp_path / "a.xls", COUNTY, VALUES, scheme=SCHEME, seed=3)
+    b = samples.make_xls_summary(tmp_path / "b.xls", COUNTY, VALUES, scheme=SCHEME, seed=3)
+    assert a.read_bytes() == b.read_bytes()
