@@ -353,7 +353,10 @@ def targets_template() -> Workbook:
     )
     ws.row_dimensions[8].height = 30
     ws.freeze_panes = "E6"
-    a4_landscape(ws, "3:5", "A1:E8")
+    # one column per indicator: too wide for one page, so print across pages with the county columns repeated
+    a4_landscape(ws, "3:5", "A1:E8", fit_width=False)
+    ws.print_title_cols = "A:D"
+    ws.page_setup.scale = 85
 
     fs = wb.create_sheet("督查发现")
     widths(fs, {"A": 14, "B": 14, "C": 22, "D": 8, "E": 50})
