@@ -269,4 +269,7 @@ def test_xls_scan_reads_past_multi_number_records(tmp_path: Path) -> None:
     rows.append(["合计", ("formula", "SUM(B2:B201)"), ("error", 0x07)])
     sheet = open_workbook(write_xls(tmp_path / "m.xls", {"表1": rows})).sheet("表1")
     assert len(sheet.percent) == 200 and (200, 2) in sheet.percent
-    assert {ref: f.kind for ref, f in sheet.flags.items()} == {(201, 1): UNCACHED_FORMULA, (201, 2): ERROR_CELL}
+    assert {ref: f.kind for ref, f in sheet.flags.items()} == {
+        (201, 1): UNCACHED_FORMULA,
+        (201, 2): ERROR_CELL,
+    }
