@@ -138,6 +138,7 @@ def test_a_flagged_cell_never_parses_as_blank(tmp_path: Path) -> None:
         (b"%PDF-1.4 not a sheet", "not-a-spreadsheet"),
         (b"", "not-a-spreadsheet"),
         (b"PK\x03\x04truncated zip", "unreadable-file"),
+        (b"\xef\xbb\xbf<html><table><tr><td>1</td></tr></table></html>", "not-a-spreadsheet"),
     ],
 )
 def test_not_a_spreadsheet(tmp_path: Path, content: bytes, code: str) -> None:

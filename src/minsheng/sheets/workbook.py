@@ -89,7 +89,7 @@ def _sniff(path: Path) -> str:
     name = str(path)
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(512)
     except OSError as exc:
         raise SheetError(
             "unreadable-file", f"无法打开文件：{exc.strerror or exc}。请确认文件存在且未被占用。", name
@@ -118,8 +118,15 @@ def _sniff(path: Path) -> str:
                 "too-large", f"文件解压后约 {total >> 20} MB，超过上限；请拆分或删除多余内容后报送。", name
             )
         return kind
-    if head == OLE_MAGIC:
+    if head[:8] == OLE_MAGIC:
         return "ole"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        raise SheetError(
+            "not-a-spreadsheet",
+            "文件是网页（HTML/XML）格式，只是扩展名像表格（常见于从网站或系统导出的“Excel”）；"
+            "请在 Excel/WPS 中打开后另存为 .xlsx 或 .xls 再报送。",
+            name,
+        )
     raise SheetError(
         "not-a-spreadsheet",
         "文件不是 Excel/WPS 表格（.xlsx、.xlsm、.xls、.ods）；请确认报送的文件，不要只改扩展名。",
