@@ -179,3 +179,24 @@ def test_hundred_thousand_rows_in_one_pass(tmp_path: Path) -> None:
     assert roster.counted == unique
     assert roster.amount == D(unique) / 10
     assert elapsed < 5, f"read_roster took {elapsed:.1f}s for 100k rows"
+
+
+def test_old_and_new_forms_of_one_id_count_once_and_invalid_ids_can_be_counted(tmp_path: Path) -> None:
+    old = "440524800101001"
+    new = check_id(old, AS_OF)[0]
+    rows: list[list[object]] = [
+        ["姓名", "身份证号"],
+        ["甲", old],
+        ["乙", new],
+        ["丙", "440524198001010019"],  # wrong check character
+        ["丁", VALID[0]],
+    ]
+    table = find_table(
+        open_workbook(write_xls(tmp_path / "r.xls", {"花名册": rows})).sheet("花名册"), ["身份证号"]
+    )
+    strict = read_roster(table, id_column="身份证号", as_of=AS_OF)
+    assert strict.counted == 2
+    assert [(p.code, p.cell) for p in strict.problems] == [("duplicate-id", "B3"), ("invalid-id", "B4")]
+    lenient = read_roster(table, id_column="身份证号", as_of=AS_OF, count_invalid=True)
+    assert lenient.counted == 3
+    assert "已计入" in next(p.message for p in lenient.problems if p.code == "invalid-id")
