@@ -171,15 +171,16 @@ def form_template() -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = "报表"
-    widths(ws, {"A": 7, "B": 40, "C": 9, "D": 12, "E": 12, "F": 9, "G": 8, "H": 16, "I": 12})
+    widths(ws, {"A": 7, "B": 40, "C": 9, "D": 12, "E": 12, "F": 9, "G": 9, "H": 16, "I": 12})
     title(ws, "A1:H1", "{年度}年民生工程目标任务完成情况表")
     for ref, value in (
         ("A2:B2", "县（市、区）：{县名}"),
         ("C2:D2", "代码：{县代码}"),
-        ("E2:F2", "年度：{年度}"),
-        ("G2:H2", "方案：{方案}"),
+        ("E2", "年度：{年度}"),
+        ("F2:G2", "方案：{方案}"),
     ):
         text(ws, ref, value)
+    text(ws, "H2", "计量单位：见丙栏", align=RIGHT)
     for ref, value in (
         ("A3:B3", "填报单位（盖章）：{填报单位}"),
         ("C3:D3", "填报人：{填报人}"),
