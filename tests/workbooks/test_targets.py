@@ -186,3 +186,14 @@ def test_cli_refuses_targets_with_errors(tmp_path, written):
     assert result.exit_code == 2
     assert "negative-target" in result.output
     assert not (tmp_path / "f").exists()
+
+
+def test_an_indicator_column_headed_by_its_name_is_recognised(written, scheme, targets):
+    wb = load_workbook(written)
+    ws = wb["目标任务"]
+    h = header_row(ws, "县（市、区）代码")
+    ws.cell(h, column_of(ws, "1.2")).value = "农村劳动力转移就业"  # an alias instead of the code
+    wb.save(written)
+    got, _, problems = read_targets(written, scheme)
+    assert problems == []
+    assert got.allocations["360103"]["1.2"] == targets.allocations["360103"]["1.2"]

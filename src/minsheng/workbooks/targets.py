@@ -239,10 +239,10 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
         for name in book.sheet_names:
             sheet = book.sheet(name)
             hit = _find_table(sheet, _HEADERS, {"code", "name"})
-            if hit is not None and "item" not in {_HEADERS.get(_norm(c.text)) for c in sheet.row(hit[0])}:
-                if not any(_norm(c.text) == "项目" for c in sheet.row(hit[0])):
-                    table = (sheet, *hit)
-                    break
+            # the 督查发现 sheet has the same county columns, and a 项目 column
+            if hit is not None and not any(_norm(c.text) == "项目" for c in sheet.row(hit[0])):
+                table = (sheet, *hit)
+                break
         if table is None:
             raise SheetError(
                 "not-targets-workbook",
@@ -264,8 +264,7 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
                 year = 0
         fixed = set(cols.values())
         header = sheet.row(header_row)
-        names_row = sheet.row(header_row + 1) if header_row + 1 < len(list(sheet.rows())) else []
-        name_at = {c.col: c.text for c in names_row}
+        name_at = {c.col: c.text for c in next(sheet.rows(header_row + 1, header_row + 2), [])}
         columns: dict[int, Indicator] = {}
         for c in header:
             if c.col in fixed or not c.text:
