@@ -203,3 +203,20 @@ def test_deductions_show_on_the_county_sheet(tmp_path, assessment, scheme):
     path = write_county_sheets(assessment, scheme, tmp_path)[2]
     rows = {row["项目"].value: row for row in table(open_book(path).active, "项目")}
     assert num(rows["扣分：被省通报批评"]["考评得分"]) == D(-2)
+
+
+def test_an_empty_run_still_writes_every_sheet(tmp_path, scheme):
+    from minsheng import Targets, score
+
+    empty = score(scheme, Targets(year=2007, counties=()), [])
+    path = write_assessment(empty, scheme, tmp_path / "empty.xlsx")
+    book = open_book(path)
+    assert book.sheetnames == SHEETS
+    assert table(book["综合排名"], "代码") == []
+    assert table(book["问题清单"], "序号") == []
+    ws = book["综合排名"]
+    # the footer note moved up to just below the header, with nothing left of the row template
+    note = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("说明"))
+    assert note == header_row(ws, "代码") + 2
+    assert not any("{" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert write_county_sheets(empty, scheme, tmp_path / "c") == []
