@@ -200,3 +200,21 @@ def test_old_and_new_forms_of_one_id_count_once_and_invalid_ids_can_be_counted(t
     lenient = read_roster(table, id_column="身份证号", as_of=AS_OF, count_invalid=True)
     assert lenient.counted == 3
     assert "已计入" in next(p.message for p in lenient.problems if p.code == "invalid-id")
+
+
+def test_an_error_in_the_amount_column_is_reported_at_its_cell_and_not_summed(tmp_path: Path) -> None:
+    from sheetfiles import write_xlsx
+
+    rng = random.Random(5)
+    rows: list[list[object]] = [["借款人", "身份证号", "贷款金额（万元）"]]
+    rows += [
+        ["甲", make_id(rng), 5],
+        ["乙", make_id(rng), ("error", "#VALUE!")],
+        ["丙", make_id(rng), "=C2*2"],
+    ]
+    table = find_table(
+        open_workbook(write_xlsx(tmp_path / "l.xlsx", {"台帐": rows})).sheet("台帐"), ["身份证号"]
+    )
+    roster = read_roster(table, id_column="身份证号", amount_column="贷款金额", to_unit="万元", as_of=AS_OF)
+    assert roster.amount == D(5) and roster.counted == 1
+    assert [(p.code, p.cell) for p in roster.problems] == [("error-cell", "C3"), ("uncached-formula", "C4")]

@@ -193,10 +193,12 @@ def read_roster(
     end = len(grid)
     footer = tuple(table.stop_at)
 
-    def prob(code: str, message: str, r: int, c: int, severity: Severity = Severity.ERROR) -> None:
+    def where(r: int, c: int) -> Provenance:
         ref = cell_ref(r, c)
-        prov = source(sheet.name, ref) if source is not None else sheet.provenance(ref)
-        problems.append(Problem.at(code, message, prov, severity=severity))
+        return source(sheet.name, ref) if source is not None else sheet.provenance(ref)
+
+    def prob(code: str, message: str, r: int, c: int, severity: Severity = Severity.ERROR) -> None:
+        problems.append(Problem.at(code, message, where(r, c), severity=severity))
 
     for r in range(start, end):
         line = grid[r] if r < len(grid) else ()
@@ -210,7 +212,7 @@ def read_roster(
             if any(w in texts for w in ("合计", "小计", "总计")):
                 continue
             if (r, ic) in flags:
-                problems.append(cell_flag_problem(flags[(r, ic)], sheet.provenance(r, ic)))
+                problems.append(cell_flag_problem(flags[(r, ic)], where(r, ic)))
                 continue
             prob("missing-id", f"第 {r + 1} 行没有填身份证号，未计入；请补填。", r, ic)
             continue
@@ -289,7 +291,8 @@ def read_roster(
         amount = None
         if ac >= 0:
             if (r, ac) in flags:
-                problems.append(cell_flag_problem(flags[(r, ac)], sheet.provenance(r, ac)))
+                problems.append(cell_flag_problem(flags[(r, ac)], where(r, ac)))
+                del seen[norm]
                 continue
             raw_amt = line[ac] if ac < len(line) else ""
             if isinstance(raw_amt, float):
