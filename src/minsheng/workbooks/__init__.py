@@ -23,6 +23,7 @@ _EXPORTS = {
     "write_assessment": "assessment",
     "write_county_sheets": "assessment",
     "mask_ids": "_cells",
+    "save_workbook": "_output",
     "TemplateError": "_template",
     "template_path": "_template",
 }
