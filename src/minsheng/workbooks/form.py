@@ -87,10 +87,27 @@ def target_display(ind: Indicator, allocation: Mapping[str, Decimal | None] | No
 
 
 def form_records(
-    scheme: Scheme, allocation: Mapping[str, Decimal | None] | None
+    scheme: Scheme,
+    allocation: Mapping[str, Decimal | None] | None,
+    submission: Submission | None = None,
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The rows of a form for ``scheme``: groups, indicators, 其中 parts and calculator inputs."""
+    """The rows of a form for ``scheme``: groups, indicators, 其中 parts and calculator inputs.
+
+    With ``submission``, its actuals fill 累计完成 ("—" where not applicable, blank where missing)
+    and its 自评分 the self-score column: a filled-in form, as a county sends it back.
+    """
     from ._cells import FORMAT_SCORE, Formatted, unit_format
+
+    values = submission.values if submission is not None else {}
+    own = submission.self_scores if submission is not None else {}
+
+    def actual(key: str) -> Any:
+        v = values.get(key)
+        if v is None or v.status is ValueStatus.MISSING:
+            return None
+        if v.status is ValueStatus.NOT_APPLICABLE:
+            return "—"
+        return v.amount
 
     parts_of = {p for ind in scheme.indicators for p in ind.parts}
     records: list[tuple[str, dict[str, Any]]] = []
@@ -114,8 +131,8 @@ def form_records(
                         FORM_KINDS[kind]: name,
                         "计量单位": ind.unit,
                         "年度目标": target_display(ind, allocation),
-                        "累计完成": Formatted(None, unit_format(ind.unit)),
-                        "自评分": Formatted(None, FORMAT_SCORE),
+                        "累计完成": Formatted(actual(ind.code), unit_format(ind.unit)),
+                        "自评分": Formatted(own.get(ind.code), FORMAT_SCORE),
                         "代码": ind.code,
                     },
                 )
@@ -130,7 +147,7 @@ def form_records(
                             "其中指标": ("其中：" if i == 0 else "") + part.name,
                             "计量单位": part.unit,
                             "年度目标": target_display(part, allocation),
-                            "累计完成": Formatted(None, unit_format(part.unit)),
+                            "累计完成": Formatted(actual(part.code), unit_format(part.unit)),
                             "代码": part.code,
                         },
                     )
@@ -145,7 +162,9 @@ def form_records(
                             {
                                 "测算项": f"（{n}）{item.name}" + ("（选填）" if optional else ""),
                                 "计量单位": item.unit,
-                                "累计完成": Formatted(None, unit_format(item.unit)),
+                                "累计完成": Formatted(
+                                    actual(f"{ind.code}/{item.key}"), unit_format(item.unit)
+                                ),
                                 "代码": f"{ind.code}/{item.key}",
                             },
                         )
@@ -160,6 +179,7 @@ def _build_form(
     year: int,
     allocation: Mapping[str, Decimal | None] | None,
     template: str | Path | None,
+    submission: Submission | None = None,
 ) -> XlsxWorkbook:
     from openpyxl.styles import Protection
 
@@ -180,7 +200,19 @@ def _build_form(
         "方案名称": scheme.name,
         **dict.fromkeys(REPORTER_FIELDS, ""),
     }
-    fill_rows(ws, FORM_KINDS, form_records(scheme, allocation), fields, "（报表）")
+    if submission is not None:
+        r = submission.reporter
+        fields.update(
+            {
+                "填报单位": r.unit or "",
+                "填报人": r.person or "",
+                "电话": r.phone or "",
+                "填报日期": _date_text(r.date),
+                "填表人": r.person or "",
+                "报出日期": _date_text(submission.submitted_on),
+            }
+        )
+    fill_rows(ws, FORM_KINDS, form_records(scheme, allocation, submission), fields, "（报表）")
     for other in wb.worksheets:
         if other is not ws:
             fill_fields(other, fields)
@@ -195,8 +227,12 @@ def write_form(
     county: County | None = None,
     allocation: Mapping[str, Decimal | None] | None = None,
     template: str | Path | None = None,
+    submission: Submission | None = None,
 ) -> Path:
     """Write a county form: prefilled with ``county`` and its ``allocation`` of targets, or blank.
+
+    With ``submission`` the form is filled in as the county returns it (actuals, 自评分, the
+    填报单位/填报人/日期 lines): for examples and tests.
 
     ``year`` defaults to the scheme's year. The write is atomic and byte-identical for the same
     inputs. Returns the path written.
@@ -208,10 +244,16 @@ def write_form(
         raise ValueError("the form needs a year: the scheme has none, give year=")
     if county is not None and allocation is None:
         allocation = {}
-    wb = _build_form(scheme, county=county, year=year, allocation=allocation, template=template)
+    wb = _build_form(
+        scheme, county=county, year=year, allocation=allocation, template=template, submission=submission
+    )
     path = Path(path)
     save_workbook(wb, path, stamp_for(None, year))
     return path
+
+
+def _date_text(d: dt.date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def form_filename(county: County, year: int) -> str:

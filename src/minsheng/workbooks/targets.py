@@ -85,9 +85,12 @@ def write_targets_template(
     counties: Sequence[County] = (),
     year: int | None = None,
     targets: Targets | None = None,
+    findings: Sequence[Finding] = (),
     template: str | Path | None = None,
 ) -> Path:
     """Write a targets workbook for ``scheme``: one row per county, empty unless ``targets`` is given.
+
+    ``findings`` (通报批评, 弄虚作假) fill the first rows of the 督查发现 sheet; blank rows follow.
 
     With ``targets``, its counties, province totals and allocations are written (a round trip of
     :func:`read_targets`). A 督查发现 sheet follows with blank rows and the scheme's cross items
@@ -137,22 +140,37 @@ def write_targets_template(
         records.append(("county", row))
     fill_rows(ws, TARGET_KINDS, records, fields, "（目标任务表）")
 
-    findings = next(
+    findings_ws = next(
         (s for s in wb.worksheets if any("{督查县代码}" in str(c.value) for r in s.iter_rows() for c in r)),
         None,
     )
-    if findings is not None:
+    if findings_ws is not None:
         blank = dict.fromkeys(("督查县代码", "督查县名", "项目", "次数", "说明"))
-        first, last = fill_rows(findings, FINDING_KINDS, [("finding", blank)] * BLANK_FINDING_ROWS, fields)
+        names_by_code = {c.code: c.name for c in counties}
+        given = [
+            (
+                "finding",
+                {
+                    "督查县代码": f.county,
+                    "督查县名": names_by_code.get(f.county, ""),
+                    "项目": _cross_item_name(scheme, f.item),
+                    "次数": f.count,
+                    "说明": f.note,
+                },
+            )
+            for f in findings
+        ]
+        rows = given + [("finding", blank)] * BLANK_FINDING_ROWS
+        first, last = fill_rows(findings_ws, FINDING_KINDS, rows, fields)
         names = [item.name for item in scheme.cross_items]
-        item_col = next((c.column for c in findings[first - 1] if c.value == "项目"), None)
+        item_col = next((c.column for c in findings_ws[first - 1] if c.value == "项目"), None)
         if names and item_col and len('","'.join(names)) < 250:
-            letter = findings.cell(first, item_col).column_letter
+            letter = findings_ws.cell(first, item_col).column_letter
             dv = DataValidation(type="list", formula1='"' + ",".join(names) + '"', allow_blank=True)
             dv.add(f"{letter}{first}:{letter}{last}")
-            findings.add_data_validation(dv)
+            findings_ws.add_data_validation(dv)
     for other in wb.worksheets:
-        if other is not ws and other is not findings:
+        if other is not ws and other is not findings_ws:
             fill_fields(other, fields)
     path = Path(path)
     save_workbook(wb, path, stamp_for(None, year))
@@ -161,6 +179,14 @@ def write_targets_template(
 
 # --------------------------------------------------------------------------------------------
 # Reading
+
+
+def _cross_item_name(scheme: Scheme, code: str) -> str:
+    """The 项目 text a person picks from the drop-down list (the reader accepts name or code)."""
+    try:
+        return scheme.cross_item(code).name
+    except KeyError:
+        return code
 
 
 def _norm(text: str) -> str:
