@@ -430,9 +430,10 @@ def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
     for m in ws.merged_cells.ranges:
         if m.min_row == m.max_row:
             spans[(m.min_row, m.min_col)] = m.max_col
+    max_column = ws.max_column  # a scan of every cell: once, not once per row
     for r in rows:
         needed = 0.0
-        for c in range(1, ws.max_column + 1):
+        for c in range(1, max_column + 1):
             cell = ws._cells.get((r, c))
             if cell is None or isinstance(cell, MergedCell) or not isinstance(cell.value, str):
                 continue
