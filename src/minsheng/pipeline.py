@@ -18,21 +18,10 @@ from attrs import evolve, frozen
 
 from .checks import apply_deadline, check_outliers, check_self_scores, check_submission, report_date
 from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
+from .plugins.host import ReadResult, read_county_file
 from .scoring import score
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
-
-
-@frozen
-class FileRead:
-    """What reading one county file gave: the submission (or None) and every problem on the way."""
-
-    path: str
-    sha256: str | None
-    plugin: str | None
-    plugin_version: str | None
-    submission: Submission | None
-    problems: tuple[Problem, ...]
 
 
 def is_temporary(path: Path) -> bool:
@@ -92,60 +81,85 @@ def guess_county(path: str | Path, targets: Targets) -> str | None:
     return longest[0].code if longest else None
 
 
+def _worker_failed(path: str, exc: BaseException) -> ReadResult:
+    problem = Problem(
+        "read-failed",
+        f"读取“{Path(path).name}”的工作进程异常退出（{type(exc).__name__}：{exc}）；该县按出错处理，请检查文件后重试。",
+        file=path,
+    )
+    return ReadResult(
+        path=path, sha256=None, plugin=None, plugin_version=None, submission=None, problems=(problem,)
+    )
+
+
 def read_files(
-    matches: Sequence[tuple[Path, str]],
+    paths: Sequence[Path],
     *,
-    scheme_source: str,
+    scheme_source: str | Scheme,
     year: int,
     plugins_dir: str | None = None,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[FileRead]:
-    """Read each (file, plugin) pair, through ``executor`` when given; results in input order."""
-    from .plugins.host import read_county_file
-
-    def one(path: Path, plugin: str) -> FileRead:
-        return _as_file_read(
-            read_county_file(
-                str(path), plugin, scheme_source=scheme_source, year=year, plugins_dir=plugins_dir
-            )
-        )
-
-    results: list[FileRead] = []
+) -> list[ReadResult]:
+    """Match and read every file, through ``executor`` when given (else here); results in input order."""
+    kwargs = {"scheme_source": scheme_source, "year": year, "plugins_dir": plugins_dir}
+    results: list[ReadResult] = []
     if executor is None:
-        for path, plugin in matches:
-            results.append(one(path, plugin))
+        for p in paths:
+            results.append(read_county_file(str(p), None, **kwargs))  # type: ignore[arg-type]
             if progress:
                 progress(1)
         return results
-    futures = [
-        executor.submit(
-            read_county_file, str(p), plugin, scheme_source=scheme_source, year=year, plugins_dir=plugins_dir
-        )
-        for p, plugin in matches
-    ]
-    for f in futures:
-        results.append(_as_file_read(f.result()))
+    futures = [executor.submit(read_county_file, str(p), None, **kwargs) for p in paths]
+    for p, f in zip(paths, futures, strict=True):
+        try:
+            results.append(f.result())
+        except Exception as exc:  # a worker that died (memory, a signal) costs only its own file
+            results.append(_worker_failed(str(p), exc))
         if progress:
             progress(1)
     return results
 
 
-def _as_file_read(r: object) -> FileRead:
-    return FileRead(
-        path=r.path,  # type: ignore[attr-defined]
-        sha256=r.sha256,  # type: ignore[attr-defined]
-        plugin=r.plugin,  # type: ignore[attr-defined]
-        plugin_version=r.plugin_version,  # type: ignore[attr-defined]
-        submission=r.submission,  # type: ignore[attr-defined]
-        problems=tuple(r.problems),  # type: ignore[attr-defined]
-    )
+@frozen
+class CheckedReads:
+    """What reading and checking gave, ready to score."""
+
+    submissions: tuple[Submission, ...]
+    failed: frozenset[str]
+    inputs: tuple[InputFile, ...]
+    problems: tuple[Problem, ...]
+
+
+def check_reads(
+    scheme: Scheme, targets: Targets, reads: Sequence[ReadResult], *, deadline: dt.date | None = None
+) -> CheckedReads:
+    """Attribute each read to its county, apply the deadline and run the per-county and peer checks."""
+    problems: list[Problem] = []
+    submissions: list[Submission] = []
+    failed: set[str] = set()
+    inputs: list[InputFile] = []
+    for read in reads:
+        county = read.submission.county if read.submission else guess_county(read.path, targets)
+        problems.extend(p if p.county or not county else evolve(p, county=county) for p in read.problems)
+        if read.sha256 is not None:
+            inputs.append(InputFile(read.path, read.sha256, county, read.plugin, read.plugin_version))
+        if read.submission is None:
+            if county is not None:
+                failed.add(county)
+            continue
+        sub, late = apply_deadline(scheme, read.submission, deadline)
+        problems.extend(late)
+        problems.extend(check_submission(scheme, sub, targets.allocations.get(sub.county, {})))
+        submissions.append(sub)
+    problems.extend(check_outliers(scheme, submissions, targets))
+    return CheckedReads(tuple(submissions), frozenset(failed), tuple(inputs), tuple(problems))
 
 
 def assess_reads(
     scheme: Scheme,
     targets: Targets,
-    reads: Sequence[FileRead],
+    reads: Sequence[ReadResult],
     *,
     findings: Sequence[Finding] = (),
     problems: Sequence[Problem] = (),
@@ -154,37 +168,19 @@ def assess_reads(
     assessed_on: dt.date | None = None,
 ) -> Assessment:
     """Check and score what was read. Every county of the targets appears in the result."""
-    all_problems = list(problems)
-    submissions: list[Submission] = []
-    failed: set[str] = set()
-    inputs: list[InputFile] = []
-    for read in reads:
-        county = read.submission.county if read.submission else guess_county(read.path, targets)
-        found = [p if p.county or not county else evolve(p, county=county) for p in read.problems]
-        all_problems.extend(found)
-        if read.sha256 is not None:
-            inputs.append(InputFile(read.path, read.sha256, county, read.plugin, read.plugin_version))
-        if read.submission is None:
-            if county is not None:
-                failed.add(county)
-            continue
-        sub, late = apply_deadline(scheme, read.submission, deadline)
-        all_problems.extend(late)
-        all_problems.extend(check_submission(scheme, sub, targets.allocations.get(sub.county, {})))
-        submissions.append(sub)
-    all_problems.extend(check_outliers(scheme, submissions, targets))
+    checked = check_reads(scheme, targets, reads, deadline=deadline)
     if assessed_on is None:
-        dates = [d for d in (report_date(s) for s in submissions) if d is not None]
+        dates = [d for d in (report_date(s) for s in checked.submissions) if d is not None]
         assessed_on = max(dates) if dates else None
     assessment = score(
         scheme,
         targets,
-        submissions,
+        checked.submissions,
         findings=findings,
         missing=missing,
-        failed=failed,
-        problems=all_problems,
-        inputs=inputs,
+        failed=checked.failed,
+        problems=[*problems, *checked.problems],
+        inputs=checked.inputs,
         assessed_on=assessed_on,
     )
     return evolve(assessment, problems=assessment.problems + tuple(check_self_scores(assessment)))

@@ -15,6 +15,9 @@ from .. import __version__
 
 # command name → "module:attribute", relative to this package
 COMMANDS: dict[str, str] = {
+    "assess": ".assess:assess",
+    "validate": ".assess:validate",
+    "demo": ".demo:demo",
     "scheme": ".scheme:scheme",
     "template": ".template:template",
     "plugins": ".plugins:plugins",

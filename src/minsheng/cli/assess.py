@@ -1,0 +1,319 @@
+"""``minsheng assess`` and ``minsheng validate``: the provincial office's year-end job."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
+from pathlib import Path
+
+import click
+
+from ..model import SEVERITY_ORDER, Assessment, CountyStatus, Problem, Scheme, Severity, Targets
+from ..scheme import SchemeError, load_scheme
+from .common import fail_usage, scheme_option
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期应写成 YYYY-MM-DD，如 2008-01-10，而不是“{value}”。") from None
+
+
+def inputs_options(f):  # type: ignore[no-untyped-def]
+    """The options assess and validate share."""
+    for decorator in reversed(
+        [
+            click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path)),
+            click.option(
+                "--targets",
+                "targets_path",
+                required=True,
+                type=click.Path(path_type=Path),
+                help="目标任务表（.xlsx）。",
+            ),
+            scheme_option,
+            click.option("--year", type=int, help="考核年度（默认取目标任务表中的年度）。"),
+            click.option("--deadline", callback=_date, help="报送截止日期 YYYY-MM-DD；逾期天数计入 6.2。"),
+            click.option(
+                "--plugins-dir",
+                type=click.Path(file_okay=False, path_type=Path),
+                help="存放县级插件 .py 文件的目录。",
+            ),
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=1),
+                default=1,
+                show_default=True,
+                help="并行读取的进程数。",
+            ),
+            click.option(
+                "--scheduler", metavar="tcp://主机:端口", help="在 Dask 集群上读取（需安装 minsheng[dask]）。"
+            ),
+            click.option(
+                "--fail-on",
+                type=click.Choice(FAIL_ON),
+                default=None,
+                help="发现该级别及以上的问题时退出码为 1（assess 默认 never，validate 默认 error）。",
+            ),
+        ]
+    ):
+        f = decorator(f)
+    return f
+
+
+def load_inputs(
+    scheme_source: str, targets_path: Path, year: int | None
+) -> tuple[Scheme, Targets, list, list[Problem]]:
+    """The scheme and the targets workbook; either failing is a usage error (exit 2)."""
+    try:
+        scheme = load_scheme(scheme_source)
+    except SchemeError as exc:
+        fail_usage(exc)
+    from ..workbooks import read_targets
+
+    if not targets_path.is_file():
+        fail_usage(
+            f"[targets-not-found] 找不到目标任务表“{targets_path}”；请检查路径，或用 minsheng template targets 生成一份。"
+        )
+    try:
+        targets, findings, problems = read_targets(targets_path, scheme)
+    except Exception as exc:  # an unreadable targets workbook stops the run: nothing can be scored without it
+        code = getattr(exc, "code", "targets-unreadable")
+        fail_usage(f"[{code}] 无法读取目标任务表“{targets_path}”：{exc}")
+    fatal = [p for p in problems if p.severity is Severity.ERROR]
+    if fatal:
+        _print_problems(fatal)
+        fail_usage(
+            f"[targets-invalid] 目标任务表“{targets_path}”有 {len(fatal)} 处错误（见上），请改正后重试。"
+        )
+    if year is not None and year != targets.year:
+        fail_usage(f"[wrong-year] --year {year} 与目标任务表的年度 {targets.year} 不一致。")
+    return scheme, targets, list(findings), list(problems)
+
+
+@contextlib.contextmanager
+def make_executor(jobs: int, scheduler: str | None) -> Iterator[Executor | None]:
+    """No executor for one job; worker processes for several; a Dask cluster's executor for --scheduler."""
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            fail_usage("[dask-not-installed] 使用 --scheduler 需要安装 Dask：pip install 'minsheng[dask]'")
+        try:
+            client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError) as exc:
+            fail_usage(f"[scheduler-unreachable] 无法连接 Dask 调度器 {scheduler}：{exc}")
+        try:
+            yield client.get_executor()
+        finally:
+            client.close()
+        return
+    if jobs <= 1:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield pool
+
+
+def run_reads(
+    files: Sequence[Path],
+    scheme_source: str,
+    year: int,
+    plugins_dir: Path | None,
+    jobs: int,
+    scheduler: str | None,
+):  # type: ignore[no-untyped-def]
+    from ..pipeline import read_files
+    from ..plugins.host import PluginHost
+
+    pdir = str(plugins_dir) if plugins_dir else None
+    host_problems = list(PluginHost.load(plugins_dir=pdir).problems)
+    show = sys.stderr.isatty() and len(files) > 1
+    with make_executor(jobs, scheduler) as executor:
+        if show:
+            with click.progressbar(length=len(files), label="读取报表", file=sys.stderr) as bar:
+                reads = read_files(
+                    files,
+                    scheme_source=scheme_source,
+                    year=year,
+                    plugins_dir=pdir,
+                    executor=executor,
+                    progress=bar.update,
+                )
+        else:
+            reads = read_files(
+                files, scheme_source=scheme_source, year=year, plugins_dir=pdir, executor=executor
+            )
+    return reads, host_problems
+
+
+def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
+    label = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+    shown = problems if limit is None else problems[:limit]
+    for p in shown:
+        where = "，".join(x for x in (p.file, p.sheet, p.cell) if x)
+        click.echo(f"[{label[p.severity]}] {p.code}  {where}  {p.message}", err=True)
+    if limit is not None and len(problems) > limit:
+        click.echo(f"……另有 {len(problems) - limit} 条问题，见考核工作簿“问题清单”或 --json 输出。", err=True)
+
+
+def exit_status(problems: Sequence[Problem], fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    floor = SEVERITY_ORDER[Severity(fail_on)]
+    return 1 if any(SEVERITY_ORDER[p.severity] >= floor for p in problems) else 0
+
+
+@click.command()
+@inputs_options
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="考核结果工作簿（.xlsx）。"
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="把考核结果写成 JSON（供其他程序使用）。",
+)
+@click.option(
+    "--per-county",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="为每个县输出一份考核评分表到该目录。",
+)
+@click.option(
+    "--missing",
+    type=click.Choice(["zero", "hold"]),
+    default="zero",
+    show_default=True,
+    help="应报未报的数值：zero 按 0 分计；hold 暂缓评定该县。",
+)
+@click.option("--assessed-on", callback=_date, help="考核日期 YYYY-MM-DD（默认取各县最晚的报出日期）。")
+def assess(
+    submissions: tuple[Path, ...],
+    targets_path: Path,
+    scheme_source: str,
+    year: int | None,
+    deadline: dt.date | None,
+    plugins_dir: Path | None,
+    jobs: int,
+    scheduler: str | None,
+    fail_on: str | None,
+    output: Path | None,
+    json_path: Path | None,
+    per_county: Path | None,
+    missing: str,
+    assessed_on: dt.date | None,
+) -> None:
+    """读取各县报表，检查、评分、定等、排名，输出考核结果工作簿。
+
+    SUBMISSIONS 为报表文件或目录（递归查找，跳过 ~$ 开头的锁文件）。目标任务表中的每个县都会出现在结果中：
+    已评、缺报（未报送）、出错（文件无法读取）或暂缓（--missing hold 时有缺报数值）。
+    """
+    from ..files import atomic_write_text
+    from ..pipeline import assess_reads, find_files
+
+    scheme, targets, findings, target_problems = load_inputs(scheme_source, targets_path, year)
+    files, file_problems = find_files(submissions)
+    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler)
+    assessment = assess_reads(
+        scheme,
+        targets,
+        reads,
+        findings=findings,
+        problems=[*target_problems, *host_problems, *file_problems],
+        deadline=deadline,
+        missing=missing,
+        assessed_on=assessed_on,
+    )
+    if output is not None:
+        from ..workbooks import write_assessment
+
+        write_assessment(assessment, scheme, output)
+    if per_county is not None:
+        from ..workbooks import write_county_sheets
+
+        write_county_sheets(assessment, scheme, per_county)
+    if json_path is not None:
+        from ..convert import to_json
+
+        atomic_write_text(json_path, to_json(assessment) + "\n")
+    _summary(assessment, output, json_path, per_county)
+    raise SystemExit(exit_status(assessment.problems, fail_on or "never"))
+
+
+def _summary(a: Assessment, output: Path | None, json_path: Path | None, per_county: Path | None) -> None:
+    status = Counter(r.status for r in a.counties)
+    grades = Counter(r.grade for r in a.counties if r.grade)
+    severities = Counter(p.severity for p in a.problems)
+    click.echo(f"{a.scheme_name}  {a.year} 年度考核：{len(a.counties)} 个县（市、区）")
+    click.echo(
+        "  "
+        + "，".join(
+            f"{label} {status.get(s, 0)}"
+            for s, label in (
+                (CountyStatus.SCORED, "已评"),
+                (CountyStatus.NOT_SUBMITTED, "缺报"),
+                (CountyStatus.FAILED, "出错"),
+                (CountyStatus.HELD, "暂缓"),
+            )
+        )
+    )
+    click.echo("  等次：" + "，".join(f"{g} {n}" for g, n in sorted(grades.items(), key=lambda x: -x[1])))
+    top = [r for r in a.counties if r.advanced]
+    if top:
+        click.echo("  先进：" + "、".join(f"{r.county.name}（{r.total}）" for r in top))
+    last = [r for r in a.counties if r.last]
+    if last:
+        click.echo("  末位：" + "、".join(f"{r.county.name}（{r.total}）" for r in last))
+    click.echo(
+        f"  问题：错误 {severities.get(Severity.ERROR, 0)}，警告 {severities.get(Severity.WARNING, 0)}，提示 {severities.get(Severity.INFO, 0)}"
+    )
+    for label, path in (("考核结果工作簿", output), ("JSON", json_path), ("各县考核评分表", per_county)):
+        if path is not None:
+            click.echo(f"  {label}：{path}")
+
+
+@click.command()
+@inputs_options
+def validate(
+    submissions: tuple[Path, ...],
+    targets_path: Path,
+    scheme_source: str,
+    year: int | None,
+    deadline: dt.date | None,
+    plugins_dir: Path | None,
+    jobs: int,
+    scheduler: str | None,
+    fail_on: str | None,
+) -> None:
+    """只读取和检查各县报表，不评分；列出全部问题（文件、工作表、单元格）。
+
+    退出码：0 没有达到 --fail-on 级别（默认 error）的问题；1 有；2 用法错误或目标任务表无法读取。
+    """
+    from ..pipeline import check_reads, find_files
+
+    scheme, targets, _findings, target_problems = load_inputs(scheme_source, targets_path, year)
+    files, file_problems = find_files(submissions)
+    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler)
+    checked = check_reads(scheme, targets, reads, deadline=deadline)
+    problems = [*target_problems, *host_problems, *file_problems, *checked.problems]
+    subs = checked.submissions
+    _print_problems(problems)
+    counts = Counter(p.severity for p in problems)
+    click.echo(
+        f"检查了 {len(files)} 个文件，读出 {len(subs)} 份报表：错误 {counts.get(Severity.ERROR, 0)}，"
+        f"警告 {counts.get(Severity.WARNING, 0)}，提示 {counts.get(Severity.INFO, 0)}。"
+    )
+    raise SystemExit(exit_status(problems, fail_on or "error"))
