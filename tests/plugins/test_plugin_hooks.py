@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import click
+import pytest
 from click.testing import CliRunner
 from plugin_helpers import codes, reader_source
 
-from minsheng import Problem, Severity, ValueStatus
+from minsheng import Problem, Reporter, Severity, Submission, Value, ValueStatus
+from minsheng.plugins import PluginError
 
 pytest_plugins = ["plugin_fixtures"]  # plugins_dir, county_file, load
 
@@ -176,6 +179,139 @@ def test_hook_minsheng_register_commands(plugins_dir, load):
     result = CliRunner().invoke(cli, ["hello", "万安县"])
     assert result.exit_code == 0, result.output
     assert result.output == "你好，万安县\n"
+
+
+#: A plugin whose layout is one sheet 样表: B1 the county, then code | value rows from row 2.
+WRITER = """
+import datetime as dt
+from minsheng import Submission
+from minsheng.plugins import hookimpl
+from minsheng.sheets import cell_ref, parse_number
+from minsheng.workbooks import save_workbook
+from openpyxl import Workbook
+
+SHEET = "样表"
+
+
+@hookimpl
+def minsheng_claim(book):
+    return 0.9 if SHEET in book.sheet_names else None
+
+
+@hookimpl
+def minsheng_read(path, book, context):
+    sheet = book.sheet(SHEET)
+    values = {}
+    for row in range(1, sheet.n_rows):
+        code = sheet.cell(row, 0).text
+        values[code] = parse_number(sheet.cell(row, 1), provenance=context.provenance(SHEET, cell_ref(row, 1)))
+    return Submission(county=sheet.cell("B1").text, year=context.year, values=values)
+
+
+@hookimpl
+def minsheng_write_sample(path, submission, scheme):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(["县级代码", submission.county])
+    for ind in scheme.indicators:
+        v = submission.values.get(ind.code)
+        if v is not None:
+            cell = float(v.amount) if v.is_reported else ("—" if v.status.value == "not-applicable" else None)
+            sheet.append([ind.code, cell])
+    save_workbook(book, path, dt.datetime(submission.year + 1, 1, 1))
+    return path
+"""
+
+
+def test_hook_minsheng_write_sample(plugins_dir, load, minsheng_scheme, tmp_path):
+    plugins_dir.add("writer", WRITER)
+    plugins_dir.add("reader", reader_source("表1"))  # reads, cannot write
+    plugins_dir.add(
+        "crashing",
+        """
+        from minsheng.plugins import hookimpl
+
+        @hookimpl
+        def minsheng_write_sample(path, submission):
+            raise RuntimeError("模板缺失")
+        """,
+    )
+    plugins_dir.add(
+        "idle",
+        """
+        from minsheng.plugins import hookimpl
+
+        @hookimpl
+        def minsheng_write_sample(path):
+            return None
+        """,
+    )
+    plugins_dir.add(
+        "liar",
+        """
+        from minsheng.plugins import hookimpl
+
+        @hookimpl
+        def minsheng_write_sample(path):
+            return path.with_name("不存在.xlsx")
+        """,
+    )
+    host = load()
+    assert host.problems == ()
+    assert host.sample_writers() == ["crashing", "idle", "liar", "writer"]
+    sub = Submission(
+        county="360828",
+        year=2007,
+        values={
+            "1.1": Value.of(3500),
+            "5.1": Value.of(Decimal("812.35")),
+            "4.2": Value.not_applicable(),
+            "7.3": Value.missing(),
+        },
+        reporter=Reporter("万安县劳动和社会保障局", "王敏", "0796-5612345", dt.date(2008, 1, 9)),
+    )
+    target = tmp_path / "新建" / "万安.xlsx"  # the folder is made by the host
+    written = host.write_sample("writer", target, sub, minsheng_scheme)
+    assert written == target
+    result = host.read(written, "writer", minsheng_scheme, 2007)
+    assert result.ok and result.problems == ()
+    back = result.submission
+    assert back.county == "360828" and set(back.values) == set(sub.values)
+    for code, value in sub.values.items():
+        got = back.values[code]
+        assert (got.status, got.amount) == (value.status, value.amount), code
+        assert (got.provenance.file, got.provenance.plugin) == (str(written), "writer")
+    assert back.values["5.1"].provenance.cell == "B4"  # rows in scheme order: 1.1, 4.2, 5.1
+    again = host.write_sample("writer", tmp_path / "again.xlsx", sub, minsheng_scheme)
+    assert again.read_bytes() == written.read_bytes()
+
+    failures = {
+        "crashing": "RuntimeError: 模板缺失",
+        "idle": "返回 None",
+        "liar": "不是已写出的文件",
+        "reader": "没有实现 minsheng_write_sample",
+    }
+    for name, reason in failures.items():
+        with pytest.raises(PluginError) as caught:
+            host.write_sample(name, tmp_path / f"{name}.xlsx", sub, minsheng_scheme)
+        problem = caught.value.problem
+        assert (problem.code, problem.plugin, problem.file) == (
+            "plugin-error",
+            name,
+            str(tmp_path / f"{name}.xlsx"),
+        )
+        assert f"插件“{name}”" in problem.message and reason in problem.message, problem.message
+    assert caught.value.__cause__ is None  # the last one, "reader", raised nothing of its own
+    with pytest.raises(PluginError) as caught:
+        host.write_sample("crashing", tmp_path / "c.xlsx", sub, minsheng_scheme)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    with pytest.raises(PluginError) as caught:
+        host.write_sample("nobody", tmp_path / "n.xlsx", sub, minsheng_scheme)
+    assert (caught.value.problem.code, caught.value.problem.plugin) == ("plugin-not-found", "nobody")
+    # strict mode lets the plugin's own exception through, as for the other hooks
+    with pytest.raises(RuntimeError, match="模板缺失"):
+        load(strict=True).write_sample("crashing", tmp_path / "s.xlsx", sub, minsheng_scheme)
 
 
 def test_checks_must_return_problems(plugins_dir, county_file, load, minsheng_scheme):

@@ -80,3 +80,23 @@ def minsheng_register_commands(cli: click.Group) -> None:
     :param cli: the click group of the ``minsheng`` command; add commands with
         ``@cli.command()``.
     """
+
+
+@hookspec
+def minsheng_write_sample(path: Path, submission: Submission, scheme: Scheme) -> Path | None:
+    """Write a file in this plugin's own layout holding the submission's values, for demos,
+    examples and tests (``minsheng demo`` writes the example province's counties with it).
+
+    The file holds the actuals by indicator code in the scheme's units, the self scores
+    (``self_scores``, ``self_total``) if the layout has 自评分, the reporter and the report date
+    (``submitted_on``, else ``reporter.date``). A value with status missing is written blank (or
+    its ``raw`` text), a not-applicable value as its ``raw`` text or ``"—"``. Reading the file
+    back with this plugin's :func:`minsheng_read` should give the same values. Same arguments,
+    same bytes. Called only through :meth:`PluginHost.write_sample`, by trusted generators: an
+    exception reaches the caller as a :class:`minsheng.plugins.PluginError`.
+
+    :param path: where to write; its folder exists. The plugin may change the suffix (``.xls``).
+    :param submission: the county's submission to write.
+    :param scheme: the scheme whose indicators and units the values are in.
+    :return: the path written, or ``None`` if this plugin cannot write this submission.
+    """

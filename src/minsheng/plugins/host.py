@@ -48,6 +48,7 @@ HOOKS: tuple[str, ...] = (
     "minsheng_read",
     "minsheng_checks",
     "minsheng_register_commands",
+    "minsheng_write_sample",
 )
 
 #: Where a plugin came from (``PluginInfo.kind``).
@@ -68,7 +69,8 @@ def _env_list(name: str) -> list[str]:
 
 
 class PluginError(Exception):
-    """Raised in strict mode when a plugin returns something unusable (its problem attached)."""
+    """Raised in strict mode when a plugin returns something unusable, and by
+    :meth:`PluginHost.write_sample` when a plugin cannot write a sample (its problem attached)."""
 
     def __init__(self, problem: Problem):
         self.problem = problem
@@ -686,6 +688,75 @@ class PluginHost:
                 assert outcome.error is not None
                 problems.append(self._failed(impl.plugin_name, None, outcome.error))
         return problems
+
+    # ----------------------------------------------------------------------------------------
+    # Sample files
+
+    def sample_writers(self) -> list[str]:
+        """The names of the plugins that implement :func:`minsheng_write_sample`, sorted."""
+        return sorted(impl.plugin_name for impl in self._impls("minsheng_write_sample"))
+
+    def write_sample(
+        self, plugin_name: str, path: str | os.PathLike[str], submission: Submission, scheme: Scheme
+    ) -> Path:
+        """Write ``submission`` as a file in the layout of plugin ``plugin_name``; return its path.
+
+        For trusted generators (``minsheng demo``, examples, tests), so nothing is isolated here:
+        an unknown plugin, a plugin without the hook, an exception in it or a path that was not
+        written raises :class:`PluginError` naming the plugin (in strict mode the plugin's own
+        exception propagates). The folder of ``path`` is created first.
+        """
+        path = Path(path)
+        file = str(path)
+        if plugin_name not in self._infos:
+            raise PluginError(
+                Problem(
+                    "plugin-not-found",
+                    f"没有加载名为“{plugin_name}”的插件，无法写示例文件“{file}”。"
+                    f"已加载的插件：{'、'.join(self._infos) or '无'}。",
+                    file=file,
+                    plugin=plugin_name,
+                )
+            )
+        impls = self._impls("minsheng_write_sample", plugin_name)
+        if not impls:
+            raise PluginError(self._sample_error(plugin_name, file, "该插件没有实现 minsheng_write_sample"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        outcome = self._call(
+            "minsheng_write_sample", impls[0], {"path": path, "submission": submission, "scheme": scheme}
+        )
+        if not outcome.ok:
+            assert outcome.error is not None
+            raise PluginError(
+                self._sample_error(plugin_name, file, _describe_error(outcome.error))
+            ) from outcome.error
+        result = outcome.result
+        if result is None:
+            raise PluginError(self._sample_error(plugin_name, file, "插件没有写出文件（返回 None）"))
+        if not isinstance(result, str | os.PathLike):
+            raise PluginError(
+                self._sample_error(
+                    plugin_name,
+                    file,
+                    f"minsheng_write_sample 应返回写出的路径，实际返回了 {_short.repr(result)}"
+                    f"（{type(result).__name__}）",
+                )
+            )
+        written = Path(result)
+        if not written.is_file():
+            raise PluginError(
+                self._sample_error(plugin_name, file, f"插件返回的路径“{written}”不是已写出的文件")
+            )
+        return written
+
+    def _sample_error(self, plugin: str, file: str, reason: str) -> Problem:
+        return Problem(
+            "plugin-error",
+            f"插件“{plugin}”（版本 {self._version(plugin)}）写示例文件“{file}”时出错：{reason}。"
+            f"请把此信息转给该插件的维护人员。",
+            file=file,
+            plugin=plugin,
+        )
 
 
 def _sha256(path: Path) -> str | None:
