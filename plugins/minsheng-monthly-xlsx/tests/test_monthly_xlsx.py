@@ -11,8 +11,8 @@ from pathlib import Path
 import minsheng_monthly_xlsx as plugin
 import pytest
 
-from minsheng import County, ValueStatus, load_scheme
-from minsheng.plugins import ReadContext, read_county_file
+from minsheng import County, Reporter, Submission, Value, ValueStatus, load_scheme
+from minsheng.plugins import PluginHost, ReadContext, read_county_file
 from minsheng.sheets import column_letter, open_workbook
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -133,3 +133,58 @@ def test_the_sample_maker_is_deterministic(tmp_path: Path) -> None:
         tmp_path / "b.xlsx", COUNTY, VALUES, self_scores=SCORES, scheme=SCHEME, seed=3
     )
     assert cells(a) == cells(b)
+
+
+def _submission(month: int = 12) -> Submission:
+    values = {code: Value.of(v) for code, v in samples.example_values(SCHEME, seed=23).items()}
+    values["1.3"] = Value.missing()
+    values["7.V"] = Value.not_applicable(raw="—")
+    del values["6.2"]  # worked out from the report date: a layout need not carry it
+    return Submission(
+        county="360281",
+        year=2007,
+        month=month,
+        values=values,
+        reporter=Reporter("乐平市劳动和社会保障局", "程桂英", "0798-6812345", dt.date(2008, 1, 5)),
+        self_scores={code: D(ind_weight) - D("0.25") for code, ind_weight in _weights().items()},
+        self_total=D("88.75"),
+        submitted_on=dt.date(2008, 1, 5),
+    )
+
+
+def _weights() -> dict[str, D]:
+    return {ind.code: ind.weight for ind in SCHEME.indicators if ind.weight >= 1 and ind.code != "6.2"}
+
+
+@pytest.mark.parametrize("month", [12, 9])
+def test_write_sample_round_trip_through_the_host(tmp_path: Path, month: int) -> None:
+    host = PluginHost.load()
+    assert "monthly-xlsx" in host.sample_writers()
+    sub = _submission(month)
+    path = host.write_sample("monthly-xlsx", tmp_path / "乐平市.xlsx", sub, SCHEME)
+    assert path == tmp_path / "乐平市.xlsx"
+    assert host.claim(path).plugin == "monthly-xlsx"
+    result = host.read(path, "monthly-xlsx", SCHEME, 2007)
+    assert result.problems == ()
+    back = result.submission
+    assert (back.county, back.year, back.month, back.reporter) == ("360281", 2007, month, sub.reporter)
+    assert (back.self_scores, back.self_total) == (sub.self_scores, sub.self_total)
+    assert set(back.values) == set(sub.values)
+    month_col = column_letter(3 + month)
+    for code, value in sub.values.items():
+        got = back.values[code]
+        assert (got.status, got.amount) == (value.status, value.amount), code
+        where = got.provenance
+        assert (where.file, where.plugin, where.plugin_version) == (str(path), "monthly-xlsx", "0.1.0")
+        assert where.sheet.startswith(SCHEME.group_of(code).code) and where.cell.startswith(month_col), code
+    assert back.values["7.V"].raw == "—" and back.values["1.3"].raw is None
+    assert back.values["1.1"].provenance.cell == f"{month_col}4"  # first row of 1扩大就业
+    assert back.values["7.1"].provenance.sheet == "7扩面征缴"
+
+
+def test_write_sample_is_deterministic(tmp_path: Path) -> None:
+    a = plugin.write_sample(tmp_path / "a.xlsx", _submission(), SCHEME)
+    b = plugin.write_sample(tmp_path / "b.xlsx", _submission(), SCHEME)
+    assert a.read_bytes() == b.read_bytes()
+    c = plugin.write_sample(tmp_path / "c.xlsx", _submission(), SCHEME, seed=1)  # other monthly figures
+    assert c.read_bytes() != a.read_bytes()

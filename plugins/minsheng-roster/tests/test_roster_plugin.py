@@ -13,8 +13,8 @@ import minsheng_roster as plugin
 import openpyxl
 import pytest
 
-from minsheng import County, Severity, ValueStatus, load_scheme
-from minsheng.plugins import ReadContext, read_county_file
+from minsheng import County, Reporter, Severity, Submission, Value, ValueStatus, load_scheme
+from minsheng.plugins import PluginHost, ReadContext, read_county_file
 from minsheng.sheets import open_workbook
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -130,3 +130,62 @@ def test_the_sample_maker_is_deterministic(tmp_path: Path) -> None:
     a = samples.make_roster(tmp_path / "a.xlsx", COUNTY, small, scheme=SCHEME, seed=3)
     b = samples.make_roster(tmp_path / "b.xlsx", COUNTY, small, scheme=SCHEME, seed=3)
     assert cells(a) == cells(b)
+
+
+def _submission() -> Submission:
+    values = {code: Value.of(v) for code, v in samples.example_values(SCHEME, seed=29).items()}
+    values.update(
+        {
+            "3.1": Value.of(40),
+            "3.2": Value.of(60),
+            "3.2.1": Value.of(30),
+            "3.2.2": Value.of(20),
+            "3.2.3": Value.of(10),
+            "5.1": Value.of(D("33.3")),
+            "1.3": Value.missing(),
+            "2.3": Value.not_applicable(raw="—"),
+        }
+    )
+    del values["6.2"]
+    return Submission(
+        county="360424",
+        year=2007,
+        values=values,
+        reporter=Reporter("修水县劳动和社会保障局", "刘建国", "0792-7212345", dt.date(2008, 1, 3)),
+        submitted_on=dt.date(2008, 1, 3),
+    )
+
+
+def test_write_sample_round_trip_through_the_host(tmp_path: Path) -> None:
+    host = PluginHost.load()
+    assert "roster" in host.sample_writers()
+    sub = _submission()
+    path = host.write_sample("roster", tmp_path / "修水县.xlsx", sub, SCHEME)
+    assert host.claim(path).plugin == "roster"
+    result = host.read(path, "roster", SCHEME, 2007)
+    assert result.problems == ()  # no noise: no duplicate, bad ID or last year's loan
+    back = result.submission
+    assert (back.county, back.year, back.reporter) == ("360424", 2007, sub.reporter)
+    assert set(back.values) == set(sub.values)
+    for code, value in sub.values.items():
+        got = back.values[code]
+        assert (got.status, got.amount) == (value.status, value.amount), code
+        where = got.provenance
+        assert (where.file, where.plugin, where.plugin_version) == (str(path), "roster", "0.1.0")
+        sheet = "培训花名册" if code.startswith("3.") else "小额贷款台帐" if code == "5.1" else "汇总表"
+        assert where.sheet == sheet and where.cell, code
+    assert back.values["3.1"].provenance.cell == "E3:E102"  # 100 trainees from row 3
+    assert back.values["2.3"].raw == "—" and back.values["1.3"].raw is None
+
+
+def test_write_sample_is_deterministic_and_refuses_parts_that_do_not_add_up(tmp_path: Path) -> None:
+    a = plugin.write_sample(tmp_path / "a.xlsx", _submission(), SCHEME)
+    b = plugin.write_sample(tmp_path / "b.xlsx", _submission(), SCHEME)
+    assert a.read_bytes() == b.read_bytes()
+    c = plugin.write_sample(tmp_path / "c.xlsx", _submission(), SCHEME, seed=1)  # other names and IDs
+    assert c.read_bytes() != a.read_bytes()
+    sub = _submission()
+    wrong = Submission(sub.county, sub.year, dict(sub.values, **{"3.2": Value.of(61)}))
+    with pytest.raises(ValueError, match=r"3\.2（61）应等于 3\.2\.1–3\.2\.3 之和（60）"):
+        plugin.write_sample(tmp_path / "d.xlsx", wrong, SCHEME)
+    assert not (tmp_path / "d.xlsx").exists()

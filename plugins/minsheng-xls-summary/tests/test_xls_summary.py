@@ -12,7 +12,7 @@ import minsheng_xls_summary as plugin
 import pytest
 import xlwt
 
-from minsheng import County, ValueStatus, load_scheme
+from minsheng import County, Reporter, Submission, Value, ValueStatus, load_scheme
 from minsheng.plugins import PluginHost, ReadContext, read_county_file
 from minsheng.sheets import open_workbook
 
@@ -148,3 +148,50 @@ def test_the_sample_maker_is_deterministic(tmp_path: Path) -> None:
     a = samples.make_xls_summary(tmp_path / "a.xls", COUNTY, VALUES, scheme=SCHEME, seed=3)
     b = samples.make_xls_summary(tmp_path / "b.xls", COUNTY, VALUES, scheme=SCHEME, seed=3)
     assert a.read_bytes() == b.read_bytes()
+
+
+def _submission() -> Submission:
+    values = {code: Value.of(v) for code, v in samples.example_values(SCHEME, seed=21).items()}
+    values["1.3"] = Value.missing()
+    values["4.2"] = Value.not_applicable(raw="—")
+    return Submission(
+        county="360124",
+        year=2007,
+        values=values,
+        reporter=Reporter("进贤县劳动和社会保障局", "周海燕", "0791-5671234", dt.date(2008, 1, 7)),
+        submitted_on=dt.date(2008, 1, 7),
+    )
+
+
+def test_write_sample_round_trip_through_the_host(tmp_path: Path) -> None:
+    host = PluginHost.load()
+    assert "xls-summary" in host.sample_writers()
+    sub = _submission()
+    path = host.write_sample("xls-summary", tmp_path / "进贤县.xlsx", sub, SCHEME)
+    assert path == tmp_path / "进贤县.xls"  # the layout is Excel 97-2003
+    assert host.claim(path).plugin == "xls-summary"
+    result = host.read(path, "xls-summary", SCHEME, 2007)
+    assert result.problems == ()
+    back = result.submission
+    assert (back.county, back.year, back.reporter) == ("360124", 2007, sub.reporter)
+    assert set(back.values) == set(sub.values) == set(CELLS)
+    for code, value in sub.values.items():
+        got = back.values[code]
+        assert (got.status, got.amount) == (value.status, value.amount), code
+        where = got.provenance
+        assert (where.file, where.sheet, where.cell) == (str(path), "汇总表", CELLS[code]), code
+        assert (where.plugin, where.plugin_version) == ("xls-summary", "0.1.0")
+    assert back.values["4.2"].raw == "—" and back.values["1.3"].raw is None
+
+
+def test_write_sample_leaves_out_what_the_submission_lacks_and_is_deterministic(tmp_path: Path) -> None:
+    sub = _submission()
+    sub = Submission(sub.county, sub.year, {c: v for c, v in sub.values.items() if c not in ("6.2", "3.2.2")})
+    a = plugin.write_sample(tmp_path / "a.xls", sub, SCHEME)
+    b = plugin.write_sample(tmp_path / "b.xls", sub, SCHEME)
+    assert a.read_bytes() == b.read_bytes()
+    back = plugin.minsheng_read(a, open_workbook(a), _context(a))
+    assert set(back.values) == set(sub.values)
+    assert all(back.values[c].amount == v.amount for c, v in sub.values.items())
+    other = plugin.write_sample(tmp_path / "c.xls", sub, SCHEME, seed=1)  # another 上半年 split
+    assert other.read_bytes() != a.read_bytes()
