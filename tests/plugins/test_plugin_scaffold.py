@@ -36,24 +36,37 @@ def test_new_plugin_scaffold_installs_and_passes_its_own_tests(tmp_path):
     plugins = {p["name"]: p for p in json.loads(listed.stdout)["plugins"]}
     assert plugins["wanan"]["version"] == "0.1.0"
     assert plugins["wanan"]["kind"] == "entry-point"
-    assert plugins["wanan"]["hooks"] == ["minsheng_claim", "minsheng_read"]
+    assert plugins["wanan"]["hooks"] == ["minsheng_claim", "minsheng_read", "minsheng_write_sample"]
 
     tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root, env=env)
     assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert "3 passed" in tests.stdout
+    assert "4 passed" in tests.stdout
 
     sample = run([sys.executable, "tests/make_sample.py", str(tmp_path / "示例报表.xlsx")], cwd=root, env=env)
     assert sample.returncode == 0, sample.stderr
     assert (tmp_path / "示例报表.xlsx").stat().st_size > 0
 
 
-def test_generated_tests_fail_when_the_plugin_is_wrong(tmp_path):
-    """The scaffold's tests are not vacuous: break the reader and they fail."""
+@pytest.mark.parametrize(
+    ("old", "new", "failed"),
+    [
+        # the reader takes the unit column for the value: both reading tests fail
+        (
+            "VALUE_COL = 0, 2, 3",
+            "VALUE_COL = 0, 2, 2",
+            ["test_reads_every_value_with_its_cell", "test_writes_a_sample_that_reads_back"],
+        ),
+        # the writer writes a blank (missing) value as 0: the round trip fails
+        ("cell = value.raw  #", "cell = 0  #", ["test_writes_a_sample_that_reads_back"]),
+    ],
+)
+def test_generated_tests_fail_when_the_plugin_is_wrong(tmp_path, old, new, failed):
+    """The scaffold's tests are not vacuous: break the reader or the writer and they fail."""
     root = write_scaffold("broken-county", tmp_path)
     plugin = root / "src" / "minsheng_broken_county" / "__init__.py"
-    plugin.write_text(
-        plugin.read_text(encoding="utf-8").replace("VALUE_COL = 0, 2, 3", "VALUE_COL = 0, 2, 2")
-    )
+    source = plugin.read_text(encoding="utf-8")
+    assert source.count(old) == 1
+    plugin.write_text(source.replace(old, new), encoding="utf-8")
     site = tmp_path / "site"
     pip = run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(root)]
@@ -65,7 +78,9 @@ def test_generated_tests_fail_when_the_plugin_is_wrong(tmp_path):
         env={"PYTHONPATH": str(site)},
     )
     assert tests.returncode == 1
-    assert "1 failed, 2 passed" in tests.stdout
+    assert f"{len(failed)} failed, {4 - len(failed)} passed" in tests.stdout, tests.stdout
+    for name in failed:
+        assert f"FAILED tests/test_plugin.py::{name}" in tests.stdout
 
 
 @pytest.mark.parametrize("name", ["万安", "Wanan", "1county", "wan an", "wanan-", ""])

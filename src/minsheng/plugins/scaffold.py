@@ -1,7 +1,8 @@
 """``minsheng new-plugin NAME``: a county plugin package whose own tests pass as generated.
 
 The package reads a simple one-sheet layout (indicator code, name, unit, actual) that a county
-adapts to its own workbook; a sample-file maker writes a matching workbook for the tests.
+adapts to its own workbook, and writes it (``minsheng_write_sample``); a sample-file maker writes a
+matching workbook for the tests.
 """
 
 from __future__ import annotations
@@ -115,6 +116,48 @@ def minsheng_read(path, book, context):
         values=values,
         source=context.provenance(SHEET),
     )
+
+
+@hookimpl
+def minsheng_write_sample(path, submission, scheme):
+    """把一份 Submission 写成本县格式的报表，供演示和测试（minsheng demo 用它）。
+
+    数值用考核方案的计量单位；缺报留空，不考核写“—”；报表里没有的指标不写。
+    同样的输入写出逐字节相同的文件。返回写出的路径。
+    """
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from minsheng.workbooks import save_workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet[TITLE_CELL] = TITLE
+    sheet["A2"] = "县级代码"
+    sheet[COUNTY_CELL] = submission.county
+    for col, text in enumerate(["指标代码", "指标名称", "计量单位", "完成数"], start=1):
+        sheet.cell(FIRST_ROW - 1, col, text)
+    row = FIRST_ROW
+    for indicator in scheme.indicators:
+        value = submission.values.get(indicator.code)
+        if value is None:
+            continue
+        if value.is_reported:
+            cell = float(value.amount)
+        elif value.status.value == "not-applicable":
+            cell = value.raw or "—"
+        else:
+            cell = value.raw  # 缺报：留空（或原文），绝不写 0
+        sheet.cell(row, CODE_COL + 1, indicator.code)
+        sheet.cell(row, 2, indicator.name)
+        sheet.cell(row, UNIT_COL + 1, indicator.unit)
+        sheet.cell(row, VALUE_COL + 1, cell)
+        row += 1
+    day = submission.submitted_on or submission.reporter.date or dt.date(submission.year + 1, 1, 1)
+    save_workbook(book, path, dt.datetime(day.year, day.month, day.day))
+    return path
 '''
 
 _SAMPLE = '''\
@@ -168,6 +211,8 @@ from decimal import Decimal
 
 from make_sample import make_sample
 
+from minsheng import Submission, Value
+
 PLUGIN = "{name}"
 
 
@@ -192,6 +237,28 @@ def test_reads_every_value_with_its_cell(tmp_path, read_with_plugin):
     assert (where.sheet, where.cell, where.plugin) == ("{sheet}", "D4", PLUGIN)
 
 
+def test_writes_a_sample_that_reads_back(tmp_path, minsheng_host, minsheng_scheme):
+    values = {{
+        "1.1": Value.of(12000),
+        "5.1": Value.of(Decimal("1.5")),
+        "4.2": Value.missing(),  # 缺报：写成空白，读回来仍是缺报
+        "7.3": Value.not_applicable(),  # 不考核：写成“—”
+    }}
+    sub = Submission(county="360828", year=2007, values=values)
+    assert PLUGIN in minsheng_host.sample_writers()
+    path = minsheng_host.write_sample(PLUGIN, tmp_path / "写出.xlsx", sub, minsheng_scheme)
+    result = minsheng_host.read(path, PLUGIN, minsheng_scheme, 2007)
+    assert result.problems == (), result.problems
+    assert result.submission.county == "360828"
+    assert set(result.submission.values) == set(values)
+    for code, value in values.items():
+        got = result.submission.values[code]
+        assert (got.status, got.amount) == (value.status, value.amount), code
+        assert (got.provenance.file, got.provenance.plugin) == (str(path), PLUGIN)
+    again = minsheng_host.write_sample(PLUGIN, tmp_path / "再写.xlsx", sub, minsheng_scheme)
+    assert again.read_bytes() == path.read_bytes()  # 同样的输入，同样的字节
+
+
 def test_leaves_other_files_alone(minsheng_host, minsheng_workbook):
     other = minsheng_workbook({{"Sheet1": [["别的表格"]]}})
     match = minsheng_host.claim(other)
@@ -213,7 +280,8 @@ minsheng 县级插件 `{name}`：读取本县的民生工程报表。
     python tests/make_sample.py 示例报表.xlsx  # 生成示例报表
     python -m pytest                          # 运行插件自己的测试
 
-按本县报表的实际格式修改 `src/{module}/__init__.py` 顶部的常量和两个函数，
+按本县报表的实际格式修改 `src/{module}/__init__.py` 顶部的常量和三个函数
+（`minsheng_claim` 认领、`minsheng_read` 读表、`minsheng_write_sample` 按本县格式写示例报表），
 并相应修改 `tests/make_sample.py`，让示例文件与真实报表格式一致。
 """
 
