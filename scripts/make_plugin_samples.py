@@ -38,7 +38,6 @@ from minsheng.sheets import parse_number
 
 Values = Mapping[str, Decimal | int | float | str | None]
 
-GROUP_NUMERALS = "一二三四五六七八九十"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文斌辉鹏红玲金兰春梅海燕"
 ROSTER_CODES = minsheng_roster.FROM_ROSTERS
