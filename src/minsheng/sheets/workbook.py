@@ -18,8 +18,10 @@ import python_calamine as pc
 from attrs import frozen
 from defusedxml import DefusedXmlException
 
+from .. import limits as _limits_mod
+from ..limits import Limits, UnsafeXmlParser
 from ..model import Problem, Provenance, Severity
-from . import _scan
+from . import _limits, _scan
 from ._ole import OLE_MAGIC, OleFile, OleFormatError
 from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
 from .errors import SheetError
@@ -27,9 +29,6 @@ from .refs import CellRange, cell_ref, parse_ref
 
 #: Raw cell values as calamine gives them. Blank cells are ``None`` in the toolkit's API.
 RawValue = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
-
-#: Largest total uncompressed size of a zip-based workbook the toolkit opens (zip-bomb guard).
-MAX_UNCOMPRESSED = 2 << 30
 
 #: what reading a damaged zip may raise
 _ZIP_ERRORS = (
@@ -84,9 +83,14 @@ class Cell:
         return str(v).strip()
 
 
-def _sniff(path: Path) -> str:
-    """The workbook format by content: ``xlsx``, ``xlsm``, ``ods`` or ``xls``; SheetError otherwise."""
+def _sniff(path: Path, limits: Limits) -> str:
+    """The workbook format by content: ``xlsx``, ``xlsm``, ``ods`` or ``xls``; SheetError otherwise.
+
+    Zip-based files are checked against ``limits`` here, before any parser sees them: the
+    central directory (member count, sizes, ratio), then one streaming pass over the XML parts.
+    """
     name = str(path)
+    _limits.check_file_size(path, limits)
     try:
         with open(path, "rb") as fh:
             head = fh.read(512)
@@ -97,8 +101,8 @@ def _sniff(path: Path) -> str:
     if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":
         try:
             with zipfile.ZipFile(path) as zf:
+                _limits.check_zip_directory(zf, name, limits)
                 names = set(zf.namelist())
-                total = sum(i.file_size for i in zf.infolist())
                 if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
                     kind = "xlsm" if b"macroEnabled" in zf.read("[Content_Types].xml") else "xlsx"
                 elif "mimetype" in names and zf.read("mimetype").strip() == _ODS_MIME:
@@ -109,14 +113,11 @@ def _sniff(path: Path) -> str:
                         "文件是压缩包（可能是 Word 文档或其他文件），不是 Excel/WPS 表格；请报送 .xlsx、.xls 或 .ods 表格。",
                         name,
                     )
+                _limits.scan_zip_xml(zf, name, limits)
         except _ZIP_ERRORS as exc:
             raise SheetError(
                 "unreadable-file", "文件已损坏（压缩结构不完整），无法读取；请重新保存后报送。", name
             ) from exc
-        if total > MAX_UNCOMPRESSED:
-            raise SheetError(
-                "too-large", f"文件解压后约 {total >> 20} MB，超过上限；请拆分或删除多余内容后报送。", name
-            )
         return kind
     if head[:8] == OLE_MAGIC:
         return "ole"
@@ -140,8 +141,17 @@ class Workbook:
     Sheets are read lazily and cached; :meth:`close` (or ``with``) releases the file.
     """
 
-    def __init__(self, path: Path, kind: str, book: pc.CalamineWorkbook, ole: OleFile | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        book: pc.CalamineWorkbook,
+        ole: OleFile | None,
+        *,
+        limits: Limits | None = None,
+    ) -> None:
         self.path = path
+        self.limits = limits or _limits_mod.current()
         self.format = kind
         self._book = book
         self._sheets: dict[str, Sheet] = {}
@@ -214,8 +224,11 @@ class Workbook:
     def _read(self, name: str) -> Sheet:
         try:
             cs = self._book.get_sheet_by_name(name)
+            self._check_shape(name, cs)
             rows = cs.to_python(skip_empty_area=False)
             merged_raw = cs.merged_cell_ranges
+        except SheetError:
+            raise
         except Exception as exc:
             raise SheetError(
                 "unreadable-file", f"工作表“{name}”已损坏，无法读取：{exc}", self.file, sheet=name
@@ -273,6 +286,23 @@ class Workbook:
             ) from exc
         return Sheet(self, name, self.sheet_names.index(name), rows, merged, flags, frozenset(percent))
 
+    def _check_shape(self, name: str, cs: pc.CalamineSheet) -> None:
+        """``sheet-too-large`` when the grid from A1 to the sheet's farthest cell passes the limits
+        (checked before the grid becomes Python objects)."""
+        end = cs.end
+        if end is None:
+            return
+        rows, cols = end[0] + 1, end[1] + 1
+        lim = self.limits
+        if rows > lim.max_rows or cols > lim.max_cols or rows * cols > lim.max_cells:
+            raise SheetError(
+                "sheet-too-large",
+                f"工作表“{name}”的内容范围为 {rows} 行 × {cols} 列，超过上限（{lim.max_rows} 行、{lim.max_cols} 列、"
+                f"{lim.max_cells} 个单元格）；请在 Excel/WPS 中删除多余的行、列后另存再报送。",
+                self.file,
+                sheet=name,
+            )
+
     def close(self) -> None:
         self._sheets.clear()
         try:
@@ -300,15 +330,27 @@ def _calamine_visibility(v: object) -> str:
     return "visible"
 
 
-def open_workbook(path: str | Path) -> Workbook:
+def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook:
     """Open a county workbook, recognising .xlsx/.xlsm/.xls/.ods by content, not by extension.
 
+    ``limits`` (default: :func:`minsheng.limits.current`, the defaults unless a run set others)
+    are checked before anything is parsed: the file size; for zip-based files the member count,
+    uncompressed size and ratio from the central directory, then DTDs, nesting and the sheets'
+    extent in one streaming pass over the XML; each sheet's extent again when it is read.
+
     Raises :class:`SheetError` with code ``not-a-spreadsheet``, ``encrypted-workbook``,
-    ``unreadable-file`` or ``too-large``.
+    ``unreadable-file``, ``file-too-large``, ``zip-bomb``, ``too-many-members``, ``unsafe-xml``,
+    ``xml-too-deep``, ``sheet-too-large`` (also from :meth:`Workbook.sheet`) or
+    ``unsafe-xml-parser`` (openpyxl in this process would parse without defusedxml).
     """
     path = Path(path)
-    kind = _sniff(path)
+    limits = limits or _limits_mod.current()
     name = str(path)
+    try:
+        _limits_mod.require_defusedxml()
+    except UnsafeXmlParser as exc:
+        raise SheetError("unsafe-xml-parser", str(exc), name) from None
+    kind = _sniff(path, limits)
     ole = None
     if kind == "ole":
         try:
@@ -361,7 +403,7 @@ def open_workbook(path: str | Path) -> Workbook:
             "unreadable-file", "文件已损坏，读取程序无法解析；请在 Excel/WPS 中重新保存后报送。", name
         ) from exc
     try:
-        return Workbook(path, kind, book, ole)
+        return Workbook(path, kind, book, ole, limits=limits)
     except Exception as exc:
         book.close()
         raise SheetError("unreadable-file", "文件已损坏，无法读取；请重新保存后报送。", name) from exc

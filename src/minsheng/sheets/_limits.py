@@ -1,0 +1,268 @@
+"""Checks made before a county file is parsed: its size, the zip's central directory, and one
+streaming pass over each XML part (DTDs and entities, nesting depth, the cells a sheet holds).
+
+Everything here reads bounded amounts: the central directory is read without decompressing, and
+the XML parts are decompressed block by block (1 MiB at a time), counted with ``bytes.count``
+and a few regular expressions, and thrown away. The parsers run only on files that pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from ..limits import Limits
+from .errors import SheetError
+from .refs import column_index, column_letter
+
+_BLOCK = 1 << 20
+_CHUNK = 4096  # depth is counted exactly at every '>' about this far apart (see _Depth)
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_TAG = re.compile(rb"<(/?)[^<>]*?(/?)>")
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']\$?([A-Z]{1,4})\$?(\d{1,8})(?::\$?([A-Z]{1,4})\$?(\d{1,8}))?'
+)
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r\s*=\s*["\']([A-Z]{1,4})(\d{1,8})["\']')
+# the usual form, r first and no prefix: found and measured without Python-level loops
+_ROW_OF_REF = re.compile(rb'<c r="[A-Z]{1,4}(\d{1,8})"')
+_COL_OF_REF = {n: re.compile(rb'<c r="([A-Z]{%d})\d' % n) for n in (4, 3, 2, 1)}
+_ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
+_WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_FIX = "请在 Excel/WPS 中打开，删除多余的行、列和工作表后另存为 .xlsx 再报送"
+_RESAVE = (
+    "请在 Excel/WPS 中打开后另存为 .xlsx 再报送（另存会去掉这些内容），不要报送由其他程序生成或改动过的文件"
+)
+
+
+def mib(n: float) -> str:
+    """A size in MB for a Chinese message (``12.3 MB``)."""
+    return f"{n / (1 << 20):.1f} MB" if n < (10 << 20) else f"{n / (1 << 20):.0f} MB"
+
+
+def check_file_size(path: Path, limits: Limits) -> None:
+    """``file-too-large`` when the file on disk is bigger than ``limits.max_file_bytes``."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # the caller's open reports the I/O error
+    if size > limits.max_file_bytes:
+        raise SheetError(
+            "file-too-large",
+            f"文件有 {mib(size)}，超过单个报表文件的上限 {mib(limits.max_file_bytes)}；"
+            f"县级报表不应这么大，请确认报送的文件，{_FIX}。",
+            str(path),
+        )
+
+
+def check_zip_directory(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
+    """Member count, declared total size and compression ratio, from the central directory only."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise SheetError(
+            "too-many-members",
+            f"文件内部含有 {len(infos)} 个组成部分，超过上限 {limits.max_members}；正常的表格文件只有几十个。"
+            f"文件可能已损坏或被篡改，{_FIX}。",
+            file,
+        )
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if total > limits.max_uncompressed:
+        raise SheetError(
+            "zip-bomb",
+            f"文件解压后约 {mib(total)}，超过上限 {mib(limits.max_uncompressed)}（疑似“压缩炸弹”），拒绝读取；{_FIX}。",
+            file,
+        )
+    if total > limits.ratio_floor and total > limits.max_ratio * max(packed, 1):
+        raise SheetError(
+            "zip-bomb",
+            f"文件压缩比异常（{mib(packed)} 解压后为 {mib(total)}，约 {total // max(packed, 1)} 倍，"
+            f"上限 {limits.max_ratio:g} 倍），疑似“压缩炸弹”，拒绝读取；{_FIX}。",
+            file,
+        )
+
+
+class _Depth:
+    """Element nesting depth of a stream of XML bytes, counted with ``bytes.count``.
+
+    Chunks end just after a ``>``, so no tag is split; at each chunk end the depth is exact (start
+    tags minus end tags minus self-closing tags). Inside a chunk it can rise by at most the
+    number of ``<`` in it; only when that could pass the limit are the chunk's tags walked one by
+    one. Ordinary files never need the walk (a 1 KiB chunk has under 200 tags).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.depth = 0
+
+    def feed(self, data: bytes) -> bool:
+        """Count ``data`` (which ends after a ``>``, or is the last of the stream); False when too deep."""
+        pos, n = 0, len(data)
+        specials = b"<?" in data or b"<!" in data
+        while pos < n:
+            end = data.find(b">", min(pos + _CHUNK, n - 1))
+            end = n if end < 0 else end + 1
+            chunk = data[pos:end]
+            lt = chunk.count(b"<")
+            if self.depth + lt > self.limit:
+                if not self._walk(chunk):
+                    return False
+            else:
+                closes = chunk.count(b"</")
+                special = chunk.count(b"<?") + chunk.count(b"<!") if specials else 0
+                self.depth = max(self.depth + lt - special - 2 * closes - chunk.count(b"/>"), 0)
+            pos = end
+        return True
+
+    def _walk(self, chunk: bytes) -> bool:
+        depth = self.depth
+        for m in _TAG.finditer(chunk):
+            text = m.group(0)
+            if text.startswith((b"<?", b"<!")):
+                continue
+            if m.group(1):
+                depth = max(depth - 1, 0)
+            elif not m.group(2):
+                depth += 1
+                if depth > self.limit:
+                    self.depth = depth
+                    return False
+        self.depth = depth
+        return True
+
+
+def scan_zip_xml(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
+    """One streaming pass over every XML part: no DTD or entity declarations, nesting within
+    ``max_xml_depth``, and for xlsx worksheets, a declared dimension and real cell references
+    within the sheet limits. Raises SheetError (``unsafe-xml``, ``xml-too-deep``,
+    ``sheet-too-large``, ``zip-bomb``, ``unreadable-file``)."""
+    parts = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(_XML_SUFFIXES)]
+    sheets = [i for i in parts if _WORKSHEET_PART.match(i.filename)]
+    for info in parts:  # everything but the sheets first: workbook.xml names the sheets
+        if not _WORKSHEET_PART.match(info.filename):
+            _scan_part(zf, info, file, limits, None)
+    labels: dict[str, str] = {}
+    if sheets:
+        from ._scan import ooxml_sheet_parts
+
+        try:
+            labels = {part: f"“{sheet}”" for sheet, (part, _) in ooxml_sheet_parts(zf).items()}
+        except Exception:  # a broken workbook.xml: calamine will say so; name the parts instead
+            labels = {}
+    for info in sheets:
+        _scan_part(zf, info, file, limits, labels.get(info.filename, f"（{info.filename}）"))
+
+
+def _scan_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits: Limits, sheet: str | None
+) -> None:
+    name = info.filename
+    depth = _Depth(limits.max_xml_depth)
+    shape = _Shape(sheet, file, limits) if sheet is not None else None
+    carry = b""
+    seen = 0
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(_BLOCK)
+            seen += len(block)
+            if seen > info.file_size or seen > limits.max_uncompressed:
+                raise SheetError(
+                    "zip-bomb",
+                    f"文件内部的“{name}”解压后比它声明的大小更大，文件已被篡改或损坏，拒绝读取；{_FIX}。",
+                    file,
+                )
+            data = carry + block
+            if block:
+                cut = data.rfind(b">") + 1
+                if cut == 0 and len(data) < _BLOCK * 2:
+                    carry = data
+                    continue
+                data, carry = (data[:cut], data[cut:]) if cut else (data, b"")
+            else:
+                carry = b""
+            if _DTD.search(data):
+                raise SheetError(
+                    "unsafe-xml",
+                    f"文件内部的“{name}”含有 DTD 或实体声明（可用于“XML 炸弹”或读取本机文件），"
+                    f"正常的表格文件没有这些内容，拒绝读取；{_RESAVE}。",
+                    file,
+                )
+            if not depth.feed(data):
+                raise SheetError(
+                    "xml-too-deep",
+                    f"文件内部的“{name}”中 XML 元素嵌套超过 {limits.max_xml_depth} 层，正常的表格文件不会这样，"
+                    f"文件可能已损坏或被篡改，拒绝读取；{_RESAVE}。",
+                    file,
+                )
+            if shape is not None:
+                shape.feed(data)
+            if not block:
+                break
+
+
+class _Shape:
+    """The declared dimension and the real extent (farthest cell reference, counts) of a sheet part."""
+
+    def __init__(self, label: str, file: str, limits: Limits) -> None:
+        self.label = label
+        self.file = file
+        self.limits = limits
+        self.first = True
+        self.rows = 0
+        self.cells = 0
+        self.max_row = 0
+        self.max_col = 0
+        self.prefix: bytes | None = None
+        self._cells_before = 0
+
+    def _too_large(self, what: str) -> SheetError:
+        lim = self.limits
+        return SheetError(
+            "sheet-too-large",
+            f"工作表{self.label}{what}，超过上限（{lim.max_rows} 行、{lim.max_cols} 列、{lim.max_cells} 个单元格）；"
+            f"{_FIX}。",
+            self.file,
+        )
+
+    def feed(self, data: bytes) -> None:
+        lim = self.limits
+        if self.first:
+            self.first = False
+            m = _DIMENSION.search(data)
+            if m is not None:
+                col = column_index((m.group(3) or m.group(1)).decode()) + 1
+                row = int(m.group(4) or m.group(2))
+                if row > lim.max_rows or col > lim.max_cols or row * col > lim.max_cells:
+                    ref = m.group(0).split(b"=", 1)[1].strip(b"\"' ").decode("ascii", "replace")
+                    raise self._too_large(f"声明的范围为 {ref}（{row} 行 × {col} 列）")
+        if self.prefix is None:
+            m = _ROOT.search(data)
+            self.prefix = (m.group(1) or b"") if m else b""
+        p = self.prefix
+        self.rows += data.count(b"<" + p + b"row")
+        self.cells += data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
+        plain = data.count(b'<c r="') if not p else 0
+        if plain and plain == self.cells - self._cells_before:
+            rows = _ROW_OF_REF.findall(data)
+            if rows:
+                self.max_row = max(self.max_row, int(max(rows, key=int)))
+            for n, pattern in _COL_OF_REF.items():
+                if n > 1 and pattern.search(data) is None:
+                    continue
+                self.max_col = max(self.max_col, column_index(max(pattern.findall(data)).decode()) + 1)
+                break
+        else:  # attributes in another order, or prefixed elements: the general pattern
+            for col, row in _CELL_REF.findall(data):
+                self.max_row = max(self.max_row, int(row))
+                self.max_col = max(self.max_col, column_index(col.decode()) + 1)
+        self._cells_before = self.cells
+        extent_rows = max(self.max_row, self.rows)
+        extent_cols = max(self.max_col, 1)
+        if extent_rows > lim.max_rows or extent_cols > lim.max_cols:
+            raise self._too_large(f"的单元格远至 {column_letter(extent_cols - 1)}{extent_rows}")
+        if extent_rows * extent_cols > lim.max_cells or self.cells > lim.max_cells:
+            raise self._too_large(
+                f"的单元格范围约为 {extent_rows} 行 × {extent_cols} 列（共 {self.cells} 个单元格）"
+            )
