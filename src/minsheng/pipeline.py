@@ -17,8 +17,10 @@ from pathlib import Path
 from attrs import evolve, frozen
 
 from .checks import apply_deadline, check_outliers, check_self_scores, check_submission, report_date
+from .guard import read_county_file_guarded
+from .limits import Limits
 from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
-from .plugins.host import ReadResult, read_county_file
+from .plugins.host import ReadResult
 from .scoring import score
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
@@ -100,17 +102,24 @@ def read_files(
     plugins_dir: str | None = None,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> list[ReadResult]:
-    """Match and read every file, through ``executor`` when given (else here); results in input order."""
-    kwargs = {"scheme_source": scheme_source, "year": year, "plugins_dir": plugins_dir}
+    """Match and read every file, through ``executor`` when given (else here); results in input order.
+
+    Each file is read in a child process under ``limits`` (default: ``Limits.from_env()``, the
+    defaults unless ``MINSHENG_LIMITS`` says otherwise): a file or plugin that hangs, eats memory
+    or crashes costs only its own county (see :mod:`minsheng.guard`).
+    """
+    limits = limits or Limits.from_env()
+    kwargs = {"scheme_source": scheme_source, "year": year, "plugins_dir": plugins_dir, "limits": limits}
     results: list[ReadResult] = []
     if executor is None:
         for p in paths:
-            results.append(read_county_file(str(p), None, **kwargs))  # type: ignore[arg-type]
+            results.append(read_county_file_guarded(str(p), **kwargs))  # type: ignore[arg-type]
             if progress:
                 progress(1)
         return results
-    futures = [executor.submit(read_county_file, str(p), None, **kwargs) for p in paths]
+    futures = [executor.submit(read_county_file_guarded, str(p), **kwargs) for p in paths]
     for p, f in zip(paths, futures, strict=True):
         try:
             results.append(f.result())
