@@ -130,6 +130,124 @@ def _has_candidates(zf: zipfile.ZipFile, part: str, percent_styles: frozenset[in
     return False
 
 
+#: parts up to this size may take the fast path of :func:`scan_ooxml_sheet`
+_FAST_MAX_BYTES = 64 << 20
+_ATTRS = rb"((?:\s+[\w:.-]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*"
+_CELL = re.compile(rb"<c" + _ATTRS + rb"(?:/>|>(.*?)</c\s*>)", re.S)
+_CELL_START = re.compile(rb"<c[\s/>]")
+_CHILD = re.compile(rb"<(f|v)" + _ATTRS + rb"(?:/>|>([^<]*)</\1\s*>)")
+_CHILD_START = re.compile(rb"<(?:f|v)[\s/>]")
+_ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# what the fast path leaves to the XML parser: DTDs, comments, CDATA, processing instructions
+# other than the declaration, prefixed cells, and any other encoding than UTF-8
+_NOT_PLAIN = re.compile(rb"<!|<\?(?!xml[\s?])|<[\w.-]+:c[\s/>]")
+_DECLARED_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+class _NotPlain(Exception):
+    """The part needs the XML parser after all."""
+
+
+def _entity(m: re.Match[str]) -> str:
+    if m.group(1):
+        return _NAMED[m.group(1)]
+    return chr(int(m.group(2)) if m.group(2) else int(m.group(3), 16))
+
+
+def _text(raw: bytes) -> str:
+    """Element text as the XML parser gives it: line ends normalised, entities replaced."""
+    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
+    return text
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(raw):
+        value = m.group(2) if m.group(2) is not None else m.group(3)
+        if b"&" in value or b"\t" in value or b"\n" in value or b"\r" in value:
+            raise _NotPlain  # attribute-value normalisation: leave it to the parser
+        out[m.group(1).decode("utf-8")] = value.decode("utf-8")
+    return out
+
+
+def _scan_ooxml_fast(
+    data: bytes, percent_styles: frozenset[int]
+) -> tuple[Flags, set[tuple[int, int]]] | None:
+    """:func:`scan_ooxml_sheet` for a plain part, by regular expressions over the bytes.
+
+    Gives exactly what the streamed parse gives, for parts that are well-formed (checked by
+    expat, which builds nothing), UTF-8, free of DTDs, comments, CDATA and prefixed cells, and
+    whose every cell has a valid ``r`` reference; ``None`` for any other part, which the caller
+    then parses. The standard form (a few hundred styled cells, a formula per row) is such a part.
+    """
+    from xml.parsers import expat
+
+    head = _DECLARED_ENCODING.match(data)
+    if head is not None and head.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or _NOT_PLAIN.search(data):
+        return None
+    try:
+        expat.ParserCreate(None, "}").Parse(data, True)  # well-formed, as ElementTree would see it
+    except expat.ExpatError:
+        return None
+    flags: Flags = {}
+    percent: set[tuple[int, int]] = set()
+    cells = 0
+    try:
+        for cell in _CELL.finditer(data):
+            cells += 1
+            content = cell.group(2) or b""
+            attrs = cell.group(1)
+            # only cells that may be flagged or percent-styled need looking at
+            if b"<" not in content and b"t" not in attrs:
+                continue  # no formula, no value, not an error: nothing to flag
+            a = _attrs(attrs)
+            ref = a.get("r")
+            if not ref:
+                return None
+            try:
+                row_no, col_no = parse_ref(ref)
+            except ValueError:
+                return None
+            cell_type = a.get("t", "n")
+            s_attr = a.get("s", "")
+            style = int(s_attr) if s_attr.isdigit() else -1
+            formula: str | None = None
+            value: str | None = None
+            if content:
+                children = 0
+                for child in _CHILD.finditer(content):
+                    children += 1
+                    text = _text(child.group(3)) if child.group(3) else None
+                    if child.group(1) == b"f":
+                        shared = _attrs(child.group(2)).get("t") == "shared"
+                        formula = text or (f"（共享公式 {_attrs(child.group(2)).get('si')}）" if shared else "")
+                    else:
+                        value = text
+                if children != len(_CHILD_START.findall(content)) or re.search(rb"<[\w.-]+:", content):
+                    return None
+                if _CELL_START.search(content):
+                    return None
+            if cell_type == "e":
+                flags[(row_no, col_no)] = CellFlag(ERROR_CELL, value or "")
+            elif formula is not None and value is None:
+                flags[(row_no, col_no)] = CellFlag(UNCACHED_FORMULA, "=" + formula if formula else "")
+            elif formula is not None and value == "" and cell_type != "str":
+                flags[(row_no, col_no)] = CellFlag(UNCACHED_FORMULA, "=" + formula if formula else "")
+            elif style in percent_styles and cell_type == "n" and value:
+                percent.add((row_no, col_no))
+    except _NotPlain:
+        return None
+    if cells != len(_CELL_START.findall(data)):
+        return None  # a cell the pattern did not take whole
+    return flags, percent
+
+
 def scan_ooxml_sheet(
     zf: zipfile.ZipFile, part: str, percent_styles: frozenset[int] = frozenset()
 ) -> tuple[Flags, set[tuple[int, int]]]:
@@ -138,6 +256,10 @@ def scan_ooxml_sheet(
     percent: set[tuple[int, int]] = set()
     if not part or part not in zf.namelist() or not _has_candidates(zf, part, percent_styles):
         return flags, percent
+    if zf.getinfo(part).file_size <= _FAST_MAX_BYTES:
+        fast = _scan_ooxml_fast(zf.read(part), percent_styles)
+        if fast is not None:
+            return fast
     row_no = -1
     col_no = -1
     with zf.open(part) as fh:
