@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -368,30 +369,59 @@ def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     return None
 
 
+def _cell_text(v: object) -> str:
+    """What :attr:`minsheng.sheets.Cell.text` gives for a raw grid value."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
 def _labels(sheet: Sheet, skip: range) -> dict[str, tuple[str, str]]:
+    from ..sheets import cell_ref
+
     found: dict[str, tuple[str, str]] = {}
-    for r, row in enumerate(sheet.rows()):
+    # the raw grid, not Cell objects: this looks at every row of the sheet
+    for r, line in enumerate(sheet.grid()):
         if r in skip:
             continue
-        cells = [c for c in row if c.text]
-        for i, c in enumerate(cells):
-            m = _LABEL.match(_norm(c.text))
+        cells = [(col, text) for col, v in enumerate(line) if (text := _cell_text(v))]
+        for i, (col, text) in enumerate(cells):
+            m = _LABEL.match(_norm(text))
             if m is None or m.group("label") not in ID_LABELS:
                 continue
             role = ID_LABELS[m.group("label")]
             if role in found:
                 continue
-            value, ref = m.group("value"), c.ref
-            if not value and i + 1 < len(cells) and cells[i + 1].col <= c.col + 3:
-                nxt = cells[i + 1]
-                if not _LABEL.match(_norm(nxt.text)):
-                    value, ref = nxt.text, nxt.ref
+            value, ref = m.group("value"), cell_ref(r, col)
+            if not value and i + 1 < len(cells) and cells[i + 1][0] <= col + 3:
+                nxt_col, nxt_text = cells[i + 1]
+                if not _LABEL.match(_norm(nxt_text)):
+                    value, ref = nxt_text, cell_ref(r, nxt_col)
             found[role] = (value, ref)
     return found
 
 
+#: layouts found, per open workbook: the claim and the read of one file look once, not twice
+_LAYOUTS: weakref.WeakKeyDictionary[Any, FormLayout | None] = weakref.WeakKeyDictionary()
+_UNKNOWN = object()
+
+
 def locate_form(book: Book) -> FormLayout | None:
-    """The layout of the standard form in ``book``, or None when no sheet looks like one."""
+    """The layout of the standard form in ``book``, or None when no sheet looks like one.
+
+    Remembered per workbook object while it is alive (claiming and reading a file share it)."""
+    try:
+        layout = _LAYOUTS.get(book, _UNKNOWN)
+    except TypeError:  # not weak-referenceable or not hashable: look every time
+        return _locate_form(book)
+    if layout is _UNKNOWN:
+        layout = _LAYOUTS[book] = _locate_form(book)
+    return layout  # type: ignore[return-value]
+
+
+def _locate_form(book: Book) -> FormLayout | None:
     names = list(getattr(book, "visible_sheet_names", ())) or list(book.sheet_names)
     for name in names:
         sheet = book.sheet(name)
