@@ -70,12 +70,12 @@ LEADERS = ("360102", "360502", "360681", "360982")
 INFLATED_SELF_SCORE = ("360423", "360828", "361123")
 LAYOUTS: dict[str, str] = {
     # county → the plugin whose layout its file uses; all others use the standard form
-    "360121": "minsheng-xls-summary",
-    "360124": "minsheng-xls-summary",
-    "360281": "minsheng-monthly-xlsx",
-    "360982": "minsheng-monthly-xlsx",
-    "360424": "minsheng-roster",
-    "360730": "minsheng-roster",
+    "360121": "xls-summary",
+    "360124": "xls-summary",
+    "360281": "monthly-xlsx",
+    "360982": "monthly-xlsx",
+    "360424": "roster",
+    "360730": "roster",
 }
 FINDINGS = (
     Finding("361124", "criticized-by-province", 1, "督查发现公益性岗位台账不实"),

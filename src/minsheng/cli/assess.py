@@ -298,22 +298,28 @@ def validate(
     scheduler: str | None,
     fail_on: str | None,
 ) -> None:
-    """只读取和检查各县报表，不评分；列出全部问题（文件、工作表、单元格）。
+    """只读取和检查各县报表，不出考核结果；列出全部问题（文件、工作表、单元格），与 assess 的问题清单相同。
 
     退出码：0 没有达到 --fail-on 级别（默认 error）的问题；1 有；2 用法错误或目标任务表无法读取。
     """
-    from ..pipeline import check_reads, find_files
+    from ..pipeline import assess_reads, find_files
 
-    scheme, targets, _findings, target_problems = load_inputs(scheme_source, targets_path, year)
+    scheme, targets, findings, target_problems = load_inputs(scheme_source, targets_path, year)
     files, file_problems = find_files(submissions)
     reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler)
-    checked = check_reads(scheme, targets, reads, deadline=deadline)
-    problems = [*target_problems, *host_problems, *file_problems, *checked.problems]
-    subs = checked.submissions
+    problems = assess_reads(
+        scheme,
+        targets,
+        reads,
+        findings=findings,
+        problems=[*target_problems, *host_problems, *file_problems],
+        deadline=deadline,
+    ).problems
+    read = sum(1 for r in reads if r.submission is not None)
     _print_problems(problems)
     counts = Counter(p.severity for p in problems)
     click.echo(
-        f"检查了 {len(files)} 个文件，读出 {len(subs)} 份报表：错误 {counts.get(Severity.ERROR, 0)}，"
+        f"检查了 {len(files)} 个文件，读出 {read} 份报表：错误 {counts.get(Severity.ERROR, 0)}，"
         f"警告 {counts.get(Severity.WARNING, 0)}，提示 {counts.get(Severity.INFO, 0)}。"
     )
     raise SystemExit(exit_status(problems, fail_on or "error"))
