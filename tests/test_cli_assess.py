@@ -239,14 +239,17 @@ def test_assess_output_is_byte_identical(province, assessed, tmp_path):
     assert (tmp_path / "again.xlsx").read_bytes() == (out / "考核结果.xlsx").read_bytes()
 
 
-def test_demo_is_deterministic(province, tmp_path):
-    r = run("demo", str(tmp_path / "again"))
-    assert r.returncode == 0, r.stderr
+def test_demo_is_deterministic_and_the_committed_example_is_current(province):
+    """`minsheng demo` writes the same bytes every time: exactly the committed examples/jiangxi-2007."""
+    committed = Path(__file__).parent.parent / "examples" / "jiangxi-2007"
     a = sorted(p.relative_to(province) for p in province.rglob("*") if p.is_file())
-    b = sorted(p.relative_to(tmp_path / "again") for p in (tmp_path / "again").rglob("*") if p.is_file())
+    b = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     assert a == b
+    assert len(a) == 101  # the targets, 99 county files and one lock file
     for rel in a:
-        assert (province / rel).read_bytes() == (tmp_path / "again" / rel).read_bytes(), rel
+        assert (province / rel).read_bytes() == (committed / rel).read_bytes(), (
+            f"{rel}: run scripts/make_example.py"
+        )
 
 
 def test_assessment_date_comes_from_the_inputs(assessed):
