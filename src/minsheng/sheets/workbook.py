@@ -386,7 +386,7 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
                 name,
             )
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
+        book = _calamine_open(path, kind)
     except pc.PasswordError as exc:
         raise SheetError(
             "encrypted-workbook", "文件设置了密码，无法读取；请取消密码后重新报送。", name
@@ -410,6 +410,24 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
     except BaseException as exc:
         _reraise_unless_panic(exc)
         raise SheetError("unreadable-file", "文件已损坏，读取程序无法解析；请重新保存后报送。", name) from exc
+
+
+#: the extensions calamine's from_path reads each format by
+_CALAMINE_SUFFIXES = {
+    "xlsx": (".xlsx", ".xlsm"),
+    "xlsm": (".xlsx", ".xlsm"),
+    "ods": (".ods",),
+    "xls": (".xls",),
+}
+
+
+def _calamine_open(path: Path, kind: str) -> pc.CalamineWorkbook:
+    """calamine picks the format by the file's extension; a misnamed file (an .xls saved as
+    .xlsx) is handed over as bytes, which calamine recognises by content."""
+    if path.suffix.lower() in _CALAMINE_SUFFIXES.get(kind, ()):
+        return pc.CalamineWorkbook.from_path(str(path))
+    with open(path, "rb") as fh:
+        return pc.CalamineWorkbook.from_filelike(fh)
 
 
 def _reraise_unless_panic(exc: BaseException) -> None:
