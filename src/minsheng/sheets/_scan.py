@@ -480,15 +480,23 @@ def scan_biff_sheet(
     sheet substream."""
     flags: Flags = {}
     percent: set[tuple[int, int]] = set()
-    first = True
-    for _pos, typ, data in _records(stream, offset):
-        if first:
-            first = False
-            if typ != _BOF:
-                break
+    # the records walked here rather than through _records: a roster sheet has hundreds of
+    # thousands, and only a few kinds are looked at, so only those are sliced
+    wanted = {_FORMULA, _BOOLERR, _EOF} | ({_NUMBER, _RK, _MULRK} if percent_xfs else set())
+    n = len(stream)
+    unpack = struct.unpack_from
+    if offset + 4 > n or unpack("<H", stream, offset)[0] != _BOF:
+        return flags, percent
+    pos = offset + 4 + unpack("<H", stream, offset + 2)[0]
+    while pos + 4 <= n:
+        typ, length = unpack("<HH", stream, pos)
+        start = pos + 4
+        pos = start + length
+        if typ not in wanted:
             continue
         if typ == _EOF:
             break
+        data = stream[start:pos]
         if percent_xfs and typ in (_NUMBER, _RK) and len(data) >= 6:
             row, col, xf = struct.unpack_from("<HHH", data)
             if xf in percent_xfs:
