@@ -163,7 +163,7 @@ def minsheng_write_sample(path, submission, scheme):
 _SAMPLE = '''\
 """生成一份示例报表，格式与插件 {name} 读取的本县报表相同。
 
-    python tests/make_sample.py 示例报表.xlsx
+用法：python tests/make_sample.py 示例报表.xlsx
 """
 
 from __future__ import annotations
