@@ -121,10 +121,20 @@ def _has_candidates(zf: zipfile.ZipFile, part: str, percent_styles: frozenset[in
     if percent_styles:
         ids = "|".join(str(i) for i in sorted(percent_styles))
         pattern = re.compile(_PREFILTER.pattern + rb"|\ss\s*=\s*[\"'](?:" + ids.encode() + rb")[\"']")
+    # Every match of the pattern holds one of these literals; ``in`` finds them at memory speed,
+    # so the (slow, class-led) pattern runs only on blocks that hold one.
+    literals = [b"<f", b":f", b'"e"', b"'e'", b"\"e'", b"'e\""]
+    if len(percent_styles) <= 16:
+        literals += [
+            q1 + str(i).encode() + q2 for i in percent_styles for q1 in (b'"', b"'") for q2 in (b'"', b"'")
+        ]
+    else:
+        literals = []  # too many to look for: always run the pattern
     tail = b""
     with zf.open(part) as fh:
         while block := fh.read(1 << 20):
-            if pattern.search(tail + block):
+            chunk = tail + block
+            if (not literals or any(lit in chunk for lit in literals)) and pattern.search(chunk):
                 return True
             tail = block[-64:]
     return False
@@ -226,7 +236,9 @@ def _scan_ooxml_fast(
                     text = _text(child.group(3)) if child.group(3) else None
                     if child.group(1) == b"f":
                         shared = _attrs(child.group(2)).get("t") == "shared"
-                        formula = text or (f"（共享公式 {_attrs(child.group(2)).get('si')}）" if shared else "")
+                        formula = text or (
+                            f"（共享公式 {_attrs(child.group(2)).get('si')}）" if shared else ""
+                        )
                     else:
                         value = text
                 if children != len(_CHILD_START.findall(content)) or re.search(rb"<[\w.-]+:", content):

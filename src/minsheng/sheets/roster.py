@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from operator import mul
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from operator import mul
 
 from attrs import define, field
 
@@ -252,7 +252,9 @@ def read_roster(
         norm, reason = check_id(raw_id, as_of)
         if norm is None or norm in seen:  # the masked ID, for the problem
             shown = (
-                mask_id(str(raw_id).strip()) if not isinstance(raw_id, float) else mask_id(format(raw_id, ".0f"))
+                mask_id(str(raw_id).strip())
+                if not isinstance(raw_id, float)
+                else mask_id(format(raw_id, ".0f"))
             )
         if norm is None:
             prob(
