@@ -25,10 +25,11 @@ _TAG = re.compile(rb"<(/?)[^<>]*?(/?)>")
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']\$?([A-Z]{1,4})\$?(\d{1,8})(?::\$?([A-Z]{1,4})\$?(\d{1,8}))?'
 )
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r\s*=\s*["\']([A-Z]{1,4})(\d{1,8})["\']')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r\s*=\s*["\']([A-Z]{1,4})(\d{1,8})["\'][^<>]*(?<!/)>')
 # the usual form, r first and no prefix: found and measured without Python-level loops
-_ROW_OF_REF = re.compile(rb'<c r="[A-Z]{1,4}(\d{1,8})"')
-_COL_OF_REF = {n: re.compile(rb'<c r="([A-Z]{%d})\d' % n) for n in (4, 3, 2, 1)}
+# (cells written as <c .../> hold nothing: the reader skips them, so they do not count for the extent)
+_ROW_OF_REF = re.compile(rb'<c r="[A-Z]{1,4}(\d{1,8})"[^<>]*(?<!/)>')
+_COL_OF_REF = {n: re.compile(rb'<c r="([A-Z]{%d})\d+"[^<>]*(?<!/)>' % n) for n in (4, 3, 2, 1)}
 _ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _FIX = "请在 Excel/WPS 中打开，删除多余的行、列和工作表后另存为 .xlsx 再报送"
@@ -67,6 +68,14 @@ def check_zip_directory(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
             f"文件可能已损坏或被篡改，{_FIX}。",
             file,
         )
+    for info in infos:  # deflate never grows data by more than a fraction of a percent
+        if info.compress_size > info.file_size + info.file_size // 100 + 1024:
+            raise SheetError(
+                "zip-bomb",
+                f"文件内部的“{info.filename}”声明解压后只有 {info.file_size} 字节，却占用了 {info.compress_size} 字节，"
+                f"大小信息被篡改（常见于“压缩炸弹”），拒绝读取；{_FIX}。",
+                file,
+            )
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     if total > limits.max_uncompressed:
@@ -248,18 +257,21 @@ class _Shape:
             rows = _ROW_OF_REF.findall(data)
             if rows:
                 self.max_row = max(self.max_row, int(max(rows, key=int)))
-            for n, pattern in _COL_OF_REF.items():
-                if n > 1 and pattern.search(data) is None:
-                    continue
-                self.max_col = max(self.max_col, column_index(max(pattern.findall(data)).decode()) + 1)
-                break
+            for n, pattern in _COL_OF_REF.items():  # the longest column letters present win
+                found = pattern.findall(data) if n == 1 or pattern.search(data) else None
+                if found:
+                    self.max_col = max(self.max_col, column_index(max(found).decode()) + 1)
+                    break
         else:  # attributes in another order, or prefixed elements: the general pattern
             for col, row in _CELL_REF.findall(data):
                 self.max_row = max(self.max_row, int(row))
                 self.max_col = max(self.max_col, column_index(col.decode()) + 1)
         self._cells_before = self.cells
-        extent_rows = max(self.max_row, self.rows)
+        # the farthest cell that holds something; where cells carry no references, the row count
+        extent_rows = self.max_row if self.max_row else self.rows
         extent_cols = max(self.max_col, 1)
+        if self.rows > lim.max_rows:
+            raise self._too_large(f"有 {self.rows} 行")
         if extent_rows > lim.max_rows or extent_cols > lim.max_cols:
             raise self._too_large(f"的单元格远至 {column_letter(extent_cols - 1)}{extent_rows}")
         if extent_rows * extent_cols > lim.max_cells or self.cells > lim.max_cells:
