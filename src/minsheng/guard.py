@@ -30,7 +30,7 @@ from attrs import evolve
 from . import limits as _limits_mod
 from .limits import Limits
 from .model import Problem, Scheme, Severity
-from .plugins.host import STRICT_ENV, ReadResult, read_county_file
+from .plugins.host import STRICT_ENV, TRACE_ENV, ReadResult, read_county_file
 
 #: Stable codes of the problems the guard gives.
 GUARD_CODES = (
@@ -39,6 +39,7 @@ GUARD_CODES = (
     "read-crashed",  # the process reading the file died (a crash in a reader or a plugin)
 )
 
+_TRUE = {"1", "true", "yes", "on"}
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
 _ALLOC_FAILED = b"memory allocation of"  # what Rust prints before it aborts on an allocation failure
 _KEEP_STDERR = 64 << 10
@@ -164,6 +165,9 @@ def _child(
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        import faulthandler
+
+        faulthandler.disable()  # a crash is reported as read-crashed, not as a stack dump
         _die_with_parent()
         if os.getppid() != parent:
             os._exit(1)
@@ -255,7 +259,9 @@ def read_county_file_guarded(
     if timed_out:
         _kill(pid)
     status = _reap(pid)
-    _forward(stderr)
+    result = None if timed_out else _outcome(path, payload, stderr, status, limits)
+    if (result is not None and payload) or os.environ.get(TRACE_ENV, "").strip().lower() in _TRUE:
+        _forward(stderr)  # a plugin's own output (a trace); a dying child's last words are not for users
     if timed_out:
         return _failed(
             path,
@@ -263,7 +269,8 @@ def read_county_file_guarded(
             f"读取“{Path(path).name}”超过了每个文件 {limits.time_budget:g} 秒的时限，已停止；该县按出错处理。"
             "文件可能过大或结构异常，也可能是读取它的插件出了问题（卡住）：请检查文件，或把此信息转给插件的维护人员。",
         )
-    return _outcome(path, payload, stderr, status, limits)
+    assert result is not None
+    return result
 
 
 def _collect(out_r: int, err_r: int, deadline: float) -> tuple[bytes, bytes, bool]:
@@ -379,7 +386,7 @@ def _outcome(path: str, payload: bytes, stderr: bytes, status: int | None, limit
         return _failed(path, "memory-budget", _memory_message(path, limits))
     if kind == "error":
         name, text, exc = value
-        if os.environ.get(STRICT_ENV, "").strip().lower() in {"1", "true", "yes", "on"} and exc is not None:
+        if os.environ.get(STRICT_ENV, "").strip().lower() in _TRUE and exc is not None:
             raise exc
         return _failed(
             path,
