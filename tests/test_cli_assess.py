@@ -234,9 +234,13 @@ def test_assess_output_is_byte_identical(province, assessed, tmp_path):
         DEADLINE.isoformat(),
         "-o",
         str(tmp_path / "again.xlsx"),
+        "--per-county",
+        str(tmp_path / "评分表"),
     )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "again.xlsx").read_bytes() == (out / "考核结果.xlsx").read_bytes()
+    sheets = sorted(p.name for p in (tmp_path / "评分表").iterdir())
+    assert len(sheets) == 100 and sheets[0] == "360102-东湖区-2007年度考核评分表.xlsx"
 
 
 def test_demo_is_deterministic_and_the_committed_example_is_current(province):

@@ -103,6 +103,20 @@ def test_tutorial_runs_as_written(tmp_path):
     assert "2 passed" in tested.stdout
 
 
+def test_toolkit_chapter_runs_as_written(tmp_path):
+    text = doc_text()
+    files = re.findall(r"<!-- toolkit-file: (\S+) -->\n```python\n(.*?)```", text, re.S)
+    assert [name for name, _ in files] == ["make_toolkit_sample.py"]
+    for name, body in files:
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    runs = re.findall(r"<!-- toolkit-run -->\n```python\n(.*?)```\n\n输出：\n\n```text\n(.*?)```", text, re.S)
+    assert len(runs) == 4
+    for code, expected in runs:
+        ran = run([sys.executable, "-c", code], cwd=tmp_path)
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout == expected
+
+
 def test_every_problem_code_of_the_host_is_documented():
     source = (ROOT / "src" / "minsheng" / "plugins" / "host.py").read_text(encoding="utf-8")
     found = set(re.findall(r'Problem\(\s*"([a-z-]+)"', source))
