@@ -431,19 +431,38 @@ def fit_row_heights(ws: Worksheet, rows: Iterable[int]) -> None:
         if m.min_row == m.max_row:
             spans[(m.min_row, m.min_col)] = m.max_col
     max_column = ws.max_column  # a scan of every cell: once, not once per row
+    # what cell.alignment / cell.font / a column's width look up, looked up once per style and column
+    # (the style descriptors build a proxy object on every access)
+    alignments, fonts = ws.parent._alignments, ws.parent._fonts
+    wraps: dict[int, bool] = {}
+    sizes: dict[int, float] = {}
+    widths: dict[int, float] = {}
+    cells = ws._cells
     for r in rows:
         needed = 0.0
         for c in range(1, max_column + 1):
-            cell = ws._cells.get((r, c))
+            cell = cells.get((r, c))
             if cell is None or isinstance(cell, MergedCell) or not isinstance(cell.value, str):
                 continue
-            if cell.data_type == "f" or not (cell.alignment and cell.alignment.wrap_text):
+            if cell.data_type == "f":
+                continue
+            style = cell._style
+            wrap = wraps.get(style.alignmentId)
+            if wrap is None:
+                wrap = wraps[style.alignmentId] = bool(alignments[style.alignmentId].wrap_text)
+            if not wrap:
                 continue
             last_col = spans.get((r, c), c)
-            width = sum(
-                (ws.column_dimensions[get_column_letter(i)].width or 8.43) for i in range(c, last_col + 1)
-            )
-            size = float((cell.font.sz if cell.font and cell.font.sz else 11) or 11)
+            width = 0.0
+            for i in range(c, last_col + 1):
+                w = widths.get(i)
+                if w is None:
+                    w = widths[i] = ws.column_dimensions[get_column_letter(i)].width or 8.43
+                width += w
+            size = sizes.get(style.fontId)
+            if size is None:
+                sz = fonts[style.fontId].sz
+                size = sizes[style.fontId] = float((sz if sz else 11) or 11)
             room = max(1.0, width - 1)
             lines = sum(
                 max(1, math.ceil(display_width(part) * size / 11 / room)) for part in cell.value.split("\n")
