@@ -159,6 +159,37 @@ def run_reads(
     return reads, host_problems
 
 
+def run_assessment(  # type: ignore[no-untyped-def]
+    submissions: Sequence[Path],
+    targets_path: Path,
+    scheme_source: str,
+    year: int | None,
+    deadline: dt.date | None,
+    plugins_dir: Path | None,
+    jobs: int,
+    scheduler: str | None,
+    missing: str = "zero",
+    assessed_on: dt.date | None = None,
+):
+    """What assess and validate share: load, find, read, check and score → (scheme, assessment, reads)."""
+    from ..pipeline import assess_reads, find_files
+
+    scheme, targets, findings, target_problems = load_inputs(scheme_source, targets_path, year)
+    files, file_problems = find_files(submissions)
+    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler)
+    assessment = assess_reads(
+        scheme,
+        targets,
+        reads,
+        findings=findings,
+        problems=[*target_problems, *host_problems, *file_problems],
+        deadline=deadline,
+        missing=missing,
+        assessed_on=assessed_on,
+    )
+    return scheme, assessment, reads
+
+
 def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
     label = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
     shown = problems if limit is None else problems[:limit]
@@ -222,20 +253,18 @@ def assess(
     已评、缺报（未报送）、出错（文件无法读取）或暂缓（--missing hold 时有缺报数值）。
     """
     from ..files import atomic_write_text
-    from ..pipeline import assess_reads, find_files
 
-    scheme, targets, findings, target_problems = load_inputs(scheme_source, targets_path, year)
-    files, file_problems = find_files(submissions)
-    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler)
-    assessment = assess_reads(
-        scheme,
-        targets,
-        reads,
-        findings=findings,
-        problems=[*target_problems, *host_problems, *file_problems],
-        deadline=deadline,
-        missing=missing,
-        assessed_on=assessed_on,
+    scheme, assessment, _ = run_assessment(
+        submissions,
+        targets_path,
+        scheme_source,
+        year,
+        deadline,
+        plugins_dir,
+        jobs,
+        scheduler,
+        missing,
+        assessed_on,
     )
     if output is not None:
         from ..workbooks import write_assessment
@@ -302,24 +331,15 @@ def validate(
 
     退出码：0 没有达到 --fail-on 级别（默认 error）的问题；1 有；2 用法错误或目标任务表无法读取。
     """
-    from ..pipeline import assess_reads, find_files
-
-    scheme, targets, findings, target_problems = load_inputs(scheme_source, targets_path, year)
-    files, file_problems = find_files(submissions)
-    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler)
-    problems = assess_reads(
-        scheme,
-        targets,
-        reads,
-        findings=findings,
-        problems=[*target_problems, *host_problems, *file_problems],
-        deadline=deadline,
-    ).problems
+    _, assessment, reads = run_assessment(
+        submissions, targets_path, scheme_source, year, deadline, plugins_dir, jobs, scheduler
+    )
+    problems = assessment.problems
     read = sum(1 for r in reads if r.submission is not None)
     _print_problems(problems)
     counts = Counter(p.severity for p in problems)
     click.echo(
-        f"检查了 {len(files)} 个文件，读出 {read} 份报表：错误 {counts.get(Severity.ERROR, 0)}，"
+        f"检查了 {len(reads)} 个文件，读出 {read} 份报表：错误 {counts.get(Severity.ERROR, 0)}，"
         f"警告 {counts.get(Severity.WARNING, 0)}，提示 {counts.get(Severity.INFO, 0)}。"
     )
     raise SystemExit(exit_status(problems, fail_on or "error"))
