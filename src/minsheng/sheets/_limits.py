@@ -133,7 +133,11 @@ class _Depth:
                 continue
             if m.group(1):
                 depth = max(depth - 1, 0)
-            elif not m.group(2):
+            elif m.group(2):  # <x/> opens and closes one level deeper
+                if depth + 1 > self.limit:
+                    self.depth = depth
+                    return False
+            else:
                 depth += 1
                 if depth > self.limit:
                     self.depth = depth
