@@ -24,6 +24,18 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def assess_args(province: Path) -> list[str]:
+    """`minsheng assess` on the demo province, with the example's deadline."""
+    return [
+        "assess",
+        str(province / "报表"),
+        "--targets",
+        str(province / "目标任务表.xlsx"),
+        "--deadline",
+        DEADLINE.isoformat(),
+    ]
+
+
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
     root = tmp_path_factory.mktemp("province")
@@ -36,12 +48,7 @@ def province(tmp_path_factory):
 def assessed(province, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     r = run(
-        "assess",
-        str(province / "报表"),
-        "--targets",
-        str(province / "目标任务表.xlsx"),
-        "--deadline",
-        DEADLINE.isoformat(),
+        *assess_args(province),
         "-o",
         str(out / "考核结果.xlsx"),
         "--json",
@@ -156,12 +163,7 @@ def test_assess_ranks_grades_and_statuses(assessed):
 def test_missing_zero_against_hold(province, assessed, tmp_path):
     _, _, zero = assessed
     r = run(
-        "assess",
-        str(province / "报表"),
-        "--targets",
-        str(province / "目标任务表.xlsx"),
-        "--deadline",
-        DEADLINE.isoformat(),
+        *assess_args(province),
         "--missing",
         "hold",
         "--json",
@@ -200,14 +202,7 @@ def test_validate_exit_codes(province, tmp_path):
 
 def test_same_assessment_whatever_the_executor(province, assessed, tmp_path):
     _, _, one = assessed
-    base = [
-        "assess",
-        str(province / "报表"),
-        "--targets",
-        str(province / "目标任务表.xlsx"),
-        "--deadline",
-        DEADLINE.isoformat(),
-    ]
+    base = assess_args(province)
     r = run(*base, "--jobs", "2", "--json", str(tmp_path / "j2.json"))
     assert r.returncode == 0, r.stderr
     first = (assessed[0] / "a.json").read_text(encoding="utf-8")
@@ -226,12 +221,7 @@ def test_same_assessment_whatever_the_executor(province, assessed, tmp_path):
 def test_assess_output_is_byte_identical(province, assessed, tmp_path):
     out, _, _ = assessed
     r = run(
-        "assess",
-        str(province / "报表"),
-        "--targets",
-        str(province / "目标任务表.xlsx"),
-        "--deadline",
-        DEADLINE.isoformat(),
+        *assess_args(province),
         "-o",
         str(tmp_path / "again.xlsx"),
         "--per-county",
