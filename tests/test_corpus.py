@@ -228,3 +228,44 @@ def test_the_corpus_script_is_deterministic(tmp_path):
     b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
     assert a == b and len(a) > 20
     assert json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8")) == MANIFEST
+
+
+def test_formula_looking_file_names_and_texts_stay_text_in_the_output(tmp_path):
+    """A county file named like a formula, holding formula text in every text field: the names
+    reach the assessment workbook (cover, 数据来源, 问题清单) as text, never as formulas."""
+    import openpyxl
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for form in list(forms().values())[:3]:
+        shutil.copy(form, folder / form.name)
+    name = '=HYPERLINK("evil","点此")+cmd|\' calc\'!A0 360111.xlsx'
+    shutil.copy(CORPUS / "files" / "formula-injection.xlsx", folder / name)
+    shutil.copy(CORPUS / "files" / "text-for-numbers.xlsx", folder / "@SUM(1)+cmd 360104.xlsx")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "minsheng",
+            "assess",
+            "in",
+            "--targets",
+            str(PROVINCE / "targets.xlsx"),
+            "-o",
+            "out.xlsx",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    shown = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                text = str(cell.value)
+                if "HYPERLINK" in text or "cmd" in text:
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, text)
+                    shown += 1
+    assert shown, "the formula-looking file name should appear in the workbook (as text)"
