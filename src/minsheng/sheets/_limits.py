@@ -151,7 +151,9 @@ def scan_zip_xml(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
     ``max_xml_depth``, and for xlsx worksheets, a declared dimension and real cell references
     within the sheet limits. Raises SheetError (``unsafe-xml``, ``xml-too-deep``,
     ``sheet-too-large``, ``zip-bomb``, ``unreadable-file``)."""
-    parts = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(_XML_SUFFIXES)]
+    parts = [
+        i for i in zf.infolist() if i.filename.lower().endswith(_XML_SUFFIXES)
+    ]  # (a damaged name may be empty)
     sheets = [i for i in parts if _WORKSHEET_PART.match(i.filename)]
     for info in parts:  # everything but the sheets first: workbook.xml names the sheets
         if not _WORKSHEET_PART.match(info.filename):
