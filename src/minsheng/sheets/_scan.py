@@ -214,8 +214,15 @@ def _scan_ooxml_fast(
             content = cell.group(2) or b""
             attrs = cell.group(1)
             # only cells that may be flagged or percent-styled need looking at
-            if b"<" not in content and b"t" not in attrs:
-                continue  # no formula, no value, not an error: nothing to flag
+            if not (
+                b"<f" in content
+                or b":" in content
+                or (percent_styles and b"<v" in content)
+                or b'"e"' in attrs
+                or b"'e'" in attrs
+                or b"&" in attrs
+            ):
+                continue  # no formula, no value to style, not an error: nothing to flag
             a = _attrs(attrs)
             ref = a.get("r")
             if not ref:
