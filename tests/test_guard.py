@@ -181,7 +181,7 @@ def test_a_plugin_that_hangs_or_eats_memory_is_stopped(runaway, tmp_path, jobs):
         jobs,
         "--json",
         str(tmp_path / "a.json"),
-        env={LIMITS_ENV: "time_budget=4,memory_budget=256M"},
+        env={LIMITS_ENV: "time_budget=3,memory_budget=256M"},
         timeout=120,
     )
     assert rc == 0 and "Traceback" not in err, err[-3000:]
@@ -196,7 +196,7 @@ def test_a_plugin_that_hangs_or_eats_memory_is_stopped(runaway, tmp_path, jobs):
 
 def test_the_guard_works_inline_and_in_worker_processes(runaway):
     folder, plugins = runaway
-    limits = Limits(time_budget=3, memory_budget=256 << 20)
+    limits = Limits(time_budget=2, memory_budget=256 << 20)
     files = sorted(folder.iterdir())
     inline = read_files(
         files, scheme_source="jiangxi-2007", year=2007, plugins_dir=str(plugins), limits=limits
@@ -221,7 +221,7 @@ def test_the_guard_works_inline_and_in_worker_processes(runaway):
 def test_the_guard_works_in_dask_workers(runaway):
     distributed = pytest.importorskip("distributed")
     folder, plugins = runaway
-    limits = Limits(time_budget=3, memory_budget=256 << 20)
+    limits = Limits(time_budget=2, memory_budget=256 << 20)
     files = [f for f in sorted(folder.iterdir()) if f.name.startswith(("360102", "360103"))]
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
