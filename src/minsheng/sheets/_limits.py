@@ -28,8 +28,7 @@ _DIMENSION = re.compile(
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r\s*=\s*["\']([A-Z]{1,4})(\d{1,8})["\'][^<>]*(?<!/)>')
 # the usual form, r first and no prefix: found and measured without Python-level loops
 # (cells written as <c .../> hold nothing: the reader skips them, so they do not count for the extent)
-_ROW_OF_REF = re.compile(rb'<c r="[A-Z]{1,4}(\d{1,8})"[^<>]*(?<!/)>')
-_COL_OF_REF = {n: re.compile(rb'<c r="([A-Z]{%d})\d+"[^<>]*(?<!/)>' % n) for n in (4, 3, 2, 1)}
+_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,8})"[^<>]*(?<!/)>')
 _ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _FIX = "请在 Excel/WPS 中打开，删除多余的行、列和工作表后另存为 .xlsx 再报送"
@@ -260,14 +259,13 @@ class _Shape:
         self.cells += data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
         plain = data.count(b'<c r="') if not p else 0
         if plain and plain == self.cells - self._cells_before:
-            rows = _ROW_OF_REF.findall(data)
-            if rows:
+            found = _PLAIN_REF.findall(data)
+            if found:
+                cols, rows = zip(*found, strict=True)
                 self.max_row = max(self.max_row, int(max(rows, key=int)))
-            for n, pattern in _COL_OF_REF.items():  # the longest column letters present win
-                found = pattern.findall(data) if n == 1 or pattern.search(data) else None
-                if found:
-                    self.max_col = max(self.max_col, column_index(max(found).decode()) + 1)
-                    break
+                longest = len(max(cols, key=len))
+                widest = max(cols) if longest == 1 else max(c for c in cols if len(c) == longest)
+                self.max_col = max(self.max_col, column_index(widest.decode()) + 1)
         else:  # attributes in another order, or prefixed elements: the general pattern
             for col, row in _CELL_REF.findall(data):
                 self.max_row = max(self.max_row, int(row))
