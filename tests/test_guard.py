@@ -285,3 +285,35 @@ def test_the_memory_budget_bounds_the_child_not_the_parent(tmp_path):
     result = read_county_file_guarded(form, year=2007, limits=Limits(memory_budget=64 << 20))
     assert result.ok, result.problems
     assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_strict_mode_raises_a_plugins_exception_through_the_guard(tmp_path, monkeypatch):
+    """MINSHENG_STRICT_PLUGINS=1 stops at a plugin's exception, as an inline read does."""
+    import openpyxl
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "boom.py").write_text(
+        textwrap.dedent(
+            """
+            from minsheng.plugins import hookimpl
+
+            @hookimpl
+            def minsheng_claim(path, book):
+                return 1.0 if book.sheet(0).cell("A1").text == "BOOM" else None
+
+            @hookimpl
+            def minsheng_read(path, book, context):
+                raise ValueError("坏了")
+            """
+        ),
+        encoding="utf-8",
+    )
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "BOOM"
+    wb.save(tmp_path / "boom.xlsx")
+    result = read_county_file_guarded(tmp_path / "boom.xlsx", year=2007, plugins_dir=plugins)
+    assert [p.code for p in result.problems] == ["plugin-error"]
+    monkeypatch.setenv("MINSHENG_STRICT_PLUGINS", "1")
+    with pytest.raises(ValueError, match="坏了"):
+        read_county_file_guarded(tmp_path / "boom.xlsx", year=2007, plugins_dir=plugins)

@@ -386,8 +386,10 @@ def _outcome(path: str, payload: bytes, stderr: bytes, status: int | None, limit
         return _failed(path, "memory-budget", _memory_message(path, limits))
     if kind == "error":
         name, text, exc = value
-        if os.environ.get(STRICT_ENV, "").strip().lower() in _TRUE and exc is not None:
-            raise exc
+        if os.environ.get(STRICT_ENV, "").strip().lower() in _TRUE:  # strict: stop, as inline
+            if exc is not None:
+                raise exc
+            raise RuntimeError(f"{name}: {text}（读取“{path}”时）")
         return _failed(
             path,
             "read-crashed",
