@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
-import select
+import selectors
 import signal
 import struct
 import sys
@@ -68,6 +68,14 @@ def _warm_up(
     from .workbooks import form  # noqa: F401
 
     files.sha256_file(__file__)  # hashlib's lazily loaded parts
+    try:  # one read of the bundled form template fills the readers' caches (compiled patterns, labels)
+        from .workbooks import template_path
+
+        _host.read_county_file(
+            template_path("form"), None, scheme_source=scheme_source, year=2000, plugins_dir=plugins_dir
+        )
+    except Exception:
+        pass
 
     _warm.add(key)
 
@@ -277,22 +285,24 @@ def _collect(out_r: int, err_r: int, deadline: float) -> tuple[bytes, bytes, boo
     """Read the child's result and stderr until both close or the deadline passes."""
     out = bytearray()
     err = bytearray()
-    open_fds = {out_r, err_r}
-    while open_fds:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return bytes(out), bytes(err), True
-        ready, _, _ = select.select(list(open_fds), [], [], left)
-        for fd in ready:
-            block = os.read(fd, 1 << 16)
-            if not block:
-                open_fds.discard(fd)
-            elif fd == out_r:
-                out += block
-            else:
-                err += block
-                if len(err) > 2 * _KEEP_STDERR:
-                    del err[:-_KEEP_STDERR]
+    with selectors.DefaultSelector() as selector:  # (select.select fails on descriptors past 1024)
+        selector.register(out_r, selectors.EVENT_READ)
+        selector.register(err_r, selectors.EVENT_READ)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return bytes(out), bytes(err), True
+            for key, _ in selector.select(left):
+                fd = key.fd
+                block = os.read(fd, 1 << 16)
+                if not block:
+                    selector.unregister(fd)
+                elif fd == out_r:
+                    out += block
+                else:
+                    err += block
+                    if len(err) > 2 * _KEEP_STDERR:
+                        del err[:-_KEEP_STDERR]
     return bytes(out), bytes(err), False
 
 
