@@ -214,9 +214,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--full-baselines", action="store_true", help="openpyxl and pandas on every .xlsx roster (slow)"
     )
     ap.add_argument("--json", type=Path, help="also write the raw figures as JSON")
+    ap.add_argument(
+        "--from-json", type=Path, help="render the figures of an earlier --json FILE again, without measuring"
+    )
     args = ap.parse_args(argv)
     runs = args.runs
     log = lambda *a: print(*a, file=sys.stderr, flush=True)  # noqa: E731
+    if args.from_json:
+        fig = json.loads(args.from_json.read_text("utf-8"))
+        args.output.write_text(render(fig, make_province(args.cache, log=log)), "utf-8")
+        log(f"wrote {args.output}")
+        return 0
 
     info = machine()
     log(f"{info['date']}  {info['machine']}")
@@ -488,15 +496,14 @@ largest file alone, so memory is bounded by the largest sheet, not by the number
 every file (`minsheng.pipeline.read_files`, one process): {e["read_files_s"]:.2f} s; `minsheng assess ... -o out.xlsx`
 end to end: {e["assess_s"]:.2f} s.
 
-{PROFILE_NOTES}
+{profile_notes()}
 """
 
 
-PROFILE_NOTES = (
-    (ROOT / "bench" / "profile-notes.md").read_text("utf-8")
-    if (ROOT / "bench" / "profile-notes.md").is_file()
-    else ""
-)
+def profile_notes() -> str:
+    """bench/profile-notes.md: the profile, the fixes and the before/after figures (written by hand)."""
+    notes = ROOT / "bench" / "profile-notes.md"
+    return notes.read_text("utf-8") if notes.is_file() else ""
 
 
 if __name__ == "__main__":
