@@ -109,19 +109,24 @@ class _Depth:
         """Count ``data`` (which ends after a ``>``, or is the last of the stream); False when too deep."""
         pos, n = 0, len(data)
         specials = b"<?" in data or b"<!" in data
+        find, count, limit = data.find, data.count, self.limit
+        depth = self.depth
         while pos < n:
-            end = data.find(b">", min(pos + _CHUNK, n - 1))
+            end = find(b">", min(pos + _CHUNK, n - 1))
             end = n if end < 0 else end + 1
-            chunk = data[pos:end]
-            lt = chunk.count(b"<")
-            if self.depth + lt > self.limit:
-                if not self._walk(chunk):
+            # counted in place (no slice): the same counts as on data[pos:end]
+            lt = count(b"<", pos, end)
+            if depth + lt > limit:
+                self.depth = depth
+                if not self._walk(data[pos:end]):
                     return False
+                depth = self.depth
             else:
-                closes = chunk.count(b"</")
-                special = chunk.count(b"<?") + chunk.count(b"<!") if specials else 0
-                self.depth = max(self.depth + lt - special - 2 * closes - chunk.count(b"/>"), 0)
+                closes = count(b"</", pos, end)
+                special = count(b"<?", pos, end) + count(b"<!", pos, end) if specials else 0
+                depth = max(depth + lt - special - 2 * closes - count(b"/>", pos, end), 0)
             pos = end
+        self.depth = depth
         return True
 
     def _walk(self, chunk: bytes) -> bool:
@@ -196,7 +201,7 @@ def _scan_part(
                 data, carry = (data[:cut], data[cut:]) if cut else (data, b"")
             else:
                 carry = b""
-            if _DTD.search(data):
+            if b"<!" in data and _DTD.search(data):  # every match starts with "<!"
                 raise SheetError(
                     "unsafe-xml",
                     f"文件内部的“{name}”含有 DTD 或实体声明（可用于“XML 炸弹”或读取本机文件），"
@@ -259,13 +264,17 @@ class _Shape:
         self.cells += data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
         plain = data.count(b'<c r="') if not p else 0
         if plain and plain == self.cells - self._cells_before:
-            found = _PLAIN_REF.findall(data)
-            if found:
-                cols, rows = zip(*found, strict=True)
-                self.max_row = max(self.max_row, int(max(rows, key=int)))
-                longest = len(max(cols, key=len))
-                widest = max(cols) if longest == 1 else max(c for c in cols if len(c) == longest)
-                self.max_col = max(self.max_col, column_index(widest.decode()) + 1)
+            extent = _plain_extent(data, self.max_row, self.max_col)
+            if extent is not None:
+                self.max_row, self.max_col = extent
+            else:
+                found = _PLAIN_REF.findall(data)
+                if found:
+                    cols, rows = zip(*found, strict=True)
+                    self.max_row = max(self.max_row, int(max(rows, key=int)))
+                    longest = len(max(cols, key=len))
+                    widest = max(cols) if longest == 1 else max(c for c in cols if len(c) == longest)
+                    self.max_col = max(self.max_col, column_index(widest.decode()) + 1)
         else:  # attributes in another order, or prefixed elements: the general pattern
             for col, row in _CELL_REF.findall(data):
                 self.max_row = max(self.max_row, int(row))
@@ -282,3 +291,57 @@ class _Shape:
             raise self._too_large(
                 f"的单元格范围约为 {extent_rows} 行 × {extent_cols} 列（共 {self.cells} 个单元格）"
             )
+
+
+def _greater_number(n: int) -> bytes:
+    """A pattern for the digit strings (leading zeros allowed) whose value is greater than ``n``."""
+    if n <= 0:
+        return rb"0*[1-9]\d*"
+    digits = str(n)
+    alts = [rb"[1-9]\d{%d,}" % len(digits)]  # more digits
+    for i, d in enumerate(digits):  # as many digits: the same up to i, then a greater digit
+        if d != "9":
+            alts.append(digits[:i].encode() + b"[" + str(int(d) + 1).encode() + b"-9]" + rb"\d" * (len(digits) - i - 1))
+    return b"0*(?:" + b"|".join(alts) + b")"
+
+
+def _greater_column(n: int) -> bytes:
+    """A pattern for the column letters (1 to 4) of a column whose 1-based index is greater than ``n``."""
+    if n <= 0:
+        return rb"[A-Z]{1,4}"
+    letters = column_letter(n - 1)
+    alts = [rb"[A-Z]{%d,4}" % (len(letters) + 1)] if len(letters) < 4 else []
+    for i, ch in enumerate(letters):
+        if ch != "Z":
+            alts.append(letters[:i].encode() + b"[" + chr(ord(ch) + 1).encode() + b"-Z]" + b"[A-Z]" * (len(letters) - i - 1))
+    return b"(?:" + b"|".join(alts) + b")" if alts else b"(?!)"
+
+
+def _plain_extent(data: bytes, max_row: int, max_col: int) -> tuple[int, int] | None:
+    """``(max(max_row, farthest row), max(max_col, farthest column))`` over the matches of
+    ``_PLAIN_REF`` in ``data``, as the findall over every cell gives them, without building them:
+    start from the last cell of the block (rows come in order) and search for any cell beyond
+    the farthest found so far, until there is none. None when the cells are too out of order
+    (the caller then takes them all)."""
+    last = data.rfind(b'<c r="')
+    if last >= 0:
+        m = _PLAIN_REF.match(data, last)
+        if m is not None:
+            max_row = max(max_row, int(m.group(2)))
+            max_col = max(max_col, column_index(m.group(1).decode()) + 1)
+    pos = 0
+    for _ in range(16):
+        beyond = re.compile(
+            b'<c r="(?:' + _greater_column(max_col) + rb'\d{1,8}|[A-Z]{1,4}(?=\d{1,8}")'
+            + _greater_number(max_row) + b')"[^<>]*(?<!/)>'
+        )
+        hit = beyond.search(data, pos)
+        if hit is None:
+            return max_row, max_col
+        m = _PLAIN_REF.match(data, hit.start())
+        if m is None or m.end() != hit.end():  # cannot happen: the same cell, read again
+            return None
+        max_row = max(max_row, int(m.group(2)))
+        max_col = max(max_col, column_index(m.group(1).decode()) + 1)
+        pos = hit.start() + 1
+    return None
