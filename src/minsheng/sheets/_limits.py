@@ -150,11 +150,21 @@ class _Depth:
         return True
 
 
-def scan_zip_xml(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
+#: what every formula, error or (without percent styles) candidate cell of a sheet holds: the
+#: literals that ``_scan._has_candidates`` looks for first (none of them holds a ``>``, so none
+#: straddles the blocks here, which end just after one)
+_CANDIDATE_LITERALS = (b"<f", b":f", b'"e"', b"'e'", b"\"e'", b"'e\"")
+
+
+def scan_zip_xml(zf: zipfile.ZipFile, file: str, limits: Limits) -> frozenset[str]:
     """One streaming pass over every XML part: no DTD or entity declarations, nesting within
     ``max_xml_depth``, and for xlsx worksheets, a declared dimension and real cell references
     within the sheet limits. Raises SheetError (``unsafe-xml``, ``xml-too-deep``,
-    ``sheet-too-large``, ``zip-bomb``, ``unreadable-file``)."""
+    ``sheet-too-large``, ``zip-bomb``, ``unreadable-file``).
+
+    Returns the names of the worksheet parts that hold none of ``_CANDIDATE_LITERALS`` (as
+    ``zf.open(name)`` reads them): no formula and no error cell, nothing for the error-cell scan
+    to find unless percent styles are looked for."""
     parts = [
         i for i in zf.infolist() if i.filename.lower().endswith(_XML_SUFFIXES)
     ]  # (a damaged name may be empty)
@@ -170,18 +180,24 @@ def scan_zip_xml(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
             labels = {part: f"“{sheet}”" for sheet, (part, _) in ooxml_sheet_parts(zf).items()}
         except Exception:  # a broken workbook.xml: calamine will say so; name the parts instead
             labels = {}
+    plain: set[str] = set()
     for info in sheets:
-        _scan_part(zf, info, file, limits, labels.get(info.filename, f"（{info.filename}）"))
+        if not _scan_part(zf, info, file, limits, labels.get(info.filename, f"（{info.filename}）")):
+            if zf.getinfo(info.filename) is info:  # the member a read by this name gets
+                plain.add(info.filename)
+    return frozenset(plain)
 
 
 def _scan_part(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits: Limits, sheet: str | None
-) -> None:
+) -> bool:
+    """Check one part; for a sheet (``sheet`` given), whether it holds a candidate literal."""
     name = info.filename
     depth = _Depth(limits.max_xml_depth)
     shape = _Shape(sheet, file, limits) if sheet is not None else None
     carry = b""
     seen = 0
+    candidates = sheet is None
     with zf.open(info) as fh:
         while True:
             block = fh.read(_BLOCK)
@@ -217,8 +233,11 @@ def _scan_part(
                 )
             if shape is not None:
                 shape.feed(data)
+            if not candidates and any(lit in data for lit in _CANDIDATE_LITERALS):
+                candidates = True
             if not block:
                 break
+    return candidates
 
 
 class _Shape:

@@ -83,11 +83,12 @@ class Cell:
         return str(v).strip()
 
 
-def _sniff(path: Path, limits: Limits) -> str:
+def _sniff(path: Path, limits: Limits) -> tuple[str, frozenset[str]]:
     """The workbook format by content: ``xlsx``, ``xlsm``, ``ods`` or ``xls``; SheetError otherwise.
 
     Zip-based files are checked against ``limits`` here, before any parser sees them: the
     central directory (member count, sizes, ratio), then one streaming pass over the XML parts.
+    With the format come the worksheet parts that pass found free of formulas and error cells.
     """
     name = str(path)
     _limits.check_file_size(path, limits)
@@ -113,14 +114,14 @@ def _sniff(path: Path, limits: Limits) -> str:
                         "文件是压缩包（可能是 Word 文档或其他文件），不是 Excel/WPS 表格；请报送 .xlsx、.xls 或 .ods 表格。",
                         name,
                     )
-                _limits.scan_zip_xml(zf, name, limits)
+                plain = _limits.scan_zip_xml(zf, name, limits)
         except _ZIP_ERRORS as exc:
             raise SheetError(
                 "unreadable-file", "文件已损坏（压缩结构不完整），无法读取；请重新保存后报送。", name
             ) from exc
-        return kind
+        return kind, plain
     if head[:8] == OLE_MAGIC:
-        return "ole"
+        return "ole", frozenset()
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
         raise SheetError(
             "not-a-spreadsheet",
@@ -149,6 +150,7 @@ class Workbook:
         ole: OleFile | None,
         *,
         limits: Limits | None = None,
+        biff: tuple[bytes, _scan.BiffInfo] | None = None,
     ) -> None:
         self.path = path
         self.limits = limits or _limits_mod.current()
@@ -160,13 +162,19 @@ class Workbook:
         self._visibility = {m.name: _calamine_visibility(m.visible) for m in meta}
         self._parts: dict[str, tuple[str, str]] = {}
         self._percent_styles: frozenset[int] = frozenset()
+        #: worksheet parts the limits pass found without a formula or error cell literal
+        self._plain_parts: frozenset[str] = frozenset()
         self._ods: dict[str, _scan.OdsSheetInfo] | None = None
         self._biff: _scan.BiffInfo | None = None
         self._biff_stream: bytes | None = None
         if kind == "xls" and ole is not None:
             # keep only the Workbook stream, not the whole file, for the per-sheet scans
-            self._biff_stream = _scan.biff_stream(ole)
-            self._biff = _scan.biff_globals(self._biff_stream)
+            # (``biff``: the stream and its globals, when open_workbook has read them already)
+            if biff is not None:
+                self._biff_stream, self._biff = biff
+            else:
+                self._biff_stream = _scan.biff_stream(ole)
+                self._biff = _scan.biff_globals(self._biff_stream)
             for name, visibility, _ in self._biff.sheets:
                 if name in self._visibility:
                     self._visibility[name] = _VISIBILITY.get(visibility, "visible")
@@ -251,7 +259,9 @@ class Workbook:
                         self._parts = _scan.ooxml_sheet_parts(zf)
                         self._percent_styles = _scan.ooxml_percent_styles(zf)
                     part, _state = self._parts.get(name, ("", "visible"))
-                    flags, percent = _scan.scan_ooxml_sheet(zf, part, self._percent_styles)
+                    if self._percent_styles or part not in self._plain_parts:
+                        flags, percent = _scan.scan_ooxml_sheet(zf, part, self._percent_styles)
+                    # else: nothing the scan could find (see _limits.scan_zip_xml)
             elif self.format == "ods":
                 info = self._ods_info().get(name)
                 if info is not None:
@@ -350,8 +360,9 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
         _limits_mod.require_defusedxml()
     except UnsafeXmlParser as exc:
         raise SheetError("unsafe-xml-parser", str(exc), name) from None
-    kind = _sniff(path, limits)
+    kind, plain = _sniff(path, limits)
     ole = None
+    biff: tuple[bytes, _scan.BiffInfo] | None = None
     if kind == "ole":
         try:
             data = path.read_bytes()
@@ -374,7 +385,9 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
             )
         kind = "xls"
         try:
-            info = _scan.biff_globals(_scan.biff_stream(ole))
+            stream = _scan.biff_stream(ole)
+            info = _scan.biff_globals(stream)
+            biff = (stream, info)
         except (KeyError, OleFormatError, ValueError) as exc:
             raise SheetError(
                 "unreadable-file", "文件已损坏（工作簿数据流无法读取）；请重新保存后报送。", name
@@ -403,7 +416,9 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
             "unreadable-file", "文件已损坏，读取程序无法解析；请在 Excel/WPS 中重新保存后报送。", name
         ) from exc
     try:
-        return Workbook(path, kind, book, ole, limits=limits)
+        wb = Workbook(path, kind, book, ole, limits=limits, biff=biff)
+        wb._plain_parts = plain
+        return wb
     except Exception as exc:
         book.close()
         raise SheetError("unreadable-file", "文件已损坏，无法读取；请重新保存后报送。", name) from exc
