@@ -294,7 +294,8 @@ class _Shape:
         self.cells += data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
         plain = data.count(b'<c r="') if not p else 0
         if plain and plain == self.cells - self._cells_before:
-            extent = _plain_extent(data, self.max_row, self.max_col)
+            # (small blocks: the findall is cheaper than compiling the searches)
+            extent = _plain_extent(data, self.max_row, self.max_col) if len(data) > (64 << 10) else None
             if extent is not None:
                 self.max_row, self.max_col = extent
             else:
