@@ -545,10 +545,12 @@ class PluginHost:
         sure = [(n, c) for n, c in claims if c is not None]
         if not sure:
             listing = "、".join(tried) if tried else "没有任何插件实现 minsheng_claim"
+            hidden = _hidden_sheets(book)
+            hint = f"文件中有隐藏的工作表（{'、'.join(hidden)}），数据不应放在隐藏表中；" if hidden else ""
             problems.append(
                 Problem(
                     "no-plugin",
-                    f"没有插件认领文件“{file}”。已尝试：{listing}。请确认这是本县的报表且格式未被改动，"
+                    f"没有插件认领文件“{file}”。已尝试：{listing}。{hint}请确认这是本县的报表且格式未被改动，"
                     f"或为这种格式安装、编写插件（minsheng plugins 列出已安装的插件）。",
                     file=file,
                 )
@@ -757,6 +759,14 @@ class PluginHost:
             file=file,
             plugin=plugin,
         )
+
+
+def _hidden_sheets(book: Workbook) -> list[str]:
+    """The names of a workbook's hidden sheets (for the no-plugin message); none if it cannot tell."""
+    try:
+        return [n for n in book.sheet_names if book.visibility(n) != "visible"]
+    except Exception:  # a broken workbook object must not turn a clear problem into a crash
+        return []
 
 
 def _sha256(path: Path) -> str | None:
