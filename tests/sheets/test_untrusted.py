@@ -77,7 +77,8 @@ def test_damaged_files_raise_only_sheet_errors(tmp_path: Path, kind: str, data) 
     if status == "died":
         result = read_county_file_guarded(path, year=2007)
         assert result.submission is None
-        assert [p.code for p in result.problems] == ["read-crashed"]
+        # an abort on a failed allocation is reported as the memory budget, any other death as a crash
+        assert [p.code for p in result.problems] in (["read-crashed"], ["memory-budget"])
     else:
         assert status == "ok", status
 
