@@ -332,7 +332,13 @@ def _greater_number(n: int) -> bytes:
     alts = [rb"[1-9]\d{%d,}" % len(digits)]  # more digits
     for i, d in enumerate(digits):  # as many digits: the same up to i, then a greater digit
         if d != "9":
-            alts.append(digits[:i].encode() + b"[" + str(int(d) + 1).encode() + b"-9]" + rb"\d" * (len(digits) - i - 1))
+            alts.append(
+                digits[:i].encode()
+                + b"["
+                + str(int(d) + 1).encode()
+                + b"-9]"
+                + rb"\d" * (len(digits) - i - 1)
+            )
     return b"0*(?:" + b"|".join(alts) + b")"
 
 
@@ -344,7 +350,13 @@ def _greater_column(n: int) -> bytes:
     alts = [rb"[A-Z]{%d,4}" % (len(letters) + 1)] if len(letters) < 4 else []
     for i, ch in enumerate(letters):
         if ch != "Z":
-            alts.append(letters[:i].encode() + b"[" + chr(ord(ch) + 1).encode() + b"-Z]" + b"[A-Z]" * (len(letters) - i - 1))
+            alts.append(
+                letters[:i].encode()
+                + b"["
+                + chr(ord(ch) + 1).encode()
+                + b"-Z]"
+                + b"[A-Z]" * (len(letters) - i - 1)
+            )
     return b"(?:" + b"|".join(alts) + b")" if alts else b"(?!)"
 
 
@@ -363,8 +375,11 @@ def _plain_extent(data: bytes, max_row: int, max_col: int) -> tuple[int, int] | 
     pos = 0
     for _ in range(16):
         beyond = re.compile(
-            b'<c r="(?:' + _greater_column(max_col) + rb'\d{1,8}|[A-Z]{1,4}(?=\d{1,8}")'
-            + _greater_number(max_row) + b')"[^<>]*(?<!/)>'
+            b'<c r="(?:'
+            + _greater_column(max_col)
+            + rb'\d{1,8}|[A-Z]{1,4}(?=\d{1,8}")'
+            + _greater_number(max_row)
+            + b')"[^<>]*(?<!/)>'
         )
         hit = beyond.search(data, pos)
         if hit is None:

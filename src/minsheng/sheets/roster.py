@@ -78,7 +78,9 @@ def check_id(raw: object, as_of: dt.date | None = None) -> tuple[str | None, str
             if born_ok is None:
                 if len(_BIRTH_OK) > 100_000:
                     _BIRTH_OK.clear()
-                born_ok = _BIRTH_OK[key] = _birth_ok(int(body[6:10]), int(body[10:12]), int(body[12:14]), as_of)
+                born_ok = _BIRTH_OK[key] = _birth_ok(
+                    int(body[6:10]), int(body[10:12]), int(body[12:14]), as_of
+                )
             if not born_ok:
                 return None, "出生日期无效"
             if _CHECK[(sum(map(mul, body.encode(), _WEIGHTS)) - _ZERO_SUM) % 11] != check:
