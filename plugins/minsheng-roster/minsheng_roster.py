@@ -55,7 +55,7 @@ def minsheng_read(path, book, context):
     if code is None:
         raise SheetError(
             "no-county-code",
-            "汇总表中找不到“行政区划代码：XXXXXX”，无法确定是哪个县的报表；请补填。",
+            "汇总表中找不到“行政区划代码：”一行（如“行政区划代码：360828”），无法确定是哪个县的报表；请补填 6 位代码。",
             str(path),
             sheet=SUMMARY,
         )

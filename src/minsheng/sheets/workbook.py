@@ -36,7 +36,7 @@ _ZIP_ERRORS = (
     zlib.error,
     EOFError,
     RuntimeError,
-    NotImplementedError,
+    NotImplementedError,  # zipfile: a compression method it does not support
     OSError,
     ValueError,
 )
