@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 from ..limits import Limits
+from . import _accel as native
 from .errors import SheetError
 from .refs import column_index, column_letter
 
@@ -107,6 +108,16 @@ class _Depth:
 
     def feed(self, data: bytes) -> bool:
         """Count ``data`` (which ends after a ``>``, or is the last of the stream); False when too deep."""
+        if native.scans is not None:
+            depth = native.scans.depth_feed(data, self.depth, self.limit, _CHUNK)
+            if depth < 0:
+                return False
+            self.depth = depth
+            return True
+        return self.feed_python(data)
+
+    def feed_python(self, data: bytes) -> bool:
+        """:meth:`feed` in Python (the reference for ``_native.depth_feed``)."""
         pos, n = 0, len(data)
         specials = b"<?" in data or b"<!" in data
         find, count, limit = data.find, data.count, self.limit
@@ -279,7 +290,7 @@ class _Shape:
         lim = self.limits
         if self.first:
             self.first = False
-            m = _DIMENSION.search(data)
+            m = _DIMENSION.search(data) if b"dimension" in data else None  # (every match holds it)
             if m is not None:
                 col = column_index((m.group(3) or m.group(1)).decode()) + 1
                 row = int(m.group(4) or m.group(2))
@@ -290,10 +301,19 @@ class _Shape:
             m = _ROOT.search(data)
             self.prefix = (m.group(1) or b"") if m else b""
         p = self.prefix
-        self.rows += data.count(b"<" + p + b"row")
-        self.cells += data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
-        plain = data.count(b'<c r="') if not p else 0
-        if plain and plain == self.cells - self._cells_before:
+        counted = native.scans.sheet_counts(data, p) if native.scans is not None else None
+        if counted is not None:  # the same counts, and the findall's farthest plain cell, in one pass
+            rows, cells, plain, far_row, far_col = counted
+            self.rows += rows
+            self.cells += cells
+        else:
+            self.rows += data.count(b"<" + p + b"row")
+            self.cells += data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
+            plain = data.count(b'<c r="') if not p else 0
+        if counted is not None and plain and plain == self.cells - self._cells_before:
+            self.max_row = max(self.max_row, far_row)
+            self.max_col = max(self.max_col, far_col)
+        elif plain and plain == self.cells - self._cells_before:
             # (small blocks: the findall is cheaper than compiling the searches)
             extent = _plain_extent(data, self.max_row, self.max_col) if len(data) > (64 << 10) else None
             if extent is not None:

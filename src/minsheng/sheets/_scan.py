@@ -17,11 +17,12 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from attrs import frozen
 from defusedxml import ElementTree as SafeET
 
+from . import _accel
 from ._ole import OleFile
 from .refs import CellRange, parse_ref
 
@@ -492,21 +493,16 @@ def biff_globals(stream: bytes) -> BiffInfo:
     return BiffInfo(encrypted, biff8, tuple(sheets), percent_xfs)
 
 
-def scan_biff_sheet(
-    stream: bytes, offset: int, percent_xfs: frozenset[int] = frozenset()
-) -> tuple[Flags, set[tuple[int, int]]]:
-    """Error cells, formulas without a usable cached result and percent-formatted numbers in one
-    sheet substream."""
-    flags: Flags = {}
-    percent: set[tuple[int, int]] = set()
+def _biff_wanted(stream: bytes, pos: int, numbers: bool) -> Iterator[tuple[int, int, int]]:
+    """(type, start, end) of the FORMULA and BOOLERR records from ``pos`` up to the first EOF, and
+    of the NUMBER, RK and MULRK records when ``numbers``: the records ``scan_biff_sheet`` looks into.
+    (``_native.biff_records`` does this walk in C, also leaving out the number records whose XFs are
+    not percent ones, which the scan would pass over.)"""
     # the records walked here rather than through _records: a roster sheet has hundreds of
     # thousands, and only a few kinds are looked at, so only those are sliced
-    wanted = {_FORMULA, _BOOLERR, _EOF} | ({_NUMBER, _RK, _MULRK} if percent_xfs else set())
+    wanted = {_FORMULA, _BOOLERR, _EOF} | ({_NUMBER, _RK, _MULRK} if numbers else set())
     n = len(stream)
     unpack = struct.unpack_from
-    if offset + 4 > n or unpack("<H", stream, offset)[0] != _BOF:
-        return flags, percent
-    pos = offset + 4 + unpack("<H", stream, offset + 2)[0]
     while pos + 4 <= n:
         typ, length = unpack("<HH", stream, pos)
         start = pos + 4
@@ -514,19 +510,50 @@ def scan_biff_sheet(
         if typ not in wanted:
             continue
         if typ == _EOF:
-            break
-        data = stream[start:pos]
+            return
+        yield typ, start, pos
+
+
+def _xf_bitmap(xfs: frozenset[int]) -> bytes:
+    """The XF indices (0 to 65535) as a bitmap of 8192 bytes, for ``_native.biff_records``."""
+    bits = bytearray(8192)
+    for xf in xfs:
+        if 0 <= xf < 65536:
+            bits[xf >> 3] |= 1 << (xf & 7)
+    return bytes(bits)
+
+
+def scan_biff_sheet(
+    stream: bytes, offset: int, percent_xfs: frozenset[int] = frozenset()
+) -> tuple[Flags, set[tuple[int, int]]]:
+    """Error cells, formulas without a usable cached result and percent-formatted numbers in one
+    sheet substream."""
+    flags: Flags = {}
+    percent: set[tuple[int, int]] = set()
+    n = len(stream)
+    unpack = struct.unpack_from
+    if offset + 4 > n or unpack("<H", stream, offset)[0] != _BOF:
+        return flags, percent
+    pos = offset + 4 + unpack("<H", stream, offset + 2)[0]
+    if _accel.scans is not None:
+        records: Iterable[tuple[int, int, int]] = _accel.scans.biff_records(
+            stream, pos, _xf_bitmap(percent_xfs) if percent_xfs else None
+        )
+    else:
+        records = _biff_wanted(stream, pos, bool(percent_xfs))
+    for typ, start, end in records:
+        data = stream[start:end]
         if percent_xfs and typ in (_NUMBER, _RK) and len(data) >= 6:
-            row, col, xf = struct.unpack_from("<HHH", data)
+            row, col, xf = unpack("<HHH", data)
             if xf in percent_xfs:
                 percent.add((row, col))
         elif percent_xfs and typ == _MULRK and len(data) >= 6:
-            row, first_col = struct.unpack_from("<HH", data)
+            row, first_col = unpack("<HH", data)
             for k in range((len(data) - 6) // 6):
-                if struct.unpack_from("<H", data, 4 + 6 * k)[0] in percent_xfs:
+                if unpack("<H", data, 4 + 6 * k)[0] in percent_xfs:
                     percent.add((row, first_col + k))
         if typ == _FORMULA and len(data) >= 20:
-            row, col, xf = struct.unpack_from("<HHH", data)
+            row, col, xf = unpack("<HHH", data)
             result = data[6:14]
             if xf in percent_xfs and result[6:8] != b"\xff\xff":
                 percent.add((row, col))
@@ -538,7 +565,7 @@ def scan_biff_sheet(
                     # an empty-string result: what writers that never calculate (xlwt) save
                     flags[(row, col)] = CellFlag(UNCACHED_FORMULA, "")
         elif typ == _BOOLERR and len(data) >= 8:
-            row, col, _xf, val, is_error = struct.unpack_from("<HHHBB", data)
+            row, col, _xf, val, is_error = unpack("<HHHBB", data)
             if is_error:
                 flags[(row, col)] = CellFlag(ERROR_CELL, BIFF_ERRORS.get(val, "#ERR"))
     return flags, percent

@@ -1,0 +1,282 @@
+"""The C scans of ``minsheng.sheets._native`` give what the pure-Python scans give.
+
+The pure-Python scans are the reference; each C function is compared with the Python it replaces
+on crafted and random input, and whole files are read both ways. The tests run wherever the
+extension was built; tox sets MINSHENG_REQUIRE_NATIVE=1, so CI fails if it was not.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minsheng.limits import Limits
+from minsheng.sheets import _accel, _limits, _scan, open_workbook
+from minsheng.sheets.errors import SheetError
+from minsheng.sheets.refs import column_index
+
+native = _accel.scans
+needs_native = pytest.mark.skipif(native is None, reason="minsheng.sheets._native was not built")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_extension_is_built_where_required():
+    """tox asks for it (MINSHENG_REQUIRE_NATIVE=1): a build that fell back to Python fails here."""
+    if os.environ.get("MINSHENG_REQUIRE_NATIVE") != "1":
+        pytest.skip("MINSHENG_REQUIRE_NATIVE is not set")
+    assert native is not None, "minsheng.sheets._native was not built (is a C compiler installed?)"
+
+
+# --------------------------------------------------------------------------------------------
+# nesting depth
+
+TAGS = st.lists(
+    st.sampled_from(
+        [
+            b"<",
+            b">",
+            b"/",
+            b"?",
+            b"!",
+            b"a",
+            b" ",
+            b"<a>",
+            b"</a>",
+            b"<a/>",
+            b"<?x?>",
+            b"<!-- -->",
+            b"</>",
+            b"<>",
+        ]
+    ),
+    max_size=200,
+).map(b"".join)
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(data=TAGS, depth=st.integers(0, 30), limit=st.integers(0, 40), chunk=st.integers(1, 64))
+def test_depth_feed_matches_python(data, depth, limit, chunk):
+    counter = _limits._Depth(limit)
+    counter.depth = depth
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_limits, "_CHUNK", chunk)
+        ok = counter.feed_python(data)
+    got = native.depth_feed(data, depth, limit, chunk)
+    assert (got >= 0) == ok
+    if ok:
+        assert got == counter.depth
+
+
+@needs_native
+def test_depth_feed_on_deep_and_long_documents():
+    rng = random.Random(7)
+    for _ in range(200):
+        parts = []
+        for _ in range(rng.randint(1, 40)):
+            n = rng.randint(0, 300)
+            parts.append(
+                b"<x>" * n
+                + rng.choice([b"<v>1</v>", b"<c/>", b"a > b", b"</y>"])
+                + b"</x>" * rng.randint(0, n)
+            )
+        data = b"".join(parts)
+        limit = rng.randint(1, 400)
+        counter = _limits._Depth(limit)
+        ok = counter.feed_python(data)
+        got = native.depth_feed(data, 0, limit, 4096)
+        assert (got >= 0) == ok and (not ok or got == counter.depth)
+
+
+# --------------------------------------------------------------------------------------------
+# sheet counts and the farthest plain cell
+
+_PLAIN = re.compile(_limits._PLAIN_REF.pattern)
+
+
+def python_counts(data: bytes, p: bytes) -> tuple[int, int, int, int, int]:
+    rows = data.count(b"<" + p + b"row")
+    cells = data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
+    plain = data.count(b'<c r="') if not p else 0
+    far_row = far_col = 0
+    if not p:
+        for col, row in _PLAIN.findall(data):
+            far_row = max(far_row, int(row))
+            far_col = max(far_col, column_index(col.decode()) + 1)
+    return rows, cells, plain, far_row, far_col
+
+
+SHEET_BITS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                b'<c r="',
+                b"<c ",
+                b"<c>",
+                b"<row",
+                b"<x:row",
+                b"<x:c ",
+                b"<x:c>",
+                b'"',
+                b"/",
+                b">",
+                b"<",
+                b' s="1"',
+                b"<v>1</v></c>",
+                b"</row>",
+                b"\xe4\xb8\xad",
+            ]
+        ),
+        st.text("ABXZ", min_size=1, max_size=6).map(str.encode),
+        st.text("0123456789", min_size=1, max_size=10).map(str.encode),
+    ),
+    max_size=120,
+).map(b"".join)
+
+
+@needs_native
+@settings(max_examples=500, deadline=None)
+@given(data=SHEET_BITS, prefix=st.sampled_from([b"", b"x:", b"main:"]))
+def test_sheet_counts_match_python(data, prefix):
+    assert native.sheet_counts(data, prefix) == python_counts(data, prefix)
+
+
+@needs_native
+def test_sheet_counts_on_rows_of_cells():
+    rng = random.Random(11)
+    for _ in range(100):
+        cells = []
+        for _ in range(rng.randint(0, 300)):
+            col = "".join(rng.choice("ABCDEFXYZ") for _ in range(rng.randint(1, 5)))
+            row = str(rng.randint(0, 10**9)).zfill(rng.randint(1, 3))
+            tail = rng.choice(['"', '" s="2"', '" t="s"/', '"/', "", '" a="<"'])
+            cells.append(f'<row r="{row}"><c r="{col}{row}{tail}><v>1</v></c></row>')
+        data = "".join(cells).encode()
+        assert native.sheet_counts(data, b"") == python_counts(data, b"")
+
+
+# --------------------------------------------------------------------------------------------
+# BIFF records
+
+
+def record(typ: int, body: bytes) -> bytes:
+    return struct.pack("<HH", typ, len(body)) + body
+
+
+@st.composite
+def biff_streams(draw):
+    rows = []
+    xfs = draw(st.frozensets(st.integers(0, 40), max_size=5))
+    for _ in range(draw(st.integers(0, 40))):
+        kind = draw(st.sampled_from(["number", "rk", "mulrk", "formula", "boolerr", "other", "short", "eof"]))
+        r, c, xf = draw(st.integers(0, 65535)), draw(st.integers(0, 300)), draw(st.integers(0, 45))
+        if kind == "number":
+            rows.append(record(_scan._NUMBER, struct.pack("<HHHd", r, c, xf, 1.5)))
+        elif kind == "rk":
+            rows.append(record(_scan._RK, struct.pack("<HHHI", r, c, xf, 3)))
+        elif kind == "mulrk":
+            n = draw(st.integers(0, 4))
+            body = struct.pack("<HH", r, c) + b"".join(
+                struct.pack("<HI", draw(st.integers(0, 45)), 5) for _ in range(n)
+            )
+            rows.append(record(_scan._MULRK, body + struct.pack("<H", c + n)))
+        elif kind == "formula":
+            result = draw(
+                st.sampled_from(
+                    [
+                        b"\x02\x00\x07\x00\x00\x00\xff\xff",
+                        b"\x03\x00\x00\x00\x00\x00\xff\xff",
+                        struct.pack("<d", 2.0),
+                    ]
+                )
+            )
+            rows.append(record(_scan._FORMULA, struct.pack("<HHH", r, c, xf) + result + b"\x00" * 6))
+        elif kind == "boolerr":
+            rows.append(
+                record(_scan._BOOLERR, struct.pack("<HHHBB", r, c, xf, 0x2A, draw(st.integers(0, 1))))
+            )
+        elif kind == "other":
+            rows.append(record(draw(st.integers(0, 0xFFFF)), draw(st.binary(max_size=12))))
+        elif kind == "short":
+            rows.append(
+                record(draw(st.sampled_from([_scan._NUMBER, _scan._MULRK, _scan._FORMULA])), b"\x01\x00")
+            )
+        else:
+            rows.append(record(_scan._EOF, b""))
+    stream = record(_scan._BOF, b"\x00\x06\x10\x00") + b"".join(rows)
+    cut = draw(st.integers(0, 7))  # a truncated last record sometimes
+    return stream[: len(stream) - cut] if cut < len(stream) else stream, xfs
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(case=biff_streams())
+def test_biff_scan_matches_python(case):
+    stream, xfs = case
+    got = _scan.scan_biff_sheet(stream, 0, xfs)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_accel, "scans", None)
+        assert got == _scan.scan_biff_sheet(stream, 0, xfs)
+
+
+# --------------------------------------------------------------------------------------------
+# whole files, both ways
+
+
+def every_file() -> list[Path]:
+    found = sorted((ROOT / "tests" / "corpus" / "files").iterdir())
+    found += sorted((ROOT / "examples" / "jiangxi-2007" / "报表").rglob("*.xls*"))[:30]
+    return [p for p in found if p.is_file()]
+
+
+def read_all(path: Path):
+    """What minsheng.sheets makes of a file: its sheets' grids, flags and percents, or the error."""
+    try:
+        with open_workbook(path) as book:
+            return [(s.name, s.grid(), dict(s.flags), sorted(s.percent)) for s in book]
+    except SheetError as err:
+        return ("error", err.code, str(err))
+
+
+@needs_native
+@pytest.mark.parametrize("path", every_file(), ids=lambda p: p.name)
+def test_files_read_the_same_without_the_extension(path, monkeypatch):
+    with_c = read_all(path)
+    monkeypatch.setattr(_accel, "scans", None)
+    assert read_all(path) == with_c
+
+
+@needs_native
+def test_the_limit_checks_refuse_the_same_parts(tmp_path, monkeypatch):
+    """Far cells, a prefixed sheet and deep nesting: the same verdict with and without C."""
+    body = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + b"".join(b'<row r="%d"><c r="B%d"><v>1</v></c></row>' % (i, i) for i in range(1, 3000))
+        + b'<row r="2000000"><c r="C2000000"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    deep = b"<worksheet>" + b"<x>" * 5000 + b"</x>" * 5000 + b"</worksheet>"
+    prefixed = (
+        body.replace(b"<row", b"<m:row").replace(b"<c ", b"<m:c ").replace(b"<worksheet", b"<m:worksheet")
+    )
+    for name, sheet in (("far", body), ("deep", deep), ("prefixed", prefixed)):
+        path = tmp_path / f"{name}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("xl/worksheets/sheet1.xml", sheet)
+        verdicts = []
+        for scans in (native, None):
+            monkeypatch.setattr(_accel, "scans", scans)
+            with zipfile.ZipFile(path) as zf:
+                try:
+                    verdicts.append(("ok", _limits.scan_zip_xml(zf, str(path), Limits())))
+                except SheetError as err:
+                    verdicts.append((err.code, str(err)))
+        assert verdicts[0] == verdicts[1], name
+        assert verdicts[0][0] != "ok", name
