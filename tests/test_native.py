@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minsheng.limits import Limits
-from minsheng.sheets import _accel, _limits, _scan, open_workbook
+from minsheng.sheets import _accel, _limits, _ole, _scan, open_workbook
 from minsheng.sheets.errors import SheetError
 from minsheng.sheets.refs import column_index
 
@@ -280,3 +280,39 @@ def test_the_limit_checks_refuse_the_same_parts(tmp_path, monkeypatch):
                     verdicts.append((err.code, str(err)))
         assert verdicts[0] == verdicts[1], name
         assert verdicts[0][0] != "ok", name
+
+
+# --------------------------------------------------------------------------------------------
+# the OLE reader's run-by-run chain (pure Python) against the sector-by-sector one
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    n_sectors=st.integers(1, 40),
+    links=st.lists(
+        st.one_of(st.integers(0, 45), st.sampled_from(sorted(_ole._SPECIAL))), min_size=1, max_size=45
+    ),
+    runs=st.booleans(),
+    start=st.integers(0, 44),
+    size=st.integers(0, 50 * 512),
+    cut=st.integers(0, 2000),
+)
+def test_fat_chain_matches_the_sector_walk(n_sectors, links, runs, start, size, cut):
+    ole = _ole.OleFile.__new__(_ole.OleFile)
+    ole.sector_size = 512
+    ole.n_sectors = n_sectors
+    ole.fat = [i + 1 for i in range(len(links))] if runs else list(links)
+    if runs:  # mostly consecutive, as writers lay streams out, with the drawn links spliced in
+        for i, link in enumerate(links[::3]):
+            ole.fat[(i * 7) % len(ole.fat)] = link
+    body = random.Random(n_sectors).randbytes(512 * (n_sectors + 1))
+    ole.data = body[: max(len(body) - cut, 0)]
+
+    def outcome(fn):
+        try:
+            return fn()
+        except _ole.OleFormatError as err:
+            return ("error", str(err))
+
+    expected = outcome(lambda: ole._chain_bytes(start, ole.fat, 512, ole._sector, size))
+    assert outcome(lambda: ole._fat_chain(start, size)) == expected

@@ -91,12 +91,42 @@ class OleFile:
             sect = table[sect]
         return bytes(out if limit is None else out[:limit])
 
+    def _fat_chain(self, start: int, size: int) -> bytes:
+        """``_chain_bytes(start, self.fat, self.sector_size, self._sector, size)``, the same bytes and
+        the same errors, with each run of consecutive sectors taken as one slice (an .xls roster's
+        Workbook stream is thousands of sectors, nearly always in one run)."""
+        table, ss, n_table = self.fat, self.sector_size, len(self.fat)
+        sectors: list[int] = []
+        sect, steps = start, 0
+        while sect not in _SPECIAL:
+            if sect >= n_table or steps > n_table:
+                raise OleFormatError("broken sector chain")
+            if sect >= self.n_sectors:
+                raise OleFormatError("sector out of range")
+            sectors.append(sect)
+            steps += 1
+            if steps * ss >= size:
+                break
+            sect = table[sect]
+        out = bytearray()
+        data = self.data
+        i, count = 0, len(sectors)
+        while i < count:
+            j = i
+            while j + 1 < count and sectors[j + 1] == sectors[j] + 1:
+                j += 1
+            off, length = (sectors[i] + 1) * ss, (j - i + 1) * ss
+            # a file cut short ends within the last run: padding the run's end pads each sector
+            out += data[off : off + length].ljust(length, b"\0")
+            i = j + 1
+        return bytes(out[:size])
+
     def _mini(self, n: int) -> bytes:
         if self._mini_stream is None:
             if self._root is None:
                 raise OleFormatError("no root entry")
             start, size = self._root
-            self._mini_stream = self._chain_bytes(start, self.fat, self.sector_size, self._sector, size)
+            self._mini_stream = self._fat_chain(start, size)
         off = n * self.mini_size
         return self._mini_stream[off : off + self.mini_size]
 
@@ -111,4 +141,4 @@ class OleFile:
         _, start, size = self.entries[name]
         if size < self.cutoff:
             return self._chain_bytes(start, self.minifat, self.mini_size, self._mini, size)
-        return self._chain_bytes(start, self.fat, self.sector_size, self._sector, size)
+        return self._fat_chain(start, size)

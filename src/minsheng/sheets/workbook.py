@@ -479,7 +479,7 @@ class Sheet:
         #: numeric cells shown as a percentage: the file holds 0.85 where the sheet shows 85%
         self.percent = percent
         self.n_rows = len(grid)
-        self.n_cols = max((len(r) for r in grid), default=0)
+        self.n_cols = max(map(len, grid), default=0)
         for r, c in flags:
             self.n_rows = max(self.n_rows, r + 1)
             self.n_cols = max(self.n_cols, c + 1)
