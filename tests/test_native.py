@@ -36,73 +36,22 @@ def test_the_extension_is_built_where_required():
 
 
 # --------------------------------------------------------------------------------------------
-# nesting depth
-
-TAGS = st.lists(
-    st.sampled_from(
-        [
-            b"<",
-            b">",
-            b"/",
-            b"?",
-            b"!",
-            b"a",
-            b" ",
-            b"<a>",
-            b"</a>",
-            b"<a/>",
-            b"<?x?>",
-            b"<!-- -->",
-            b"</>",
-            b"<>",
-        ]
-    ),
-    max_size=200,
-).map(b"".join)
-
-
-@needs_native
-@settings(max_examples=400, deadline=None)
-@given(data=TAGS, depth=st.integers(0, 30), limit=st.integers(0, 40), chunk=st.integers(1, 64))
-def test_depth_feed_matches_python(data, depth, limit, chunk):
-    counter = _limits._Depth(limit)
-    counter.depth = depth
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_limits, "_CHUNK", chunk)
-        ok = counter.feed_python(data)
-    got = native.depth_feed(data, depth, limit, chunk)
-    assert (got >= 0) == ok
-    if ok:
-        assert got == counter.depth
-
-
-@needs_native
-def test_depth_feed_on_deep_and_long_documents():
-    rng = random.Random(7)
-    for _ in range(200):
-        parts = []
-        for _ in range(rng.randint(1, 40)):
-            n = rng.randint(0, 300)
-            parts.append(
-                b"<x>" * n
-                + rng.choice([b"<v>1</v>", b"<c/>", b"a > b", b"</y>"])
-                + b"</x>" * rng.randint(0, n)
-            )
-        data = b"".join(parts)
-        limit = rng.randint(1, 400)
-        counter = _limits._Depth(limit)
-        ok = counter.feed_python(data)
-        got = native.depth_feed(data, 0, limit, 4096)
-        assert (got >= 0) == ok and (not ok or got == counter.depth)
-
-
-# --------------------------------------------------------------------------------------------
-# sheet counts and the farthest plain cell
+# one block of an XML part: depth, "<!", candidate literals, and for sheets the counts and extent
 
 _PLAIN = re.compile(_limits._PLAIN_REF.pattern)
 
 
-def python_counts(data: bytes, p: bytes) -> tuple[int, int, int, int, int]:
+def python_block(data: bytes, depth: int, limit: int, chunk: int, prefix: bytes | None):
+    """What _limits._scan_part computes on a block in Python: the reference for scan_block."""
+    counter = _limits._Depth(limit)
+    counter.depth = depth
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_limits, "_CHUNK", chunk)
+        ok = counter.feed(data)
+    head = (counter.depth if ok else -1, b"<!" in data, _limits._has_literal(data))
+    if prefix is None:
+        return (*head, 0, 0, 0, 0, 0)
+    p = prefix
     rows = data.count(b"<" + p + b"row")
     cells = data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
     plain = data.count(b'<c r="') if not p else 0
@@ -111,13 +60,32 @@ def python_counts(data: bytes, p: bytes) -> tuple[int, int, int, int, int]:
         for col, row in _PLAIN.findall(data):
             far_row = max(far_row, int(row))
             far_col = max(far_col, column_index(col.decode()) + 1)
-    return rows, cells, plain, far_row, far_col
+    return (*head, rows, cells, plain, far_row, far_col)
 
 
-SHEET_BITS = st.lists(
+BITS = st.lists(
     st.one_of(
         st.sampled_from(
             [
+                b"<",
+                b">",
+                b"/",
+                b"?",
+                b"!",
+                b":",
+                b"f",
+                b"e",
+                b'"',
+                b"'",
+                b" ",
+                b"<a>",
+                b"</a>",
+                b"<a/>",
+                b"<?x?>",
+                b"<!-- -->",
+                b"<!DOCTYPE x>",
+                b"</>",
+                b"<>",
                 b'<c r="',
                 b"<c ",
                 b"<c>",
@@ -125,10 +93,9 @@ SHEET_BITS = st.lists(
                 b"<x:row",
                 b"<x:c ",
                 b"<x:c>",
-                b'"',
-                b"/",
-                b">",
-                b"<",
+                b"<f>",
+                b"<x:f",
+                b' t="e"',
                 b' s="1"',
                 b"<v>1</v></c>",
                 b"</row>",
@@ -138,29 +105,52 @@ SHEET_BITS = st.lists(
         st.text("ABXZ", min_size=1, max_size=6).map(str.encode),
         st.text("0123456789", min_size=1, max_size=10).map(str.encode),
     ),
-    max_size=120,
+    max_size=150,
 ).map(b"".join)
 
 
 @needs_native
-@settings(max_examples=500, deadline=None)
-@given(data=SHEET_BITS, prefix=st.sampled_from([b"", b"x:", b"main:"]))
-def test_sheet_counts_match_python(data, prefix):
-    assert native.sheet_counts(data, prefix) == python_counts(data, prefix)
+@settings(max_examples=600, deadline=None)
+@given(
+    data=BITS,
+    depth=st.integers(0, 30),
+    limit=st.integers(0, 40),
+    chunk=st.integers(1, 64),
+    prefix=st.sampled_from([None, b"", b"x:", b"main:"]),
+)
+def test_scan_block_matches_python(data, depth, limit, chunk, prefix):
+    assert native.scan_block(data, depth, limit, chunk, prefix) == python_block(
+        data, depth, limit, chunk, prefix
+    )
 
 
 @needs_native
-def test_sheet_counts_on_rows_of_cells():
+def test_scan_block_on_deep_documents():
+    rng = random.Random(7)
+    for _ in range(200):
+        parts = []
+        for _ in range(rng.randint(1, 40)):
+            n = rng.randint(0, 300)
+            inner = rng.choice([b"<v>1</v>", b"<c/>", b"a > b", b"</y>", b"<!x>"])
+            parts.append(b"<x>" * n + inner + b"</x>" * rng.randint(0, n))
+        data = b"".join(parts)
+        limit = rng.randint(1, 400)
+        assert native.scan_block(data, 0, limit, 4096, None) == python_block(data, 0, limit, 4096, None)
+
+
+@needs_native
+def test_scan_block_on_rows_of_cells():
     rng = random.Random(11)
     for _ in range(100):
         cells = []
         for _ in range(rng.randint(0, 300)):
             col = "".join(rng.choice("ABCDEFXYZ") for _ in range(rng.randint(1, 5)))
             row = str(rng.randint(0, 10**9)).zfill(rng.randint(1, 3))
-            tail = rng.choice(['"', '" s="2"', '" t="s"/', '"/', "", '" a="<"'])
+            tail = rng.choice(['"', '" s="2"', '" t="s"/', '"/', "", '" a="<"', '" t="e"'])
             cells.append(f'<row r="{row}"><c r="{col}{row}{tail}><v>1</v></c></row>')
         data = "".join(cells).encode()
-        assert native.sheet_counts(data, b"") == python_counts(data, b"")
+        for prefix in (b"", None):
+            assert native.scan_block(data, 0, 1000, 4096, prefix) == python_block(data, 0, 1000, 4096, prefix)
 
 
 # --------------------------------------------------------------------------------------------

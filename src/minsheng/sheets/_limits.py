@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..limits import Limits
@@ -107,17 +108,8 @@ class _Depth:
         self.depth = 0
 
     def feed(self, data: bytes) -> bool:
-        """Count ``data`` (which ends after a ``>``, or is the last of the stream); False when too deep."""
-        if native.scans is not None:
-            depth = native.scans.depth_feed(data, self.depth, self.limit, _CHUNK)
-            if depth < 0:
-                return False
-            self.depth = depth
-            return True
-        return self.feed_python(data)
-
-    def feed_python(self, data: bytes) -> bool:
-        """:meth:`feed` in Python (the reference for ``_native.depth_feed``)."""
+        """Count ``data`` (which ends after a ``>``, or is the last of the stream); False when too deep.
+        (``_native.scan_block`` gives the same depth.)"""
         pos, n = 0, len(data)
         specials = b"<?" in data or b"<!" in data
         find, count, limit = data.find, data.count, self.limit
@@ -239,14 +231,28 @@ def _scan_part(
                 data, carry = (data[:cut], data[cut:]) if cut else (data, b"")
             else:
                 carry = b""
-            if b"<!" in data and _DTD.search(data):  # every match starts with "<!"
+            if native.scans is None:
+                bang, deep = b"<!" in data, not depth.feed(data)
+                if not candidates and _has_literal(data):
+                    candidates = True
+                counted = None
+            else:  # the same checks in one pass over the block
+                if shape is not None and shape.prefix is None:
+                    shape.find_prefix(data)
+                new_depth, bang, literal, *counted = native.scans.scan_block(
+                    data, depth.depth, depth.limit, _CHUNK, shape.prefix if shape is not None else None
+                )
+                deep = new_depth < 0
+                depth.depth = max(new_depth, 0)
+                candidates = candidates or literal
+            if bang and _DTD.search(data):  # every match starts with "<!"
                 raise SheetError(
                     "unsafe-xml",
                     f"文件内部的“{name}”含有 DTD 或实体声明（可用于“XML 炸弹”或读取本机文件），"
                     f"正常的表格文件没有这些内容，拒绝读取；{_RESAVE}。",
                     file,
                 )
-            if not depth.feed(data):
+            if deep:
                 raise SheetError(
                     "xml-too-deep",
                     f"文件内部的“{name}”中 XML 元素嵌套超过 {limits.max_xml_depth} 层，正常的表格文件不会这样，"
@@ -254,9 +260,7 @@ def _scan_part(
                     file,
                 )
             if shape is not None:
-                shape.feed(data)
-            if not candidates and _has_literal(data):
-                candidates = True
+                shape.feed(data, counted)
             if not block:
                 break
     return candidates
@@ -286,7 +290,13 @@ class _Shape:
             self.file,
         )
 
-    def feed(self, data: bytes) -> None:
+    def find_prefix(self, data: bytes) -> None:
+        """The namespace prefix of the sheet's elements (``b""`` for none), from its first block."""
+        m = _ROOT.search(data)
+        self.prefix = (m.group(1) or b"") if m else b""
+
+    def feed(self, data: bytes, counted: Sequence[int] | None = None) -> None:
+        """Measure the next block; ``counted`` is what ``_native.scan_block`` counted in it."""
         lim = self.limits
         if self.first:
             self.first = False
@@ -298,11 +308,11 @@ class _Shape:
                     ref = m.group(0).split(b"=", 1)[1].strip(b"\"' ").decode("ascii", "replace")
                     raise self._too_large(f"声明的范围为 {ref}（{row} 行 × {col} 列）")
         if self.prefix is None:
-            m = _ROOT.search(data)
-            self.prefix = (m.group(1) or b"") if m else b""
-        p = self.prefix
-        counted = native.scans.sheet_counts(data, p) if native.scans is not None else None
-        if counted is not None:  # the same counts, and the findall's farthest plain cell, in one pass
+            self.find_prefix(data)
+        p = self.prefix or b""
+        if (
+            counted is not None
+        ):  # from _native.scan_block: the same counts, and the findall's farthest plain cell
             rows, cells, plain, far_row, far_col = counted
             self.rows += rows
             self.cells += cells

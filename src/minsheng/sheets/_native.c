@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* ----------------------------------------------------------------------------------------- */
-/* XML nesting depth: _limits._Depth.feed and _Depth._walk                                     */
+/* XML nesting depth: _limits._Depth._walk                                                     */
 
 /* _Depth._walk over data[pos:end]: the tags as rb"<(/?)[^<>]*?(/?)>" finds them. Returns the
  * new depth, or -1 when a tag goes deeper than limit. */
@@ -55,31 +55,91 @@ walk_tags(const char *d, Py_ssize_t pos, Py_ssize_t end, long long depth, long l
     return depth;
 }
 
-PyDoc_STRVAR(depth_feed_doc,
-"depth_feed(data, depth, limit, chunk) -> int\n\n"
-"What _limits._Depth.feed computes: the nesting depth after data, counted chunk by chunk, or -1\n"
-"when it goes past limit.");
+/* ----------------------------------------------------------------------------------------- */
+/* One block of an XML part: _limits._scan_part's checks                                       */
 
-static PyObject *
-depth_feed(PyObject *self, PyObject *args)
+/* the farthest plain cell: _PLAIN_REF = rb'<c r="([A-Z]{1,4})(\d{1,8})"[^<>]*(?<!/)>' matched at
+ * k, the 'r' of an occurrence of '<c r="' (whose '<' is at k - 3) */
+static void
+plain_ref(const char *d, Py_ssize_t n, Py_ssize_t k, long long *max_row, long long *max_col)
 {
-    Py_buffer buf;
+    long long col = 0, row = 0;
+    int letters = 0, digits = 0;
+    k += 3; /* past r=" */
+    while (k < n && d[k] >= 'A' && d[k] <= 'Z' && letters < 5) {
+        col = col * 26 + (d[k] - 'A' + 1);
+        letters++;
+        k++;
+    }
+    if (letters > 4 || letters < 1)
+        return;
+    while (k < n && d[k] >= '0' && d[k] <= '9' && digits < 9) {
+        row = row * 10 + (d[k] - '0');
+        digits++;
+        k++;
+    }
+    if (digits > 8 || digits < 1 || k >= n || d[k] != '"')
+        return;
+    k++;
+    while (k < n && d[k] != '<' && d[k] != '>')
+        k++;
+    if (k >= n || d[k] != '>' || d[k - 1] == '/')
+        return;
+    if (row > *max_row)
+        *max_row = row;
+    if (col > *max_col)
+        *max_col = col;
+}
+
+PyDoc_STRVAR(scan_block_doc,
+"scan_block(data, depth, limit, chunk, prefix) -> (depth, bang, literal, rows, cells, plain, max_row, max_col)\n\n"
+"One pass over a block of an XML part (which ends just after a '>', or is the part's last), giving\n"
+"what _limits._scan_part computes on it in Python:\n"
+"- depth: the nesting depth after the block, as _Depth.feed_python counts it chunk by chunk\n"
+"  (chunk bytes apart), or -1 when it goes past limit;\n"
+"- bang: whether b'<!' occurs (where a DTD could start);\n"
+"- literal: whether the block holds one of _CANDIDATE_LITERALS (_has_literal);\n"
+"- for a sheet part (prefix not None), what _Shape.feed counts: rows (b'<' + prefix + b'row'),\n"
+"  cells (b'<' + prefix + b'c ' and b'<' + prefix + b'c>'), and without a prefix, the plain cells\n"
+"  (b'<c r=\"') and the farthest row and 1-based column over the matches of _PLAIN_REF; zeros\n"
+"  otherwise.");
+
+/* Every text counted starts with '<' and holds no other '<' (a prefix is \w+:), so no two
+ * occurrences share a '<': counting them at each '<' gives what bytes.count gives. A block's
+ * chunks end just after a '>', so looking past a chunk's end (never past the block's) at a '<'
+ * or a '/' counts what bytes.count over the chunk counts. */
+static PyObject *
+scan_block(PyObject *self, PyObject *args)
+{
+    Py_buffer buf, pre;
     long long depth, limit;
     Py_ssize_t chunk;
-    if (!PyArg_ParseTuple(args, "y*LLn", &buf, &depth, &limit, &chunk))
+    PyObject *prefix;
+    if (!PyArg_ParseTuple(args, "y*LLnO", &buf, &depth, &limit, &chunk, &prefix))
         return NULL;
-    if (chunk < 1) {
+    int sheet = prefix != Py_None;
+    if (sheet && PyObject_GetBuffer(prefix, &pre, PyBUF_SIMPLE) < 0) {
         PyBuffer_Release(&buf);
-        PyErr_SetString(PyExc_ValueError, "chunk must be positive");
+        return NULL;
+    }
+    if (chunk < 1 || (sheet && pre.len && memchr(pre.buf, '<', (size_t)pre.len) != NULL)) {
+        if (sheet)
+            PyBuffer_Release(&pre);
+        PyBuffer_Release(&buf);
+        PyErr_SetString(PyExc_ValueError, "chunk must be positive and a prefix holds no '<'");
         return NULL;
     }
     const char *d = buf.buf;
-    Py_ssize_t n = buf.len;
-    Py_ssize_t pos = 0;
-    long long result = depth;
+    const char *p = sheet ? pre.buf : NULL;
+    Py_ssize_t n = buf.len, pn = sheet ? pre.len : 0;
+    Py_ssize_t rows = 0, cells = 0, plain = 0;
+    long long max_row = 0, max_col = 0;
+    int bang = 0, literal = 0, deep = 0;
+
     Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t pos = 0;
     while (pos < n) {
-        /* end = data.find(b">", min(pos + chunk, n - 1)); n if none, else end + 1 */
+        /* _Depth.feed_python: end = data.find(b">", min(pos + chunk, n - 1)); n if none, else end + 1 */
         Py_ssize_t from = pos + chunk < n - 1 ? pos + chunk : n - 1;
         const char *gt = memchr(d + from, '>', (size_t)(n - from));
         Py_ssize_t end = gt == NULL ? n : (gt - d) + 1;
@@ -88,117 +148,73 @@ depth_feed(PyObject *self, PyObject *args)
             char c = d[i];
             if (c == '<') {
                 lt++;
-                if (i + 1 < end) {
-                    char next = d[i + 1];
-                    if (next == '/')
-                        closes++;
-                    else if (next == '?' || next == '!')
-                        special++;
+                if (i + 1 >= n)
+                    continue;
+                char next = d[i + 1];
+                if (next == '/') {
+                    closes++;
+                    continue;
                 }
+                if (next == '?' || next == '!') {
+                    special++;
+                    bang |= next == '!';
+                    continue;
+                }
+                if (next == 'f')
+                    literal = 1;
+                if (!sheet)
+                    continue;
+                Py_ssize_t k = i + 1;
+                if (pn) {
+                    if (k + pn > n || memcmp(d + k, p, (size_t)pn) != 0)
+                        continue;
+                    k += pn;
+                }
+                if (k + 3 <= n && d[k] == 'r' && d[k + 1] == 'o' && d[k + 2] == 'w') {
+                    rows++;
+                    continue;
+                }
+                if (k + 2 > n || d[k] != 'c' || (d[k + 1] != ' ' && d[k + 1] != '>'))
+                    continue;
+                cells++;
+                if (pn || k + 5 > n || memcmp(d + k, "c r=\"", 5) != 0)
+                    continue;
+                plain++;
+                plain_ref(d, n, k + 2, &max_row, &max_col);
             }
-            else if (c == '/' && i + 1 < end && d[i + 1] == '>') {
-                selfclose++;
+            else if (c == '/') {
+                if (i + 1 < n && d[i + 1] == '>')
+                    selfclose++;
+            }
+            else if (c == ':') {
+                if (i + 1 < n && d[i + 1] == 'f')
+                    literal = 1;
+            }
+            else if (c == '"' || c == '\'') {
+                if (i + 2 < n && d[i + 1] == 'e' && (d[i + 2] == '"' || d[i + 2] == '\''))
+                    literal = 1;
             }
         }
-        if (result + lt > limit) {
-            result = walk_tags(d, pos, end, result, limit);
-            if (result < 0)
-                break;
-        }
-        else {
-            long long next = result + lt - special - 2 * closes - selfclose;
-            result = next > 0 ? next : 0;
+        if (!deep) {
+            if (depth + lt > limit) {
+                depth = walk_tags(d, pos, end, depth, limit);
+                if (depth < 0)
+                    deep = 1; /* the rest of the block is still scanned, for bang */
+            }
+            else {
+                long long next = depth + lt - special - 2 * closes - selfclose;
+                depth = next > 0 ? next : 0;
+            }
         }
         pos = end;
     }
     Py_END_ALLOW_THREADS
-    PyBuffer_Release(&buf);
-    return PyLong_FromLongLong(result);
-}
-
-/* ----------------------------------------------------------------------------------------- */
-/* Sheet part counts and extent: _limits._Shape.feed's counts and the _PLAIN_REF findall         */
-
-PyDoc_STRVAR(sheet_counts_doc,
-"sheet_counts(data, prefix) -> (rows, cells, plain, max_row, max_col)\n\n"
-"What _limits._Shape.feed counts in data: rows (b'<' + prefix + b'row'), cells (b'<' + prefix +\n"
-"b'c ' and b'<' + prefix + b'c>'), and without a prefix, the plain cells (b'<c r=\"') and the\n"
-"farthest row and 1-based column over the matches of _PLAIN_REF (0, 0 when none).");
-
-/* Every one of these texts starts with '<' and holds no other '<' (a prefix is \w+:), so no two
- * occurrences share a '<': counting them at each '<' gives what bytes.count gives. */
-static PyObject *
-sheet_counts(PyObject *self, PyObject *args)
-{
-    Py_buffer buf, pre;
-    if (!PyArg_ParseTuple(args, "y*y*", &buf, &pre))
-        return NULL;
-    const char *d = buf.buf;
-    const char *p = pre.buf;
-    Py_ssize_t n = buf.len, pn = pre.len;
-    Py_ssize_t rows = 0, cells = 0, plain = 0;
-    long long max_row = 0, max_col = 0;
-    if (pn && memchr(p, '<', (size_t)pn) != NULL) {
-        PyBuffer_Release(&buf);
+    if (sheet)
         PyBuffer_Release(&pre);
-        PyErr_SetString(PyExc_ValueError, "a prefix holds no '<'");
-        return NULL;
-    }
-    Py_BEGIN_ALLOW_THREADS
-    Py_ssize_t i = 0;
-    while (i < n) {
-        const char *hit = memchr(d + i, '<', (size_t)(n - i));
-        if (hit == NULL)
-            break;
-        Py_ssize_t k = (hit - d) + 1;
-        i = k;
-        if (pn) {
-            if (k + pn > n || memcmp(d + k, p, (size_t)pn) != 0)
-                continue;
-            k += pn;
-        }
-        if (k + 3 <= n && d[k] == 'r' && d[k + 1] == 'o' && d[k + 2] == 'w') {
-            rows++;
-            continue;
-        }
-        if (k + 2 > n || d[k] != 'c' || (d[k + 1] != ' ' && d[k + 1] != '>'))
-            continue;
-        cells++;
-        /* _PLAIN_REF = rb'<c r="([A-Z]{1,4})(\d{1,8})"[^<>]*(?<!/)>', only without a prefix */
-        if (pn || k + 5 > n || memcmp(d + k, "c r=\"", 5) != 0)
-            continue;
-        plain++;
-        k += 5;
-        long long col = 0, row = 0;
-        int letters = 0, digits = 0;
-        while (k < n && d[k] >= 'A' && d[k] <= 'Z' && letters < 5) {
-            col = col * 26 + (d[k] - 'A' + 1);
-            letters++;
-            k++;
-        }
-        if (letters > 4 || letters < 1)
-            continue;
-        while (k < n && d[k] >= '0' && d[k] <= '9' && digits < 9) {
-            row = row * 10 + (d[k] - '0');
-            digits++;
-            k++;
-        }
-        if (digits > 8 || digits < 1 || k >= n || d[k] != '"')
-            continue;
-        k++;
-        while (k < n && d[k] != '<' && d[k] != '>')
-            k++;
-        if (k >= n || d[k] != '>' || d[k - 1] == '/')
-            continue;
-        if (row > max_row)
-            max_row = row;
-        if (col > max_col)
-            max_col = col;
-    }
-    Py_END_ALLOW_THREADS
     PyBuffer_Release(&buf);
-    PyBuffer_Release(&pre);
-    return Py_BuildValue("(nnnLL)", rows, cells, plain, max_row, max_col);
+    return Py_BuildValue(
+        "(LOOnnnLL)", deep ? -1LL : depth, bang ? Py_True : Py_False, literal ? Py_True : Py_False,
+        rows, cells, plain, max_row, max_col);
 }
 
 /* ----------------------------------------------------------------------------------------- */
@@ -305,8 +321,7 @@ done:
 /* ----------------------------------------------------------------------------------------- */
 
 static PyMethodDef native_methods[] = {
-    {"depth_feed", depth_feed, METH_VARARGS, depth_feed_doc},
-    {"sheet_counts", sheet_counts, METH_VARARGS, sheet_counts_doc},
+    {"scan_block", scan_block, METH_VARARGS, scan_block_doc},
     {"biff_records", biff_records, METH_VARARGS, biff_records_doc},
     {NULL, NULL, 0, NULL},
 };
