@@ -17,7 +17,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from operator import mul
+from itertools import islice
 
 from attrs import define, field
 
@@ -30,16 +30,24 @@ from .workbook import cell_flag_problem
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ZERO_SUM = 48 * sum(_WEIGHTS)  # what the weights add up to over the bytes of "0" * 17
+#: the check character by the 17 digits read in base 13, mod 11: the weights are 2^(17-i) mod 11
+#: (i = 1..17) and 13 ≡ 2 (mod 11), so that number is half the weighted sum, mod 11
+_CHECK_BASE13 = "".join(_CHECK[2 * k % 11] for k in range(11))
 _DIGITS = frozenset("0123456789")
 _ID_CHARS = frozenset("0123456789Xx \u3000")
+#: every MMDD a birth date can have (0229 only in a leap year)
+_MONTH_DAYS = frozenset(f"{d:%m%d}" for d in (dt.date(2000, 1, 1) + dt.timedelta(n) for n in range(366)))
+_BAD_BIRTH = "出生日期无效"
+_BAD_CHECK = "校验位不对（可能录错了某一位）"
+_UNSEEN = object()  # the caches' default for "not looked up yet" (None is an answer)
 
 
 def id_check_char(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character of the first 17 digits of an ID."""
     if len(first17) == 17 and first17.isascii() and first17.isdigit():
-        # the usual case, without a Python-level loop: the weighted sum of the digits' bytes
-        return _CHECK[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_SUM) % 11]
+        # one C call instead of a weighted sum (see _CHECK_BASE13); only for ASCII digits: int()
+        # would also take signs, spaces, underscores and the letters a-c
+        return _CHECK_BASE13[int(first17, 13) % 11]
     return _CHECK[sum(int(ch) * w for ch, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
@@ -58,8 +66,44 @@ def _birth_ok(y: int, m: int, d: int, as_of: dt.date) -> bool:
     return dt.date(1870, 1, 1) <= born <= as_of
 
 
-#: (the 8 birth-date digits, as_of) → whether they make a valid birth date, for check_id
-_BIRTH_OK: dict[tuple[str, dt.date], bool] = {}
+def _ymd(day: dt.date) -> str:
+    """``YYYYMMDD``, zero-padded: such texts of valid dates sort as the dates do."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _born_ok(born: str, as_of_ymd: str) -> bool:
+    """Whether 8 ASCII digits are a birth date from 1870 to ``as_of`` (``_ymd``): what
+    :func:`_birth_ok` says of them, on the text (valid dates' texts sort as the dates do)."""
+    if not "18700101" <= born <= as_of_ymd:
+        return False
+    md = born[4:]
+    if md not in _MONTH_DAYS:
+        return False
+    if md == "0229":
+        y = int(born[:4])
+        return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    return True
+
+
+def _check_ok(raw: str) -> bool:
+    """Whether a plain ID's check character is right (see _CHECK_BASE13).
+
+    With a digit last, the whole ID read in base 13 is 13·B + c ≡ 2·B + c (mod 11), B the first
+    17 digits in base 13; 2·B is the weighted sum mod 11, and ISO 7064 MOD 11-2 wants the
+    weighted sum plus the check value to be 1 (mod 11).
+    """
+    if raw[17] == "X":
+        return _CHECK_BASE13[int(raw[:17], 13) % 11] == "X"
+    return int(raw, 13) % 11 == 1
+
+
+def _plain_id_reason(raw: str, as_of_ymd: str) -> str | None:
+    """Why a plain ID (18 ASCII characters: 17 digits and a digit or X) is invalid, or None."""
+    if not _born_ok(raw[6:14], as_of_ymd):
+        return _BAD_BIRTH
+    if not _check_ok(raw):
+        return _BAD_CHECK
+    return None
 
 
 def check_id(raw: object, as_of: dt.date | None = None) -> tuple[str | None, str | None]:
@@ -68,24 +112,16 @@ def check_id(raw: object, as_of: dt.date | None = None) -> tuple[str | None, str
     Accepts lower-case x, spaces and full-width digits; a 15-digit ID is converted to 18.
     """
     as_of = as_of or dt.date.today()
-    if type(raw) is str and len(raw) == 18 and raw.isascii():
+    if (
+        type(raw) is str
+        and len(raw) == 18
+        and raw.isascii()
+        and (raw.isdigit() or (raw[17] == "X" and raw[:17].isdigit()))
+    ):
         # the usual cell: 17 ASCII digits and a digit or X, nothing to normalise (what the
-        # general path below gives for such a text, with the birth dates' verdicts remembered)
-        body, check = raw[:17], raw[17]
-        if body.isdigit() and (check in _DIGITS or check == "X"):
-            key = (raw[6:14], as_of)
-            born_ok = _BIRTH_OK.get(key)
-            if born_ok is None:
-                if len(_BIRTH_OK) > 100_000:
-                    _BIRTH_OK.clear()
-                born_ok = _BIRTH_OK[key] = _birth_ok(
-                    int(body[6:10]), int(body[10:12]), int(body[12:14]), as_of
-                )
-            if not born_ok:
-                return None, "出生日期无效"
-            if _CHECK[(sum(map(mul, body.encode(), _WEIGHTS)) - _ZERO_SUM) % 11] != check:
-                return None, "校验位不对（可能录错了某一位）"
-            return raw, None
+        # general path below gives for such a text)
+        reason = _plain_id_reason(raw, _ymd(as_of))
+        return (None, reason) if reason is not None else (raw, None)
     if isinstance(raw, float):
         return None, "身份证号被存成了数字，后几位已经丢失；请把该列设为“文本”格式后重新录入"
     if isinstance(raw, int) and not isinstance(raw, bool):
@@ -95,7 +131,7 @@ def check_id(raw: object, as_of: dt.date | None = None) -> tuple[str | None, str
     t = "".join((raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).split()).upper()
     if len(t) == 15 and set(t) <= _DIGITS:
         if not _birth_ok(1900 + int(t[6:8]), int(t[8:10]), int(t[10:12]), as_of):
-            return None, "出生日期无效"
+            return None, _BAD_BIRTH
         body = t[:6] + "19" + t[6:]
         return body + id_check_char(body), None
     if len(t) != 18:
@@ -104,9 +140,9 @@ def check_id(raw: object, as_of: dt.date | None = None) -> tuple[str | None, str
     if not (body.isascii() and body.isdigit()) or not (check in _DIGITS or check == "X"):
         return None, "含有数字和末位 X 以外的字符"
     if not _birth_ok(int(body[6:10]), int(body[10:12]), int(body[12:14]), as_of):
-        return None, "出生日期无效"
+        return None, _BAD_BIRTH
     if id_check_char(body) != check:
-        return None, "校验位不对（可能录错了某一位）"
+        return None, _BAD_CHECK
     return t, None
 
 
@@ -213,12 +249,27 @@ def read_roster(
     problems = roster.problems
     seen: dict[str, int] = {}
     cat_cache: dict[str, str | None] = {}
+    #: parse_date's answer per str/int/float date value (many rows share a date)
+    date_cache: dict[object, dt.date | None] = {}
+    #: the amount (times ``factor``) per float amount cell value
+    amount_cache: dict[float, Decimal] = {}
     first_row = last_row = None
     ic, ac = id_col.index, (amt_col.index if amt_col else -1)
     cc, dc = (cat_col.index if cat_col else -1), (date_col.index if date_col else -1)
     start = table.header_last + 1
     end = len(grid)
     footer = tuple(table.stop_at)
+    as_of_ymd = _ymd(as_of)
+    by_category = roster.by_category
+    amount_by_category = roster.amount_by_category
+    total = roster.amount
+    rows = counted = 0
+    date_type = dt.date
+    month_days = _MONTH_DAYS
+    seen_setdefault = seen.setdefault
+    cat_get = cat_cache.get
+    date_get = date_cache.get
+    check13 = _CHECK_BASE13
 
     def where(r: int, c: int) -> Provenance:
         ref = cell_ref(r, c)
@@ -227,86 +278,134 @@ def read_roster(
     def prob(code: str, message: str, r: int, c: int, severity: Severity = Severity.ERROR) -> None:
         problems.append(Problem.at(code, message, where(r, c), severity=severity))
 
-    for r in range(start, end):
-        line = grid[r] if r < len(grid) else ()
-        raw_id = line[ic] if ic < len(line) else ""
-        if raw_id == "" or raw_id is None:
-            if not any(v != "" for v in line):
+    for r, line in enumerate(islice(grid, start, end), start):
+        try:
+            raw_id = line[ic]
+        except IndexError:
+            raw_id = ""
+        # a plain ID (17 ASCII digits and a digit or X) is neither blank nor a footer text and
+        # needs no normalising: check_id's fast path, inline
+        plain = (
+            type(raw_id) is str
+            and len(raw_id) == 18
+            and raw_id.isascii()
+            and (raw_id.isdigit() or (raw_id[17] == "X" and raw_id[:17].isdigit()))
+        )
+        if not plain:
+            if raw_id == "" or raw_id is None:
+                if not any(v != "" for v in line):
+                    continue
+                texts = "".join(v for v in line if isinstance(v, str))
+                if any(w in texts for w in footer):
+                    break  # 填表人/报出日期: the roster has ended
+                if any(w in texts for w in ("合计", "小计", "总计")):
+                    continue
+                if flags and (r, ic) in flags:
+                    problems.append(cell_flag_problem(flags[(r, ic)], where(r, ic)))
+                    continue
+                prob("missing-id", f"第 {r + 1} 行没有填身份证号，未计入；请补填。", r, ic)
                 continue
-            texts = "".join(v for v in line if isinstance(v, str))
-            if any(w in texts for w in footer):
-                break  # 填表人/报出日期: the roster has ended
-            if any(w in texts for w in ("合计", "小计", "总计")):
-                continue
-            if (r, ic) in flags:
-                problems.append(cell_flag_problem(flags[(r, ic)], where(r, ic)))
-                continue
-            prob("missing-id", f"第 {r + 1} 行没有填身份证号，未计入；请补填。", r, ic)
-            continue
-        if isinstance(raw_id, str) and not _ID_CHARS.issuperset(raw_id):
-            texts = "".join(v for v in line if isinstance(v, str))
-            if any(w in texts for w in footer):
-                break  # 填表人/报出日期 in the ID column: the roster has ended
-        roster.rows += 1
+            if isinstance(raw_id, str) and not _ID_CHARS.issuperset(raw_id):
+                texts = "".join(v for v in line if isinstance(v, str))
+                if any(w in texts for w in footer):
+                    break  # 填表人/报出日期 in the ID column: the roster has ended
+        rows += 1
         if first_row is None:
             first_row = r
         last_row = r
         if dc >= 0:
-            raw_date = line[dc] if dc < len(line) else ""
-            when = parse_date(raw_date) if raw_date != "" else None
-            if when is None:
-                prob(
-                    "bad-date",
-                    f"第 {r + 1} 行的日期“{raw_date}”无法识别，该行未计入；请写成 2007-12-31。",
-                    r,
-                    dc,
-                )
-                continue
-            if year is not None and when.year != year:
-                prob(
-                    "out-of-year",
-                    f"第 {r + 1} 行的日期 {when.isoformat()} 不在 {year} 年，未计入本年。",
-                    r,
-                    dc,
-                    Severity.INFO,
-                )
-                continue
-        norm, reason = check_id(raw_id, as_of)
-        if norm is None or norm in seen:  # the masked ID, for the problem
+            try:
+                raw_date = line[dc]
+            except IndexError:
+                raw_date = ""
+            kind = type(raw_date)
+            if kind is date_type and raw_date.year == year:
+                pass  # the usual cell: a date (parse_date gives it back) in the year
+            else:
+                if kind is date_type:
+                    when = raw_date
+                elif kind is str or kind is float or kind is int:
+                    # equal values of these types are the same date to parse_date (39447 and
+                    # 39447.0; no bool here: True == 1 but is no date)
+                    when = date_get(raw_date, _UNSEEN)
+                    if when is _UNSEEN:
+                        when = parse_date(raw_date) if raw_date != "" else None
+                        if len(date_cache) < 50_000:
+                            date_cache[raw_date] = when
+                else:
+                    when = parse_date(raw_date) if raw_date != "" else None
+                if when is None:
+                    prob(
+                        "bad-date",
+                        f"第 {r + 1} 行的日期“{raw_date}”无法识别，该行未计入；请写成 2007-12-31。",
+                        r,
+                        dc,
+                    )
+                    continue
+                if year is not None and when.year != year:
+                    prob(
+                        "out-of-year",
+                        f"第 {r + 1} 行的日期 {when.isoformat()} 不在 {year} 年，未计入本年。",
+                        r,
+                        dc,
+                        Severity.INFO,
+                    )
+                    continue
+        if plain:
+            # _plain_id_reason, inline
+            born = raw_id[6:14]
+            if not "18700101" <= born <= as_of_ymd or (
+                (md := born[4:]) not in month_days or (md == "0229" and not _born_ok(born, as_of_ymd))
+            ):
+                norm, reason = None, _BAD_BIRTH
+            elif (
+                int(raw_id, 13) % 11 != 1 if raw_id[17] != "X" else check13[int(raw_id[:17], 13) % 11] != "X"
+            ):
+                norm, reason = None, _BAD_CHECK
+            else:
+                norm = raw_id
+        else:
+            norm, reason = check_id(raw_id, as_of)
+        if norm is None or seen_setdefault(norm, r) != r:  # invalid, or seen on an earlier row
             shown = (
                 mask_id(str(raw_id).strip())
                 if not isinstance(raw_id, float)
                 else mask_id(format(raw_id, ".0f"))
             )
-        if norm is None:
-            prob(
-                "invalid-id",
-                f"第 {r + 1} 行的身份证号 {shown} 有误：{reason}；"
-                + ("已计入，请核实更正。" if count_invalid else "该行未计入，请核实更正后重新报送。"),
-                r,
-                ic,
-            )
-            if not count_invalid:
+            if norm is None:
+                prob(
+                    "invalid-id",
+                    f"第 {r + 1} 行的身份证号 {shown} 有误：{reason}；"
+                    + ("已计入，请核实更正。" if count_invalid else "该行未计入，请核实更正后重新报送。"),
+                    r,
+                    ic,
+                )
+                if not count_invalid:
+                    continue
+                norm = f"invalid:{raw_id}"
+            if norm in seen:
+                prob(
+                    "duplicate-id",
+                    f"第 {r + 1} 行的身份证号 {mask_id(norm) if not norm.startswith('invalid:') else shown} "
+                    f"与第 {seen[norm] + 1} 行重复，只计一次；请核实是否重复录入。",
+                    r,
+                    ic,
+                    Severity.WARNING,
+                )
                 continue
-            norm = f"invalid:{raw_id}"
-        if norm in seen:
-            prob(
-                "duplicate-id",
-                f"第 {r + 1} 行的身份证号 {mask_id(norm) if not norm.startswith('invalid:') else shown} "
-                f"与第 {seen[norm] + 1} 行重复，只计一次；请核实是否重复录入。",
-                r,
-                ic,
-                Severity.WARNING,
-            )
-            continue
-        seen[norm] = r
+            seen[norm] = r
         category = None
         if cats:
-            raw_cat = line[cc] if 0 <= cc < len(line) else ""
-            text = raw_cat if isinstance(raw_cat, str) else str(raw_cat)
-            if text in cat_cache:
-                category = cat_cache[text]
+            if cc >= 0:
+                try:
+                    raw_cat = line[cc]
+                except IndexError:
+                    raw_cat = ""
             else:
+                raw_cat = ""
+            text = raw_cat if type(raw_cat) is str or isinstance(raw_cat, str) else str(raw_cat)
+            category = cat_get(text, _UNSEEN)
+            if category is _UNSEEN:
                 key_text = squash(text)
                 category = next((k for k, words in cats if any(w in key_text for w in words)), None)
                 cat_cache[text] = category
@@ -320,33 +419,47 @@ def read_roster(
                 )
         amount = None
         if ac >= 0:
-            if (r, ac) in flags:
+            if flags and (r, ac) in flags:
                 problems.append(cell_flag_problem(flags[(r, ac)], where(r, ac)))
                 del seen[norm]
                 continue
-            raw_amt = line[ac] if ac < len(line) else ""
-            if isinstance(raw_amt, float):
-                amount = decimal_from_float(raw_amt)
-            elif isinstance(raw_amt, int) and not isinstance(raw_amt, bool):
-                amount = Decimal(raw_amt)
-            elif isinstance(raw_amt, str):
-                status, parsed, mult, stated = _parse_text(raw_amt)
-                if status == "ok" and parsed is not None and stated in (None, unit) and mult == 1:
-                    amount = parsed
-            if amount is None:
-                prob(
-                    "not-a-number", f"第 {r + 1} 行的金额“{raw_amt}”不是数字，该行未计入；请填写数值。", r, ac
-                )
-                del seen[norm]
-                continue
-            amount *= factor
-        roster.counted += 1
+            try:
+                raw_amt = line[ac]
+            except IndexError:
+                raw_amt = ""
+            if type(raw_amt) is float and raw_amt in amount_cache:
+                amount = amount_cache[raw_amt]
+            else:
+                if isinstance(raw_amt, float):
+                    amount = decimal_from_float(raw_amt)
+                elif isinstance(raw_amt, int) and not isinstance(raw_amt, bool):
+                    amount = Decimal(raw_amt)
+                elif isinstance(raw_amt, str):
+                    status, parsed, mult, stated = _parse_text(raw_amt)
+                    if status == "ok" and parsed is not None and stated in (None, unit) and mult == 1:
+                        amount = parsed
+                if amount is None:
+                    prob(
+                        "not-a-number",
+                        f"第 {r + 1} 行的金额“{raw_amt}”不是数字，该行未计入；请填写数值。",
+                        r,
+                        ac,
+                    )
+                    del seen[norm]
+                    continue
+                amount *= factor
+                if type(raw_amt) is float and len(amount_cache) < 50_000:
+                    amount_cache[raw_amt] = amount
+        counted += 1
         if category is not None:
-            roster.by_category[category] += 1
+            by_category[category] += 1
         if amount is not None:
-            roster.amount += amount  # type: ignore[operator]
+            total += amount  # type: ignore[operator]
             if category is not None:
-                roster.amount_by_category[category] += amount
+                amount_by_category[category] += amount
+    roster.rows = rows
+    roster.counted = counted
+    roster.amount = total
     if first_row is not None and last_row is not None:
         roster.id_cells = f"{cell_ref(first_row, ic)}:{cell_ref(last_row, ic)}"
         if ac >= 0:
