@@ -56,6 +56,23 @@ def median_time(fn: Callable[[], object], runs: int) -> tuple[float, list[float]
     return statistics.median(times), times, result
 
 
+def interleaved(
+    fns: dict[str, Callable[[], object]], runs: int
+) -> dict[str, tuple[float, list[float], object]]:
+    """Each function once per round, the order rotated from round to round, so that a shared
+    machine's drift falls on all of them alike: (median, times, last result) per function."""
+    names = list(fns)
+    times: dict[str, list[float]] = {n: [] for n in names}
+    results: dict[str, object] = {}
+    for r in range(runs):
+        k = r % len(names)
+        for n in names[k:] + names[:k]:
+            t = time.perf_counter()
+            results[n] = fns[n]()
+            times[n].append(time.perf_counter() - t)
+    return {n: (statistics.median(times[n]), times[n], results[n]) for n in names}
+
+
 def minsheng_cmd() -> list[str]:
     exe = shutil.which("minsheng") or str(Path(sys.executable).with_name("minsheng"))
     return [exe] if Path(exe).exists() else [sys.executable, "-m", "minsheng"]
@@ -87,7 +104,13 @@ def mb(n: float) -> str:
     return f"{n / (1 << 20):.0f} MB"
 
 
-def machine() -> dict[str, str]:
+def _accel_built() -> bool:
+    from minsheng.sheets import _accel
+
+    return _accel.scans is not None
+
+
+def machine() -> dict[str, object]:
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -129,6 +152,7 @@ def machine() -> dict[str, str]:
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "versions": ", ".join(f"{k} {v}" for k, v in versions.items()),
         "commit": commit or "?",
+        "native": _accel_built(),
         "load": "load average {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg())
         if hasattr(os, "getloadavg")
         else "?",
@@ -207,7 +231,7 @@ def toolkit_read(paths: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "performance.md")
-    ap.add_argument("--runs", type=int, default=3, help="repetitions of each timing (median reported)")
+    ap.add_argument("--runs", type=int, default=5, help="repetitions of each timing (median reported)")
     ap.add_argument("--startup-runs", type=int, default=15)
     ap.add_argument("--cache", type=Path, default=default_cache())
     ap.add_argument(
@@ -243,20 +267,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"roster reading: {len(rosters)} files, {roster_rows:,} rows ...")
     calamine_loop(roster_paths[:2])  # warm the page cache and the imports
     minsheng_read(roster_paths[:1], year)
-    t_cal, _, n_cal = median_time(lambda: calamine_loop(roster_paths), runs)
-    t_tk, _, _ = median_time(lambda: toolkit_read(roster_paths), runs)
-    t_ms, _, _ = median_time(lambda: minsheng_read(roster_paths, year), runs)
+    main_loops = interleaved(
+        {
+            "calamine": lambda: calamine_loop(roster_paths),
+            "toolkit": lambda: toolkit_read(roster_paths),
+            "minsheng": lambda: minsheng_read(roster_paths, year),
+        },
+        runs,
+    )
+    t_cal, cal_times, n_cal = main_loops["calamine"]
+    t_tk, tk_times, _ = main_loops["toolkit"]
+    t_ms, ms_times, _ = main_loops["minsheng"]
     log(f"  calamine {t_cal:.2f} s, toolkit {t_tk:.2f} s, minsheng {t_ms:.2f} s")
     log(f"baselines on {len(subset)} .xlsx roster(s), {subset_rows:,} rows ...")
-    t_cal_sub, _, _ = median_time(lambda: calamine_loop(subset_paths), runs)
-    t_ms_sub, _, _ = median_time(lambda: minsheng_read(subset_paths, year), runs)
-    t_opx, _, _ = median_time(lambda: openpyxl_loop(subset_paths), runs)
+    subset_loops: dict[str, Callable[[], object]] = {
+        "calamine": lambda: calamine_loop(subset_paths),
+        "minsheng": lambda: minsheng_read(subset_paths, year),
+        "openpyxl": lambda: openpyxl_loop(subset_paths),
+    }
     try:
         import pandas  # noqa: F401
 
-        t_pd, _, _ = median_time(lambda: pandas_loop(subset_paths), runs)
+        subset_loops["pandas"] = lambda: pandas_loop(subset_paths)
     except ImportError:
-        t_pd = None
+        pass
+    sub_figs = interleaved(subset_loops, runs)
+    t_cal_sub, t_ms_sub, t_opx = (sub_figs[n][0] for n in ("calamine", "minsheng", "openpyxl"))
+    t_pd = sub_figs["pandas"][0] if "pandas" in sub_figs else None
     log(f"  calamine {t_cal_sub:.2f} s, minsheng {t_ms_sub:.2f} s, openpyxl {t_opx:.2f} s, pandas {t_pd}")
     reading = {
         "files": len(rosters),
@@ -265,6 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "calamine_s": t_cal,
         "toolkit_s": t_tk,
         "minsheng_s": t_ms,
+        # each round's own ratio (the three loops of a round run back to back)
+        "round_ratios": [m / c for m, c in zip(ms_times, cal_times, strict=True)],
+        "round_ratios_toolkit": [k / c for k, c in zip(tk_times, cal_times, strict=True)],
         "subset_files": len(subset),
         "subset_rows": subset_rows,
         "subset_calamine_s": t_cal_sub,
@@ -280,16 +320,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = [*cmd, "assess"]
     opts = ["--targets", province["targets"], "--deadline", "2008-01-10", "-o", str(tmp / "out.xlsx")]
     assess: dict[str, object] = {}
-    for jobs in (1, 2):
-        log(f"assess the roster province, --jobs {jobs} ...")
-        rs = [run_watched([*base, province["reports"], *opts, "--jobs", str(jobs)]) for _ in range(runs)]
+    log("assess the roster province, --jobs 1 and --jobs 2 in turn ...")
+    by_jobs: dict[int, list[tuple[float, int, int, int]]] = {1: [], 2: []}
+    for r in range(runs):  # alternating, so that the machine's drift falls on both alike
+        for jobs in (1, 2) if r % 2 == 0 else (2, 1):
+            by_jobs[jobs].append(run_watched([*base, province["reports"], *opts, "--jobs", str(jobs)]))
+    for jobs, rs in by_jobs.items():
         assert all(r[1] in (0, 1) for r in rs), rs
         assess[f"jobs{jobs}"] = {
             "s": statistics.median(r[0] for r in rs),
             "parent_peak": max(r[2] for r in rs),
             "child_peak": max(r[3] for r in rs),
         }
-        log(f"  {assess[f'jobs{jobs}']}")
+        log(f"  --jobs {jobs}: {assess[f'jobs{jobs}']}")
+    assess["round_speedups"] = [a[0] / b[0] for a, b in zip(by_jobs[1], by_jobs[2], strict=True)]
     largest = max(rosters, key=lambda e: e["largest_sheet_rows"])
     small = [e for e in rosters if e["format"] == largest["format"]]
     log(f"memory: the largest file alone ({largest['rows']:,} rows), --jobs 2 ...")
@@ -413,6 +457,14 @@ def render(fig: dict, province: dict) -> str:
         if r["subset_pandas_s"] is not None
         else "| pandas.read_excel | – | not installed | – | – |"
     )
+    rounds = ", ".join(f"{x:.2f}×" for x in r.get("round_ratios", []))
+    rounds_tk = ", ".join(f"{x:.2f}×" for x in r.get("round_ratios_toolkit", []))
+    speedups = ", ".join(f"{x:.2f}×" for x in a.get("round_speedups", []))
+    native = (
+        "the C scans of `minsheng.sheets._native`"
+        if m.get("native", True)
+        else "**without** the C scans (`minsheng.sheets._native` not built): the pure-Python scans"
+    )
     n_xls = sum(1 for f in province["files"] if f["layout"] == "roster" and f["format"] == "xls")
     n_rost = sum(1 for f in province["files"] if f["layout"] == "roster")
     return f"""# Performance
@@ -420,8 +472,9 @@ def render(fig: dict, province: dict) -> str:
 Reproduce with `python bench/run.py` (writes this file; `--runs N`, `--full-baselines`, `--json FILE`;
 `pip install pandas psutil` for the pandas baseline and the memory figures). The roster province is
 written once by `bench/province.py` into `build/bench/` (a few minutes) and reused. Every figure is the
-median of {fig["runs"]} runs in one run of the script; the machines are shared and noisy, so the targets are
-judged on ratios measured side by side, not on absolute times.
+median of {fig["runs"]} runs in one run of the script, the readers compared taking turns (each round runs
+each of them once, in an order rotated from round to round); the machines are shared and noisy, so the
+targets are judged on ratios measured side by side, not on absolute times. minsheng ran with {native}.
 
 - Date: {m["date"]}
 - Machine: {m["machine"]}; {m["load"]} (other work shares the machine)
@@ -457,6 +510,9 @@ All {r["files"]} roster files, {rows:,} rows of 培训花名册 and 小额贷款
 | `minsheng.sheets` (open_workbook, every sheet's grid, error-cell scan) | {r["toolkit_s"]:.2f} s | {tk_rate:,.0f} | {r["toolkit_s"] / r["calamine_s"]:.2f}× |
 | minsheng: open, claim, read (ID checks, de-duplication, categories, sums) | {r["minsheng_s"]:.2f} s | {ms_rate:,.0f} | {ratio_cal:.2f}× |
 
+Each round's own ratio to the calamine loop of the same round: minsheng {rounds or "–"}; `minsheng.sheets`
+{rounds_tk or "–"}.
+
 The hand-written baselines read .xlsx only (openpyxl cannot read .xls) and are slow, so they run on
 {r["subset_files"]} .xlsx roster file(s), {sub:,} rows (`--full-baselines` runs them on all), beside minsheng and
 calamine on the same file(s):
@@ -477,6 +533,8 @@ End to end (start-up, targets, reading, checks, scoring, the assessment workbook
 | `--jobs 1` | {j1["s"]:.1f} s | {mb(j1["parent_peak"])} | {mb(j1["child_peak"])} |
 | `--jobs 2` | {j2["s"]:.1f} s | {mb(j2["parent_peak"])} | {mb(j2["child_peak"])} |
 | `--jobs 2`, the largest file alone ({lone["path"]}, {lone["rows"]:,} rows) | – | {mb(lone["parent_peak"])} | {mb(lone["child_peak"])} |
+
+The two took turns; each round's speed-up of `--jobs 2` over `--jobs 1`: {speedups or "–"}.
 
 Peak RSS is sampled every 10 ms with psutil over the process tree (a short-lived peak may be missed).
 A reading process holds one county file at a time: its peak on the whole province is the same as on the
