@@ -306,3 +306,82 @@ def test_fat_chain_matches_the_sector_walk(n_sectors, links, runs, start, size, 
 
     expected = outcome(lambda: ole._chain_bytes(start, ole.fat, 512, ole._sector, size))
     assert outcome(lambda: ole._fat_chain(start, size)) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# roster rows: the common rows counted in C, every other row by read_roster's loop
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(text=st.text("0123456789Xx", min_size=17, max_size=19), year=st.integers(1860, 2010))
+def test_plain_id_valid_agrees_with_check_id(text, year):
+    import datetime as dt
+
+    from minsheng.sheets.roster import check_id
+
+    as_of = dt.date(year, 12, 31)
+    got = native.plain_id_valid(text, int(f"{as_of:%Y%m%d}"))
+    plain = len(text) == 18 and text[:17].isdigit() and (text[17].isdigit() or text[17] == "X")
+    assert (got is not None) == plain
+    if plain:
+        assert got == (check_id(text, as_of)[0] is not None)
+
+
+def roster_results(grid, flags, runs):
+    """Each run's serialised Roster over grid, with the C rows and without them."""
+    import test_roster_speed_identity as rsi
+
+    from minsheng.sheets import find_table
+    from minsheng.sheets.roster import read_roster
+
+    def run_all():
+        table = find_table(rsi.make_sheet(grid, flags), ["身份证号"])
+        return {
+            name: rsi.serialise(read_roster(table, id_column="身份证号", as_of=rsi.AS_OF, **kwargs))
+            for name, kwargs in runs.items()
+        }
+
+    calls = []
+    real = native.roster_rows
+
+    def counting(*args):
+        done = real(*args)
+        calls.append(done)
+        return done
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(native, "roster_rows", counting)
+        with_c = run_all()
+        mp.setattr(_accel, "scans", None)
+        without = run_all()
+    return with_c, without, sum(calls)
+
+
+@needs_native
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_roster_rows_count_what_the_loop_counts(seed):
+    """Long runs of common rows broken by every kind of other row, from the roster identity tests'
+    messy sheets: the same Roster (counts, categories, cells, problems in order) both ways."""
+    import datetime as dt
+
+    import test_roster_speed_identity as rsi
+
+    rng = random.Random(seed)
+    grid, flags = rsi.messy_grid(seed, 1500, ending="footer-elsewhere")
+    clean = []
+    used: set[str] = set()
+    for i in range(3000):
+        ident = rsi.valid_id(rng, dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(20000)))
+        if ident in used:
+            continue
+        used.add(ident)
+        day = dt.date(2007, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        clean.append([i, "某", ident, rng.choice(["阳光工程", "金蓝领工程", "雨露工程"]), day, 1000.0])
+    # the clean rows first, the messy ones (duplicates of clean IDs among them) after
+    for row in rng.sample(clean, 50):
+        clean.append(list(row))
+    body = clean + grid[2:]
+    with_c, without, in_c = roster_results(grid[:2] + body, flags, rsi.RUNS)
+    assert with_c == without
+    assert in_c > 2000  # the clean rows went through C

@@ -9,6 +9,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <datetime.h>
 #include <string.h>
 
 /* ----------------------------------------------------------------------------------------- */
@@ -319,9 +320,168 @@ done:
 }
 
 /* ----------------------------------------------------------------------------------------- */
+/* Roster rows: the common rows of roster.read_roster                                          */
+
+static PyObject *ONE; /* the int 1 */
+
+/* Whether an 18-character ASCII ID (17 digits and a digit or X) is valid: a birth date from
+ * 1870-01-01 to as_of (YYYYMMDD as a number) and the ISO 7064 MOD 11-2 check character. */
+static int
+plain_id_ok(const unsigned char *id, long as_of)
+{
+    static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const int month_days[13] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    long born = 0;
+    for (int i = 6; i < 14; i++)
+        born = born * 10 + (id[i] - '0');
+    if (born < 18700101L || born > as_of)
+        return 0;
+    long year = born / 10000;
+    int month = (int)(born / 100 % 100), day = (int)(born % 100);
+    if (month < 1 || month > 12 || day < 1 || day > month_days[month])
+        return 0;
+    if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)))
+        return 0;
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (id[i] - '0') * weights[i];
+    int check = id[17] == 'X' ? 10 : id[17] - '0';
+    return (sum + check) % 11 == 1;
+}
+
+/* The 18 characters of a plain ID (exact str, ASCII, 17 digits and a digit or X), or NULL. */
+static const unsigned char *
+plain_id(PyObject *o)
+{
+    if (!PyUnicode_CheckExact(o) || PyUnicode_GET_LENGTH(o) != 18 || !PyUnicode_IS_ASCII(o))
+        return NULL;
+    const unsigned char *id = PyUnicode_1BYTE_DATA(o);
+    for (int i = 0; i < 17; i++)
+        if (id[i] < '0' || id[i] > '9')
+            return NULL;
+    if ((id[17] < '0' || id[17] > '9') && id[17] != 'X')
+        return NULL;
+    return id;
+}
+
+PyDoc_STRVAR(plain_id_valid_doc,
+"plain_id_valid(text, as_of) -> bool | None\n\n"
+"None when text is not a plain ID (a str of 17 ASCII digits and a digit or X); else whether it is\n"
+"valid as roster.check_id judges it, with as_of the YYYYMMDD number of the latest birth date.");
+
+static PyObject *
+plain_id_valid(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    long as_of;
+    if (!PyArg_ParseTuple(args, "Ol", &text, &as_of))
+        return NULL;
+    const unsigned char *id = plain_id(text);
+    if (id == NULL)
+        Py_RETURN_NONE;
+    return PyBool_FromLong(plain_id_ok(id, as_of));
+}
+
+PyDoc_STRVAR(roster_rows_doc,
+"roster_rows(grid, r, end, ic, dc, cc, year, as_of, seen, cat_cache, by_category) -> int\n\n"
+"How many rows from r on (before end) are common rows of roster.read_roster, counting them as it\n"
+"would: a list row long enough, a plain valid ID (plain_id_valid) not in seen, a datetime.date in\n"
+"year in column dc (when dc >= 0), and in column cc (when cat_cache is not None) a str whose\n"
+"category cat_cache already knows and by_category holds. Each such row's ID goes into seen (the\n"
+"row number as value) and its category's count in by_category goes up by one. Stops at the first\n"
+"other row, touching nothing of it: read_roster handles that row itself.");
+
+static PyObject *
+roster_rows(PyObject *self, PyObject *args)
+{
+    PyObject *grid, *seen, *cat_cache, *by_category;
+    Py_ssize_t r, end, ic, dc, cc;
+    int year;
+    long as_of;
+    if (!PyArg_ParseTuple(args, "O!nnnnnilO!OO!", &PyList_Type, &grid, &r, &end, &ic, &dc, &cc, &year,
+                          &as_of, &PyDict_Type, &seen, &cat_cache, &PyDict_Type, &by_category))
+        return NULL;
+    if (cat_cache != Py_None && !PyDict_Check(cat_cache)) {
+        PyErr_SetString(PyExc_TypeError, "cat_cache must be a dict or None");
+        return NULL;
+    }
+    int cats = cat_cache != Py_None;
+    Py_ssize_t need = ic;
+    if (dc > need)
+        need = dc;
+    if (cats && cc > need)
+        need = cc;
+    if (ic < 0 || (cats && cc < 0))
+        return PyLong_FromSsize_t(0);
+    Py_ssize_t done = 0;
+    for (; r < end && r < PyList_GET_SIZE(grid); r++) {
+        PyObject *line = PyList_GET_ITEM(grid, r);
+        if (!PyList_CheckExact(line) || PyList_GET_SIZE(line) <= need)
+            break;
+        PyObject *raw_id = PyList_GET_ITEM(line, ic);
+        const unsigned char *id = plain_id(raw_id);
+        if (id == NULL || !plain_id_ok(id, as_of))
+            break;
+        if (dc >= 0) {
+            PyObject *when = PyList_GET_ITEM(line, dc);
+            if (!PyDate_CheckExact(when) || PyDateTime_GET_YEAR(when) != year)
+                break;
+        }
+        PyObject *category = NULL, *count = NULL;
+        if (cats) {
+            PyObject *text = PyList_GET_ITEM(line, cc);
+            if (!PyUnicode_CheckExact(text))
+                break;
+            category = PyDict_GetItemWithError(cat_cache, text);
+            if (category == NULL) {
+                if (PyErr_Occurred())
+                    return NULL;
+                break;
+            }
+            if (category == Py_None)
+                break;
+            count = PyDict_GetItemWithError(by_category, category);
+            if (count == NULL) {
+                if (PyErr_Occurred())
+                    return NULL;
+                break;
+            }
+        }
+        int found = PyDict_Contains(seen, raw_id);
+        if (found < 0)
+            return NULL;
+        if (found)
+            break;
+        /* a common row: count it */
+        PyObject *row = PyLong_FromSsize_t(r);
+        if (row == NULL)
+            return NULL;
+        int failed = PyDict_SetItem(seen, raw_id, row);
+        Py_DECREF(row);
+        if (failed)
+            return NULL;
+        if (cats) {
+            Py_INCREF(count);
+            PyObject *more = PyNumber_Add(count, ONE);
+            Py_DECREF(count);
+            if (more == NULL)
+                return NULL;
+            failed = PyDict_SetItem(by_category, category, more);
+            Py_DECREF(more);
+            if (failed)
+                return NULL;
+        }
+        done++;
+    }
+    return PyLong_FromSsize_t(done);
+}
+
+/* ----------------------------------------------------------------------------------------- */
 
 static PyMethodDef native_methods[] = {
     {"scan_block", scan_block, METH_VARARGS, scan_block_doc},
+    {"plain_id_valid", plain_id_valid, METH_VARARGS, plain_id_valid_doc},
+    {"roster_rows", roster_rows, METH_VARARGS, roster_rows_doc},
     {"biff_records", biff_records, METH_VARARGS, biff_records_doc},
     {NULL, NULL, 0, NULL},
 };
@@ -337,5 +497,11 @@ static struct PyModuleDef native_module = {
 PyMODINIT_FUNC
 PyInit__native(void)
 {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL)
+        return NULL;
+    ONE = PyLong_FromLong(1);
+    if (ONE == NULL)
+        return NULL;
     return PyModule_Create(&native_module);
 }

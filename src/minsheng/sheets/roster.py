@@ -22,6 +22,7 @@ from itertools import islice
 from attrs import define, field
 
 from ..model import Problem, Provenance, Severity, Value, ValueStatus
+from . import _accel
 from .amounts import _parse_text, decimal_from_float, unit_info
 from .refs import cell_ref
 from .tables import Source, Table
@@ -278,7 +279,34 @@ def read_roster(
     def prob(code: str, message: str, r: int, c: int, severity: Severity = Severity.ERROR) -> None:
         problems.append(Problem.at(code, message, where(r, c), severity=severity))
 
-    for r, line in enumerate(islice(grid, start, end), start):
+    # the common rows (a plain valid new ID, a date in the year, a known category, no amount)
+    # counted in C, as this loop counts them; every other row is left to the loop
+    common = (
+        _accel.scans.roster_rows
+        if _accel.scans is not None
+        and type(grid) is list
+        and ac < 0
+        and (not cats or cc >= 0)
+        and (dc < 0 or year is not None)
+        else None
+    )
+    as_of_number = int(as_of_ymd)
+    rows_iter = enumerate(islice(grid, start, end), start)
+    for r, line in rows_iter:
+        if common is not None:
+            done = common(
+                grid, r, end, ic, dc, cc, year if dc >= 0 else 0, as_of_number, seen,
+                cat_cache if cats else None, by_category,
+            )  # fmt: skip
+            if done:
+                if first_row is None:
+                    first_row = r
+                last_row = r + done - 1
+                rows += done
+                counted += done
+                if done > 1:  # past the rows counted (this one included)
+                    next(islice(rows_iter, done - 1, done - 1), None)
+                continue
         try:
             raw_id = line[ic]
         except IndexError:
