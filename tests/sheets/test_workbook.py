@@ -269,3 +269,19 @@ def test_xls_scan_reads_past_multi_number_records(tmp_path: Path) -> None:
         (201, 1): UNCACHED_FORMULA,
         (201, 2): ERROR_CELL,
     }
+
+
+def test_reading_a_sheet_leaves_the_collector_as_it_was(tmp_path):
+    """The grid is built with the cyclic collector paused; it is on again afterwards (and stays off
+    for a caller who turned it off)."""
+    import gc
+
+    path = next((Path(__file__).resolve().parents[2] / "examples" / "jiangxi-2007" / "报表").rglob("*.xlsx"))
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            with open_workbook(path) as book:
+                [book.sheet(name).grid() for name in book.sheet_names]
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()

@@ -8,9 +8,11 @@ in ``_scan`` and kept per cell, so that a reader never mistakes ``#DIV/0!`` for 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +235,8 @@ class Workbook:
         try:
             cs = self._book.get_sheet_by_name(name)
             self._check_shape(name, cs)
-            rows = cs.to_python(skip_empty_area=False)
+            with _collector_paused():
+                rows = cs.to_python(skip_empty_area=False)
             merged_raw = cs.merged_cell_ranges
         except SheetError:
             raise
@@ -451,6 +454,20 @@ def _reraise_unless_panic(exc: BaseException) -> None:
     SystemExit) goes on up."""
     if type(exc).__name__ != "PanicException":
         raise exc
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while calamine builds a grid: a roster is tens of
+    thousands of row lists, none of them in a cycle, and each few hundred allocated would otherwise
+    run the collector, which walks the grid built so far again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Sheet:
