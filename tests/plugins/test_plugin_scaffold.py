@@ -106,3 +106,13 @@ def test_scaffold_names():
     assert "src/minsheng_wan_an/__init__.py" in files
     assert 'name = "minsheng-wan-an"' in files["pyproject.toml"]
     assert '[project.entry-points.minsheng]\nwan-an = "minsheng_wan_an"' in files["pyproject.toml"]
+
+
+def test_the_generated_code_passes_ruff_at_its_defaults(tmp_path):
+    """A county IT person who runs ruff on the new package finds nothing to fix (ruff's own defaults,
+    no configuration of ours)."""
+    write_scaffold("wanan", tmp_path)
+    root = tmp_path / "minsheng-wanan"
+    for args in (["check", "--isolated", "."], ["format", "--isolated", "--check", "."]):
+        done = run([sys.executable, "-m", "ruff", *args], cwd=root, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr

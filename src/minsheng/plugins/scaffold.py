@@ -127,9 +127,8 @@ def minsheng_write_sample(path, submission, scheme):
     """
     import datetime as dt
 
-    from openpyxl import Workbook
-
     from minsheng.workbooks import save_workbook
+    from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
@@ -155,7 +154,11 @@ def minsheng_write_sample(path, submission, scheme):
         sheet.cell(row, UNIT_COL + 1, indicator.unit)
         sheet.cell(row, VALUE_COL + 1, cell)
         row += 1
-    day = submission.submitted_on or submission.reporter.date or dt.date(submission.year + 1, 1, 1)
+    day = (
+        submission.submitted_on
+        or submission.reporter.date
+        or dt.date(submission.year + 1, 1, 1)
+    )
     save_workbook(book, path, dt.datetime(day.year, day.month, day.day))
     return path
 '''
@@ -210,7 +213,6 @@ _TESTS = '''\
 from decimal import Decimal
 
 from make_sample import make_sample
-
 from minsheng import Submission, Value
 
 PLUGIN = "{name}"
@@ -228,10 +230,10 @@ def test_reads_every_value_with_its_cell(tmp_path, read_with_plugin):
     assert result.problems == (), result.problems
     sub = result.submission
     assert sub.county == "360828"
-    assert sub.values["1.1"].amount == Decimal("12000")  # 1.2 万人
-    assert sub.values["3.1"].amount == Decimal("3500")
-    assert sub.values["4.2"].amount == Decimal("0")
-    assert sub.values["5.1"].amount == Decimal("15000")  # 1.5 亿元 = 15000 万元
+    assert sub.values["1.1"].amount == Decimal(12000)  # 1.2 万人
+    assert sub.values["3.1"].amount == Decimal(3500)
+    assert sub.values["4.2"].amount == Decimal(0)
+    assert sub.values["5.1"].amount == Decimal(15000)  # 1.5 亿元 = 15000 万元
     assert sub.values["7.3"].status.value == "not-applicable"
     where = sub.values["1.1"].provenance
     assert (where.sheet, where.cell, where.plugin) == ("{sheet}", "D4", PLUGIN)
@@ -246,7 +248,9 @@ def test_writes_a_sample_that_reads_back(tmp_path, minsheng_host, minsheng_schem
     }}
     sub = Submission(county="360828", year=2007, values=values)
     assert PLUGIN in minsheng_host.sample_writers()
-    path = minsheng_host.write_sample(PLUGIN, tmp_path / "写出.xlsx", sub, minsheng_scheme)
+    path = minsheng_host.write_sample(
+        PLUGIN, tmp_path / "写出.xlsx", sub, minsheng_scheme
+    )
     result = minsheng_host.read(path, PLUGIN, minsheng_scheme, 2007)
     assert result.problems == (), result.problems
     assert result.submission.county == "360828"
@@ -255,7 +259,9 @@ def test_writes_a_sample_that_reads_back(tmp_path, minsheng_host, minsheng_schem
         got = result.submission.values[code]
         assert (got.status, got.amount) == (value.status, value.amount), code
         assert (got.provenance.file, got.provenance.plugin) == (str(path), PLUGIN)
-    again = minsheng_host.write_sample(PLUGIN, tmp_path / "再写.xlsx", sub, minsheng_scheme)
+    again = minsheng_host.write_sample(
+        PLUGIN, tmp_path / "再写.xlsx", sub, minsheng_scheme
+    )
     assert again.read_bytes() == path.read_bytes()  # 同样的输入，同样的字节
 
 
