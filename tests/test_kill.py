@@ -112,3 +112,9 @@ def test_an_interrupted_assess_leaves_the_previous_output_or_none(outputs, tmp_p
     out = tmp_path / "rerun" / "考核结果.xlsx"
     out.parent.mkdir()
     assert run(folder, out) == new  # a rerun gives the same bytes as an uninterrupted run
+    # SIGKILL cannot be handled: the killed run leaves its temporary file, and a rerun removes it
+    killed = [d for d in sorted(tmp_path.glob("writing-*")) if temporary(d)]
+    assert bool(killed) == (sig is signal.SIGKILL), killed
+    for out_dir in killed:
+        assert run(folder, out_dir / "考核结果.xlsx") == new
+        assert temporary(out_dir) == []

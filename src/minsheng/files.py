@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import signal
+import socket
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -20,8 +23,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    tag = _writer_tag()
+    _remove_orphans(path, tag)
     with _sigterm_interrupts():
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.{tag}-{os.getpid()}.", suffix=".tmp", dir=path.parent
+        )
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -31,6 +38,40 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _writer_tag() -> str:
+    """This machine's name as it goes into a temporary file's name (letters, digits, '-' and '_')."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:40] or "host"
+
+
+def _remove_orphans(path: Path, tag: str) -> None:
+    """Remove the temporary files that writes of ``path`` on this machine left behind when their
+    process was killed outright (SIGKILL, a power cut): each names its writer's process, and only
+    those whose process is gone are removed. Files of another machine sharing the folder are left."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.{re.escape(tag)}-(\d+)\.[A-Za-z0-9_]+\.tmp$")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        m = pattern.match(name)
+        if m is None or _process_alive(int(m.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            (path.parent / name).unlink()
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid() or sys.platform == "win32":  # (os.kill would end the process there)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # another user's process, or cannot tell: leave its file
+    return True
 
 
 def _may_take_sigterm() -> bool:

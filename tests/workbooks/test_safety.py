@@ -123,3 +123,30 @@ def test_a_failed_county_write_leaves_no_partial_file(tmp_path, assessment, sche
         f"{assessment.counties[0].county.code}-{assessment.counties[0].county.name}-2007年度考核评分表.xlsx"
     ]
     assert not [p for p in target.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_write_removes_only_the_temporary_files_of_dead_writers(tmp_path):
+    """What a killed writer left (its process gone) is removed by the next write of that file;
+    a live writer's file, another machine's, and other files are left alone."""
+    import os
+    import subprocess
+    import sys
+
+    from minsheng.files import _writer_tag, atomic_write_bytes
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead = int(gone.stdout)
+    tag = _writer_tag()
+    out = tmp_path / "考核结果.xlsx"
+    orphan = tmp_path / f".考核结果.xlsx.{tag}-{dead}.abc123.tmp"
+    live = tmp_path / f".考核结果.xlsx.{tag}-{os.getpid()}.def456.tmp"
+    other_host = tmp_path / f".考核结果.xlsx.{tag}x-{dead}.ghi789.tmp"
+    other_file = tmp_path / f".考核结果.json.{tag}-{dead}.jkl012.tmp"
+    for p in (orphan, live, other_host, other_file):
+        p.write_bytes(b"partial")
+    atomic_write_bytes(out, b"whole")
+    assert out.read_bytes() == b"whole"
+    assert not orphan.exists()
+    assert live.exists() and other_host.exists() and other_file.exists()
