@@ -60,6 +60,39 @@ def test_limits_from_the_environment():
         Limits.from_mapping({"max_rows": "many"})
 
 
+def test_limits_on_the_command_line(tmp_path, monkeypatch):
+    """``--limits`` changes the limits it names, over MINSHENG_LIMITS and the defaults, for every file read."""
+    from click.testing import CliRunner
+
+    from minsheng.cli import main
+
+    base = Limits.from_env({LIMITS_ENV: "time_budget=30,max_rows=5000"})
+    both = Limits.parse("max_rows=100, memory_budget=2G", base, where="--limits")
+    assert (both.time_budget, both.max_rows, both.memory_budget) == (30.0, 100, 2 << 30)
+    assert Limits.parse("", base) == base
+    with pytest.raises(ValueError, match="--limits 应写成"):
+        Limits.parse("max_rows", where="--limits")
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "jiangxi-2007"
+    args = [
+        "validate",
+        str(example / "报表"),
+        "--targets",
+        str(example / "目标任务表.xlsx"),
+        "--fail-on",
+        "never",
+    ]
+    runner = CliRunner()
+    monkeypatch.delenv(LIMITS_ENV, raising=False)
+    plain = runner.invoke(main, args)
+    tight = runner.invoke(main, [*args, "--limits", "max_rows=40"])
+    assert plain.exit_code == tight.exit_code == 0, tight.output
+    assert "sheet-too-large" not in plain.output
+    assert "sheet-too-large" in tight.output and "40 行" in tight.output
+    bad = runner.invoke(main, [*args, "--limits", "speed=3"])
+    assert bad.exit_code == 2 and "未知的限制“speed”" in bad.output
+
+
 # --------------------------------------------------------------------------------------------
 # the nesting counter agrees with a real XML parser
 

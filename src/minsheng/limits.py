@@ -98,20 +98,22 @@ class Limits:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """The defaults changed by ``MINSHENG_LIMITS`` (``time_budget=30,memory_budget=512M``)."""
-        text = (os.environ if environ is None else environ).get(LIMITS_ENV, "").strip()
-        if not text:
-            return cls()
+        return cls.parse((os.environ if environ is None else environ).get(LIMITS_ENV, ""), where=LIMITS_ENV)
+
+    @classmethod
+    def parse(cls, text: str, base: Limits | None = None, *, where: str = "限制") -> Limits:
+        """``base`` (default: the defaults) changed by ``名称=值`` pairs separated by commas, as
+        ``MINSHENG_LIMITS`` and ``minsheng assess --limits`` write them. Raises ``ValueError``
+        (Chinese message; ``where`` names the setting) for a malformed pair, a name or a value."""
         pairs: dict[str, str] = {}
-        for part in text.split(","):
+        for part in text.strip().split(","):
             if not part.strip():
                 continue
             name, sep, value = part.partition("=")
             if not sep:
-                raise ValueError(
-                    f"{LIMITS_ENV} 应写成 名称=值，用逗号分隔（如 time_budget=30），而不是“{part}”。"
-                )
+                raise ValueError(f"{where} 应写成 名称=值，用逗号分隔（如 time_budget=30），而不是“{part}”。")
             pairs[name.strip()] = value.strip()
-        return cls.from_mapping(pairs)
+        return cls.from_mapping(pairs, base) if pairs else (base or cls())
 
     def describe(self) -> dict[str, object]:
         """The limits as a plain dict (for reports and JSON)."""

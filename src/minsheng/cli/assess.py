@@ -12,11 +12,22 @@ from pathlib import Path
 
 import click
 
+from ..limits import Limits
 from ..model import SEVERITY_ORDER, Assessment, CountyStatus, Problem, Scheme, Severity, Targets
 from ..scheme import SchemeError, load_scheme
 from .common import fail_usage, scheme_option
 
 FAIL_ON = ("error", "warning", "info", "never")
+
+
+def _limits(ctx: click.Context, param: click.Parameter, value: str | None) -> Limits | None:
+    """``--limits``: MINSHENG_LIMITS (or the defaults) changed by the pairs given."""
+    if value is None:
+        return None
+    try:
+        return Limits.parse(value, Limits.from_env(), where="--limits")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -58,6 +69,14 @@ def inputs_options(f):  # type: ignore[no-untyped-def]
             ),
             click.option(
                 "--scheduler", metavar="tcp://主机:端口", help="在 Dask 集群上读取（需安装 minsheng[dask]）。"
+            ),
+            click.option(
+                "--limits",
+                "limits_text",
+                metavar="名称=值,…",
+                callback=_limits,
+                help="读取每个报表文件的限制，如 time_budget=120,memory_budget=2G；"
+                "未写的取环境变量 MINSHENG_LIMITS 或默认值（见 docs/security.md）。",
             ),
             click.option(
                 "--fail-on",
@@ -134,6 +153,7 @@ def run_reads(
     plugins_dir: Path | None,
     jobs: int,
     scheduler: str | None,
+    limits: Limits | None = None,
 ):  # type: ignore[no-untyped-def]
     from ..pipeline import read_files
     from ..plugins.host import PluginHost
@@ -151,10 +171,16 @@ def run_reads(
                     plugins_dir=pdir,
                     executor=executor,
                     progress=bar.update,
+                    limits=limits,
                 )
         else:
             reads = read_files(
-                files, scheme_source=scheme_source, year=year, plugins_dir=pdir, executor=executor
+                files,
+                scheme_source=scheme_source,
+                year=year,
+                plugins_dir=pdir,
+                executor=executor,
+                limits=limits,
             )
     return reads, host_problems
 
@@ -170,13 +196,14 @@ def run_assessment(  # type: ignore[no-untyped-def]
     scheduler: str | None,
     missing: str = "zero",
     assessed_on: dt.date | None = None,
+    limits: Limits | None = None,
 ):
     """What assess and validate share: load, find, read, check and score → (scheme, assessment, reads)."""
     from ..pipeline import assess_reads, find_files
 
     scheme, targets, findings, target_problems = load_inputs(scheme_source, targets_path, year)
     files, file_problems = find_files(submissions)
-    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler)
+    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler, limits)
     assessment = assess_reads(
         scheme,
         targets,
@@ -240,6 +267,7 @@ def assess(
     plugins_dir: Path | None,
     jobs: int,
     scheduler: str | None,
+    limits_text: Limits | None,
     fail_on: str | None,
     output: Path | None,
     json_path: Path | None,
@@ -265,6 +293,7 @@ def assess(
         scheduler,
         missing,
         assessed_on,
+        limits_text,
     )
     if output is not None:
         from ..workbooks import write_assessment
@@ -325,6 +354,7 @@ def validate(
     plugins_dir: Path | None,
     jobs: int,
     scheduler: str | None,
+    limits_text: Limits | None,
     fail_on: str | None,
 ) -> None:
     """只读取和检查各县报表，不出考核结果；列出全部问题（文件、工作表、单元格），与 assess 的问题清单相同。
@@ -332,7 +362,15 @@ def validate(
     退出码：0 没有达到 --fail-on 级别（默认 error）的问题；1 有；2 用法错误或目标任务表无法读取。
     """
     _, assessment, reads = run_assessment(
-        submissions, targets_path, scheme_source, year, deadline, plugins_dir, jobs, scheduler
+        submissions,
+        targets_path,
+        scheme_source,
+        year,
+        deadline,
+        plugins_dir,
+        jobs,
+        scheduler,
+        limits=limits_text,
     )
     problems = assessment.problems
     read = sum(1 for r in reads if r.submission is not None)
