@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 from conftest import full_allocation, make_submission, make_targets
 
-from minsheng import CALCULATORS, Provenance, Value, derive_actuals, score
+from minsheng import CALCULATORS, Provenance, Value, derive_actuals, score, unstructure
 
 
 def calc(name, **values):
@@ -67,13 +67,13 @@ def test_nothing_due_is_not_a_ratio():
     assert calc("pension-relief", eligible=0, paid=0).percent is None
 
 
-def test_scoring_derives_8_1_from_amounts(scheme):
+def test_scoring_derives_8_1_from_amounts(scheme, tmp_path):
     t = make_targets(["1"], scheme)
     sub = make_submission(scheme, "1", full_allocation(scheme))
     values = dict(sub.values)
     del values["8.1"]
     where = Provenance(file="a.xlsx", sheet="表1", cell="E30")
-    values["8.1/eligible"] = Value.of(1000)
+    values["8.1/eligible"] = Value.of(1000, Provenance(file="a.xlsx", sheet="表1", cell="E29"))
     values["8.1/paid"] = Value.of(1_800_000, where)
     import attrs
 
@@ -81,9 +81,35 @@ def test_scoring_derives_8_1_from_amounts(scheme):
     derived, problems = derive_actuals(scheme, sub)
     assert problems == [] and derived.values["8.1"].amount == D(75)
     assert derived.values["8.1"].provenance == where
-    r = score(scheme, t, [sub]).result("1")
+    values["8.1/months"] = Value.missing(Provenance(file="a.xlsx", sheet="表1", cell="E32"))
+    sub = attrs.evolve(sub, values=values)
+    assessment = score(scheme, t, [sub])
+    r = assessment.result("1")
     s81 = next(s for s in r.indicators if s.code == "8.1")
     assert s81.actual == D(75) and s81.score == D("3.00")
+    # the amounts it came from go with it (a blank optional one is no source), in the JSON form too
+    assert [(a.code, a.amount, a.provenance.cell) for a in s81.inputs] == [
+        ("8.1/eligible", D(1000), "E29"),
+        ("8.1/paid", D(1_800_000), "E30"),
+    ]
+    assert s81.inputs[1].name == "实际发放救助金" and s81.inputs[1].unit == "元"
+    assert unstructure(s81)["inputs"][1]["amount"] == "1800000"
+    assert all(s.inputs == () for s in r.indicators if s.code != "8.1")
+
+    # and into 数据来源, each at its cell, after the indicator it was derived for
+    from openpyxl import load_workbook
+
+    from minsheng.workbooks import write_assessment
+
+    out = tmp_path / "考核结果.xlsx"
+    write_assessment(assessment, scheme, out)
+    rows = [r for r in load_workbook(out)["数据来源"].iter_rows(values_only=True) if r and r[0] == "1"]
+    codes = [r[2] for r in rows]
+    at = codes.index("8.1")
+    assert codes[at : at + 3] == ["8.1", "8.1/eligible", "8.1/paid"]  # (8.1/months was blank)
+    assert rows[at + 2][3] == "困难企业退休人员养老救助发放到位率：实际发放救助金"
+    assert rows[at + 2][5:8] == ("a.xlsx", "表1", "E30")
+    assert rows[at][5:8] == ("a.xlsx", "表1", "E30")  # the ratio is located at the paid amount
 
 
 def test_partial_amounts_are_a_missing_value(scheme):

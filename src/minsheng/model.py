@@ -395,6 +395,19 @@ class IndicatorStatus(enum.StrEnum):
 
 
 @frozen
+class InputAmount:
+    """A reported amount a policy calculator derived an indicator's actual from (``8.1/paid`` …),
+    where it came from: listed with the indicator in the assessment's 数据来源."""
+
+    code: str  # "8.1/paid"
+    name: str  # the calculator's name for the amount: 实际发放金额
+    unit: str
+    status: ValueStatus
+    amount: Decimal | None = None
+    provenance: Provenance = field(factory=Provenance)
+
+
+@frozen
 class IndicatorScore:
     code: str
     group: str
@@ -408,6 +421,8 @@ class IndicatorScore:
     veto: bool = False
     provenance: Provenance = field(factory=Provenance)
     self_score: Decimal | None = None
+    #: for an indicator with a policy calculator, the amounts the county reported for it
+    inputs: tuple[InputAmount, ...] = ()
 
 
 @frozen

@@ -30,6 +30,7 @@ from .model import (
     Indicator,
     IndicatorScore,
     IndicatorStatus,
+    InputAmount,
     InputFile,
     Problem,
     Provenance,
@@ -245,6 +246,29 @@ def derive_actuals(scheme: Scheme, submission: Submission) -> tuple[Submission, 
     return evolve(submission, values=values), problems
 
 
+def _calculator_inputs(ind: Indicator, submission: Submission) -> tuple[InputAmount, ...]:
+    """The amounts the county reported for ``ind``'s policy calculator (``8.1/paid`` …), in the
+    calculator's order, for the assessment's 数据来源."""
+    calc = CALCULATORS.get(ind.calculator or "")
+    if calc is None:
+        return ()
+    found = []
+    for item in calc.inputs + calc.optional:
+        value = submission.values.get(f"{ind.code}/{item.key}")
+        if value is not None and value.status is not ValueStatus.MISSING:  # (blanks: not a source)
+            found.append(
+                InputAmount(
+                    code=f"{ind.code}/{item.key}",
+                    name=item.name,
+                    unit=item.unit,
+                    status=value.status,
+                    amount=value.amount,
+                    provenance=value.provenance,
+                )
+            )
+    return tuple(found)
+
+
 # --------------------------------------------------------------------------------------------
 # One county
 
@@ -277,6 +301,9 @@ def score_county(
                 submission.self_scores.get(ind.code),
             )
             problems.extend(found)
+            inputs = _calculator_inputs(ind, submission)
+            if inputs:
+                s = evolve(s, inputs=inputs)
             group_scores.append(s)
             if s.veto:
                 veto_reasons.append(f"{ind.code} {ind.name}：{s.actual}{ind.unit}")

@@ -26,14 +26,17 @@ from ..model import (
     COUNTY_STATUS_LABELS,
     Assessment,
     Condition,
+    County,
     CountyResult,
     CountyStatus,
     Indicator,
     IndicatorScore,
     IndicatorStatus,
+    Provenance,
     Rule,
     Scheme,
     Severity,
+    ValueStatus,
 )
 from ._cells import FORMAT_RATIO, FORMAT_SCORE, Formatted, unit_format
 from ._output import save_workbook, stamp_for
@@ -46,6 +49,11 @@ INDICATOR_STATUS_LABELS = {
     IndicatorStatus.NOT_APPLICABLE: "不考核",
     IndicatorStatus.MISSING: "缺报",
     IndicatorStatus.INFO: "只报不评",
+}
+VALUE_STATUS_LABELS = {
+    ValueStatus.REPORTED: "已报",
+    ValueStatus.NOT_APPLICABLE: "不适用",
+    ValueStatus.MISSING: "缺报",
 }
 CONDITION_WORDS = {Condition.GE: "不低于", Condition.LE: "不超过", Condition.EQ: "等于"}
 
@@ -307,32 +315,41 @@ def _problem_rows(assessment: Assessment) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _source_rows(assessment: Assessment, scheme: Scheme) -> list[tuple[str, dict[str, Any]]]:
+    """One row per indicator value that came from a county file, each followed by the amounts a
+    policy calculator derived it from."""
+
+    def row(county: County, code: str, name: str, shown: Any, p: Provenance) -> tuple[str, dict[str, Any]]:
+        return (
+            "row",
+            {
+                "县代码": county.code,
+                "县名": county.name,
+                "来源指标代码": code,
+                "指标": name,
+                "数值": shown,
+                "文件": p.file,
+                "工作表": p.sheet,
+                "单元格": p.cell,
+                "插件": p.plugin,
+                "插件版本": p.plugin_version,
+            },
+        )
+
     records = []
     for r in assessment.counties:
         for s in r.indicators:
-            p = s.provenance
-            if not (p.file or p.cell):
-                continue
             ind = scheme.indicator(s.code)
-            records.append(
-                (
-                    "row",
-                    {
-                        "县代码": r.county.code,
-                        "县名": r.county.name,
-                        "来源指标代码": s.code,
-                        "指标": ind.name,
-                        "数值": _amount(s.actual, ind.unit)
-                        if s.actual is not None
-                        else INDICATOR_STATUS_LABELS[s.status],
-                        "文件": p.file,
-                        "工作表": p.sheet,
-                        "单元格": p.cell,
-                        "插件": p.plugin,
-                        "插件版本": p.plugin_version,
-                    },
+            if s.provenance.file or s.provenance.cell:
+                shown = (
+                    _amount(s.actual, ind.unit) if s.actual is not None else INDICATOR_STATUS_LABELS[s.status]
                 )
-            )
+                records.append(row(r.county, s.code, ind.name, shown, s.provenance))
+            for a in s.inputs:
+                if a.provenance.file or a.provenance.cell:
+                    shown = (
+                        _amount(a.amount, a.unit) if a.amount is not None else VALUE_STATUS_LABELS[a.status]
+                    )
+                    records.append(row(r.county, a.code, f"{ind.name}：{a.name}", shown, a.provenance))
     return records
 
 
