@@ -6,9 +6,11 @@ Run from the repository root::
 
 The writers live in the plugins themselves (``write_sample(path, submission, scheme)``, their
 ``minsheng_write_sample`` hook, which ``minsheng demo`` uses). This script keeps the older calling
-convention for the plugins' tests: a county and its values (actuals in the scheme's units, keyed
-by indicator code; ``None`` writes a blank cell, "—" is not applicable, another string is written
-as is), every indicator of the scheme given a row:
+convention: a county and its values (actuals in the scheme's units, keyed by indicator code;
+``None`` writes a blank cell, "—" is not applicable, another string is written as is), every
+indicator of the scheme given a row. The values and the submission come from
+:func:`minsheng.testing.example_values` and :func:`minsheng.testing.submission_of`, which the
+plugins' tests use directly with each plugin's ``write_sample``:
 
 - :func:`make_xls_summary`  → .xls (Excel 97-2003) summary table (plugin ``minsheng-xls-summary``);
 - :func:`make_monthly_xlsx` → .xlsx with one sheet per indicator group, months 1–12 as
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import random
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -33,13 +34,11 @@ import minsheng_roster
 import minsheng_xls_summary
 from minsheng_roster import TRAINING_CATEGORIES, make_id
 
-from minsheng import County, Reporter, Scheme, Submission, Value, load_scheme
-from minsheng.sheets import parse_number
+from minsheng import County, Scheme, load_scheme
+from minsheng.testing import SampleValues, example_values, submission_of
 
-Values = Mapping[str, Decimal | int | float | str | None]
+Values = SampleValues
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文斌辉鹏红玲金兰春梅海燕"
 ROSTER_CODES = minsheng_roster.FROM_ROSTERS
 SAMPLE_COUNTY = County("360121", "南昌县", "3601", "南昌市")
 
@@ -65,81 +64,6 @@ def _scheme(scheme: Scheme | None) -> Scheme:
 
 def _dec(v: Decimal | int | float | str) -> Decimal:
     return v if isinstance(v, Decimal) else Decimal(str(v))
-
-
-def _person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def _phone(rng: random.Random) -> str:
-    return f"0791-{rng.randrange(5_000_000, 8_999_999)}"
-
-
-def _value(v: Decimal | int | float | str | None) -> Value:
-    if v is None:
-        return Value.missing()
-    if isinstance(v, str):
-        parsed = parse_number(v)  # "—", "/", "不适用" are not applicable; other text is kept as raw
-        return parsed if not parsed.is_reported else Value.of(parsed.amount)
-    return Value.of(_dec(v))
-
-
-def submission_of(
-    county: County | tuple[str, str],
-    values: Values,
-    *,
-    scheme: Scheme | None = None,
-    seed: int = 0,
-    reported_on: dt.date,
-    year: int = 2007,
-    month: int = 12,
-    self_scores: Mapping[str, Decimal | int | float] | None = None,
-    self_total: Decimal | int | float | None = None,
-) -> Submission:
-    """The submission the old makers wrote: every scheme indicator (absent ones blank), the
-    county's 劳动和社会保障局 as 填报单位 and a person and phone drawn from ``seed``."""
-    county = _county(county)
-    rng = random.Random(seed)
-    return Submission(
-        county=county.code,
-        year=year,
-        month=month,
-        values={ind.code: _value(values.get(ind.code)) for ind in _scheme(scheme).indicators},
-        reporter=Reporter(f"{county.name}劳动和社会保障局", _person(rng), _phone(rng), reported_on),
-        self_scores={code: _dec(s) for code, s in (self_scores or {}).items()},
-        self_total=None if self_total is None else _dec(self_total),
-        submitted_on=reported_on,
-    )
-
-
-def example_values(scheme: Scheme | None = None, seed: int = 0) -> dict[str, Decimal]:
-    """Plausible year-end actuals for every scored or reported indicator, in the scheme's units."""
-    scheme = _scheme(scheme)
-    rng = random.Random(seed)
-    out: dict[str, Decimal] = {}
-    for ind in scheme.indicators:
-        if ind.code in ("3.2", "3.2.1", "3.2.2", "3.2.3"):
-            continue
-        if ind.unit == "人":
-            out[ind.code] = Decimal(rng.randrange(300, 12000))
-        elif ind.unit == "万元":
-            out[ind.code] = Decimal(rng.randrange(500, 90000)) / 100
-        elif ind.unit == "%":
-            out[ind.code] = Decimal(rng.randrange(3000, 10000)) / 100 if ind.code != "2.1" else Decimal("3.9")
-        elif ind.rule.value == "veto":
-            out[ind.code] = Decimal(0)
-        else:
-            out[ind.code] = Decimal(rng.choice((0, 0, 0, 1, 2)))
-    out["2.3"] = Decimal(100)
-    parts = {
-        "3.2.1": rng.randrange(2000, 6000),
-        "3.2.2": rng.randrange(800, 2500),
-        "3.2.3": rng.randrange(100, 600),
-    }
-    for code, n in parts.items():
-        out[code] = Decimal(n)
-    out["3.2"] = Decimal(sum(parts.values()))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,24 +9,46 @@ plugin package's tests can use them without importing anything::
 
 Fixtures: ``minsheng_scheme`` (the built-in scheme), ``minsheng_host`` (the installed plugins),
 ``minsheng_workbook`` (write a small .xlsx from rows), ``read_with_plugin`` (match and read one
-file, checking that the expected plugin won it). Importing this module loads only pytest;
-minsheng's plugin host and openpyxl load when a fixture is first used.
+file, checking that the expected plugin won it).
+
+Plain functions, for building sample submissions to hand to a plugin's ``write_sample`` (or to
+``minsheng_host.write_sample``): :func:`example_values` (deterministic year-end actuals for every
+indicator) and :func:`submission_of` (a county and a mapping of values → a ``Submission``)::
+
+    from minsheng.testing import example_values, submission_of
+
+    sub = submission_of(("360121", "南昌县"), example_values(seed=7), reported_on=date(2008, 1, 8))
+    path = my_plugin.write_sample(tmp_path / "a.xlsx", sub, scheme, seed=7)
+
+Importing this module loads only pytest; minsheng's plugin host and openpyxl load when a fixture
+or function is first used.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import random
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from .model import Scheme
+    from .model import County, Scheme, Submission, Value
     from .plugins import PluginHost, ReadResult
 
 DEFAULT_YEAR = 2007
+
+SampleValues = Mapping[str, Decimal | int | float | str | None]
+"""Values by indicator code, in the scheme's units: a number, ``None`` (a blank cell), "—"
+(not applicable) or other text (written as is)."""
+
+# names and given names the reporter of a sample submission is drawn from
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文斌辉鹏红玲金兰春梅海燕"
 
 
 @pytest.fixture
@@ -118,3 +140,110 @@ def read_with_plugin(minsheng_scheme: Scheme) -> Callable[..., ReadResult]:
         return host.read(path, plugin, scheme or minsheng_scheme, year)
 
     return read
+
+
+# ---------------------------------------------------------------------------------------------
+# sample submissions (plain functions, not fixtures)
+
+
+def _scheme(scheme: Scheme | None) -> Scheme:
+    if scheme is not None:
+        return scheme
+    from .scheme import load_scheme
+
+    return load_scheme("jiangxi-2007")
+
+
+def _dec(v: Decimal | int | float | str) -> Decimal:
+    return v if isinstance(v, Decimal) else Decimal(str(v))
+
+
+def _value(v: Decimal | int | float | str | None) -> Value:
+    from .model import Value
+    from .sheets import parse_number
+
+    if v is None:
+        return Value.missing()
+    if isinstance(v, str):
+        parsed = parse_number(v)  # "—", "/", "不适用" are not applicable; other text is kept as raw
+        return parsed if not parsed.is_reported else Value.of(parsed.amount)
+    return Value.of(_dec(v))
+
+
+def example_values(scheme: Scheme | None = None, seed: int = 0) -> dict[str, Decimal]:
+    """Plausible year-end actuals for every indicator of ``scheme`` (default: the built-in
+    ``jiangxi-2007``), keyed by indicator code, in the scheme's units.
+
+    Everything is drawn from ``random.Random(seed)``: the same arguments give the same values.
+    人 are whole numbers, 万元 have two decimals, % lie between 30 and 100 (2.1 is 3.9, 2.3 is
+    100), other veto indicators are 0 and the rest small counts (0–2); 3.2 is the sum of
+    3.2.1–3.2.3.
+    """
+    scheme = _scheme(scheme)
+    rng = random.Random(seed)
+    out: dict[str, Decimal] = {}
+    for ind in scheme.indicators:
+        if ind.code in ("3.2", "3.2.1", "3.2.2", "3.2.3"):
+            continue
+        if ind.unit == "人":
+            out[ind.code] = Decimal(rng.randrange(300, 12000))
+        elif ind.unit == "万元":
+            out[ind.code] = Decimal(rng.randrange(500, 90000)) / 100
+        elif ind.unit == "%":
+            out[ind.code] = Decimal(rng.randrange(3000, 10000)) / 100 if ind.code != "2.1" else Decimal("3.9")
+        elif ind.rule.value == "veto":
+            out[ind.code] = Decimal(0)
+        else:
+            out[ind.code] = Decimal(rng.choice((0, 0, 0, 1, 2)))
+    out["2.3"] = Decimal(100)
+    parts = {
+        "3.2.1": rng.randrange(2000, 6000),
+        "3.2.2": rng.randrange(800, 2500),
+        "3.2.3": rng.randrange(100, 600),
+    }
+    for code, n in parts.items():
+        out[code] = Decimal(n)
+    out["3.2"] = Decimal(sum(parts.values()))
+    return out
+
+
+def submission_of(
+    county: County | tuple[str, str],
+    values: SampleValues,
+    *,
+    scheme: Scheme | None = None,
+    seed: int = 0,
+    reported_on: dt.date,
+    year: int = DEFAULT_YEAR,
+    month: int = 12,
+    self_scores: Mapping[str, Decimal | int | float] | None = None,
+    self_total: Decimal | int | float | None = None,
+) -> Submission:
+    """A county and its values as a :class:`~minsheng.Submission`, ready for a plugin's
+    ``write_sample``.
+
+    ``county`` is a :class:`~minsheng.County` or a ``(code, name)`` pair. Every indicator of
+    ``scheme`` (default: the built-in ``jiangxi-2007``) gets a value: a number is reported as
+    given, ``None`` or an absent code is missing (a blank cell), "—", "/" or "不适用" is not
+    applicable, a string holding a number is that number and any other string is missing with the
+    text kept as its raw value. The reporter is the county's 劳动和社会保障局 with a person and
+    a phone number drawn from ``random.Random(seed)``, dated ``reported_on`` (also the
+    submission date). ``self_scores`` and ``self_total`` are the county's own scores, if any.
+    """
+    from .model import County, Reporter, Submission
+
+    if not isinstance(county, County):
+        county = County(county[0], county[1])
+    rng = random.Random(seed)
+    person = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN_NAMES) for _ in range(rng.choice((1, 2))))
+    phone = f"0791-{rng.randrange(5_000_000, 8_999_999)}"
+    return Submission(
+        county=county.code,
+        year=year,
+        month=month,
+        values={ind.code: _value(values.get(ind.code)) for ind in _scheme(scheme).indicators},
+        reporter=Reporter(f"{county.name}劳动和社会保障局", person, phone, reported_on),
+        self_scores={code: _dec(s) for code, s in (self_scores or {}).items()},
+        self_total=None if self_total is None else _dec(self_total),
+        submitted_on=reported_on,
+    )

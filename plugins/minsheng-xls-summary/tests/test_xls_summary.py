@@ -1,10 +1,8 @@
-"""The xls-summary plugin reads real .xls files made by scripts/make_plugin_samples.py."""
+"""The xls-summary plugin reads real .xls files made by its own ``write_sample``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -15,24 +13,11 @@ import xlwt
 from minsheng import County, Reporter, Submission, Value, ValueStatus, load_scheme
 from minsheng.plugins import PluginHost, ReadContext, read_county_file
 from minsheng.sheets import open_workbook
+from minsheng.testing import example_values, submission_of
 
-ROOT = Path(__file__).resolve().parents[3]
 COUNTY = County("360121", "南昌县")
 SCHEME = load_scheme("jiangxi-2007")
-
-
-def _samples():
-    spec = importlib.util.spec_from_file_location(
-        "make_plugin_samples", ROOT / "scripts" / "make_plugin_samples.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_plugin_samples", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-samples = _samples()
-VALUES = samples.example_values(SCHEME, seed=7)
+VALUES = example_values(SCHEME, seed=7)
 TARGETS = {code: v * D("0.9") for code, v in VALUES.items()}
 
 # where each indicator's 累计完成 sits in the layout (rows counted as in Excel)
@@ -49,25 +34,32 @@ CELLS = {
 }  # fmt: skip
 
 
+def make_sample(path: Path, values, *, targets=None, seed: int = 0) -> Path:
+    """南昌县's summary holding ``values`` (see :func:`minsheng.testing.submission_of`)."""
+    sub = submission_of(COUNTY, values, scheme=SCHEME, seed=seed, reported_on=dt.date(2008, 1, 8))
+    return plugin.write_sample(path, sub, SCHEME, targets=targets, county_name=COUNTY.name, seed=seed)
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
-    return samples.make_xls_summary(
-        tmp_path / "汇总表.xls", COUNTY, VALUES, targets=TARGETS, scheme=SCHEME, seed=7
-    )
+    return make_sample(tmp_path / "汇总表.xls", VALUES, targets=TARGETS, seed=7)
 
 
 def _context(path: Path) -> ReadContext:
     return ReadContext(scheme=SCHEME, year=2007, plugin="xls-summary", plugin_version="0.1.0", file=str(path))
 
 
-def test_claims_its_own_layout_only(sample: Path, tmp_path: Path) -> None:
+def test_claims_its_own_layout_only(sample: Path, tmp_path: Path, minsheng_host: PluginHost) -> None:
     assert plugin.minsheng_claim(sample, open_workbook(sample)) == 0.9
     other = tmp_path / "other.xls"
     wb = xlwt.Workbook(encoding="utf-8")
     wb.add_sheet("汇总表").write(0, 0, "别的表")
     wb.save(str(other))
     assert plugin.minsheng_claim(other, open_workbook(other)) is None
-    xlsx = samples.make_monthly_xlsx(tmp_path / "m.xlsx", COUNTY, VALUES, scheme=SCHEME)
+    if "monthly-xlsx" not in minsheng_host.sample_writers():
+        pytest.skip("the monthly-xlsx example plugin is not loaded")
+    sub = submission_of(COUNTY, VALUES, scheme=SCHEME, reported_on=dt.date(2008, 1, 6))
+    xlsx = minsheng_host.write_sample("monthly-xlsx", tmp_path / "m.xlsx", sub, SCHEME)
     assert plugin.minsheng_claim(xlsx, open_workbook(xlsx)) is None
 
 
@@ -94,7 +86,7 @@ def test_reads_every_indicator_with_units_and_cells(sample: Path) -> None:
 
 def test_blank_dash_and_garbage_cells(tmp_path: Path) -> None:
     values = dict(VALUES, **{"1.3": None, "4.2": "—", "5.2": "待统计", "3.2.1": VALUES["3.2"] + 1})
-    path = samples.make_xls_summary(tmp_path / "b.xls", COUNTY, values, scheme=SCHEME, seed=7)
+    path = make_sample(tmp_path / "b.xls", values, seed=7)
     context = _context(path)
     sub = plugin.minsheng_read(path, open_workbook(path), context)
     assert sub.values["1.3"].status is ValueStatus.MISSING and sub.values["1.3"].raw is None  # blank is not 0
@@ -107,7 +99,7 @@ def test_blank_dash_and_garbage_cells(tmp_path: Path) -> None:
 
 
 def test_wrong_subtotal_is_reported(tmp_path: Path) -> None:
-    path = samples.make_xls_summary(tmp_path / "s.xls", COUNTY, VALUES, scheme=SCHEME, seed=7)
+    path = make_sample(tmp_path / "s.xls", VALUES, seed=7)
     # rewrite the 小计 cell as a county would mistype it: same file, one cell changed by xlwt
     book = open_workbook(path)
     sheet = book.sheet("汇总表")
@@ -145,13 +137,13 @@ def test_through_the_plugin_host(sample: Path) -> None:
 
 
 def test_the_sample_maker_is_deterministic(tmp_path: Path) -> None:
-    a = samples.make_xls_summary(tmp_path / "a.xls", COUNTY, VALUES, scheme=SCHEME, seed=3)
-    b = samples.make_xls_summary(tmp_path / "b.xls", COUNTY, VALUES, scheme=SCHEME, seed=3)
+    a = make_sample(tmp_path / "a.xls", VALUES, seed=3)
+    b = make_sample(tmp_path / "b.xls", VALUES, seed=3)
     assert a.read_bytes() == b.read_bytes()
 
 
 def _submission() -> Submission:
-    values = {code: Value.of(v) for code, v in samples.example_values(SCHEME, seed=21).items()}
+    values = {code: Value.of(v) for code, v in example_values(SCHEME, seed=21).items()}
     values["1.3"] = Value.missing()
     values["4.2"] = Value.not_applicable(raw="—")
     return Submission(
