@@ -347,9 +347,8 @@ def read_roster(
             except IndexError:
                 raw_date = ""
             kind = type(raw_date)
-            if kind is date_type and raw_date.year == year:
-                pass  # the usual cell: a date (parse_date gives it back) in the year
-            else:
+            # the usual cell, a date (parse_date gives it back) in the year, needs nothing more
+            if not (kind is date_type and raw_date.year == year):
                 if kind is date_type:
                     when = raw_date
                 elif kind is str or kind is float or kind is int:
