@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..limits import Limits
-from . import _accel as native
+from . import _accel
 from .errors import SheetError
 from .refs import column_index, column_letter
 
@@ -231,7 +231,7 @@ def _scan_part(
                 data, carry = (data[:cut], data[cut:]) if cut else (data, b"")
             else:
                 carry = b""
-            if native.scans is None:
+            if _accel.scans is None:
                 bang, deep = b"<!" in data, not depth.feed(data)
                 if not candidates and _has_literal(data):
                     candidates = True
@@ -239,7 +239,7 @@ def _scan_part(
             else:  # the same checks in one pass over the block
                 if shape is not None and shape.prefix is None:
                     shape.find_prefix(data)
-                new_depth, bang, literal, *counted = native.scans.scan_block(
+                new_depth, bang, literal, *counted = _accel.scans.scan_block(
                     data, depth.depth, depth.limit, _CHUNK, shape.prefix if shape is not None else None
                 )
                 deep = new_depth < 0
@@ -279,7 +279,6 @@ class _Shape:
         self.max_row = 0
         self.max_col = 0
         self.prefix: bytes | None = None
-        self._cells_before = 0
 
     def _too_large(self, what: str) -> SheetError:
         lim = self.limits
@@ -310,20 +309,19 @@ class _Shape:
         if self.prefix is None:
             self.find_prefix(data)
         p = self.prefix or b""
-        if (
-            counted is not None
-        ):  # from _native.scan_block: the same counts, and the findall's farthest plain cell
-            rows, cells, plain, far_row, far_col = counted
-            self.rows += rows
-            self.cells += cells
-        else:
-            self.rows += data.count(b"<" + p + b"row")
-            self.cells += data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
+        # from _native.scan_block: the same counts, and the findall's farthest plain cell
+        rows, cells, plain, far_row, far_col = counted if counted is not None else (0, 0, 0, 0, 0)
+        if counted is None:
+            rows = data.count(b"<" + p + b"row")
+            cells = data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
             plain = data.count(b'<c r="') if not p else 0
-        if counted is not None and plain and plain == self.cells - self._cells_before:
+        self.rows += rows
+        self.cells += cells
+        all_plain = plain and plain == cells  # every cell of the block in the usual form
+        if all_plain and counted is not None:
             self.max_row = max(self.max_row, far_row)
             self.max_col = max(self.max_col, far_col)
-        elif plain and plain == self.cells - self._cells_before:
+        elif all_plain:
             # (small blocks: the findall is cheaper than compiling the searches)
             extent = _plain_extent(data, self.max_row, self.max_col) if len(data) > (64 << 10) else None
             if extent is not None:
@@ -331,8 +329,8 @@ class _Shape:
             else:
                 found = _PLAIN_REF.findall(data)
                 if found:
-                    cols, rows = zip(*found, strict=True)
-                    self.max_row = max(self.max_row, int(max(rows, key=int)))
+                    cols, found_rows = zip(*found, strict=True)
+                    self.max_row = max(self.max_row, int(max(found_rows, key=int)))
                     longest = len(max(cols, key=len))
                     widest = max(cols) if longest == 1 else max(c for c in cols if len(c) == longest)
                     self.max_col = max(self.max_col, column_index(widest.decode()) + 1)
@@ -340,7 +338,6 @@ class _Shape:
             for col, row in _CELL_REF.findall(data):
                 self.max_row = max(self.max_row, int(row))
                 self.max_col = max(self.max_col, column_index(col.decode()) + 1)
-        self._cells_before = self.cells
         # the farthest cell that holds something; where cells carry no references, the row count
         extent_rows = self.max_row if self.max_row else self.rows
         extent_cols = max(self.max_col, 1)
