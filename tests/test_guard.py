@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from test_corpus import CORPUS, MANIFEST, PROVINCE, forms, make_corpus
 
+from minsheng import PluginConfig
 from minsheng.guard import read_county_file_guarded
 from minsheng.limits import LIMITS_ENV, Limits
 from minsheng.pipeline import read_files
@@ -288,7 +289,8 @@ def test_the_memory_budget_bounds_the_child_not_the_parent(tmp_path):
 
 
 def test_strict_mode_raises_a_plugins_exception_through_the_guard(tmp_path, monkeypatch):
-    """MINSHENG_STRICT_PLUGINS=1 stops at a plugin's exception, as an inline read does."""
+    """A strict PluginConfig stops at a plugin's exception, as an inline read does; the
+    environment variable is the command line's and changes nothing here."""
     import openpyxl
 
     plugins = tmp_path / "plugins"
@@ -315,5 +317,8 @@ def test_strict_mode_raises_a_plugins_exception_through_the_guard(tmp_path, monk
     result = read_county_file_guarded(tmp_path / "boom.xlsx", year=2007, plugins_dir=plugins)
     assert [p.code for p in result.problems] == ["plugin-error"]
     monkeypatch.setenv("MINSHENG_STRICT_PLUGINS", "1")
+    again = read_county_file_guarded(tmp_path / "boom.xlsx", year=2007, plugins_dir=plugins)
+    assert [p.code for p in again.problems] == ["plugin-error"]
+    strict = PluginConfig(plugins_dir=plugins, strict=True)
     with pytest.raises(ValueError, match="坏了"):
-        read_county_file_guarded(tmp_path / "boom.xlsx", year=2007, plugins_dir=plugins)
+        read_county_file_guarded(tmp_path / "boom.xlsx", year=2007, plugins=strict)
