@@ -67,11 +67,13 @@ def minsheng_host() -> PluginHost:
     """A plugin host with the built-in and installed plugins (as ``minsheng assess`` loads them).
 
     The environment variables ``MINSHENG_STRICT_PLUGINS``, ``MINSHENG_BLOCK_PLUGINS`` and
-    ``MINSHENG_TRACE_PLUGINS`` apply as usual.
+    ``MINSHENG_TRACE_PLUGINS`` apply as on the command line (this pytest plugin is a front end,
+    like the CLI: :meth:`PluginConfig.from_env`).
     """
+    from .config import PluginConfig
     from .plugins import PluginHost
 
-    return PluginHost.load()
+    return PluginHost.from_config(PluginConfig.from_env())
 
 
 @pytest.fixture
@@ -113,8 +115,10 @@ def read_with_plugin(minsheng_scheme: Scheme) -> Callable[..., ReadResult]:
 
     With a plugin name, the test fails unless that plugin wins the file (so the claim is tested
     too); pass ``match=False`` to skip matching. ``plugins_dir`` loads loose ``.py`` plugins;
-    ``year`` and ``scheme`` default to 2007 and the built-in scheme.
+    ``year`` and ``scheme`` default to 2007 and the built-in scheme. The plugin environment
+    variables apply, as for ``minsheng_host``.
     """
+    from .config import PluginConfig
     from .plugins import PluginHost
 
     def read(
@@ -126,7 +130,7 @@ def read_with_plugin(minsheng_scheme: Scheme) -> Callable[..., ReadResult]:
         plugins_dir: str | os.PathLike[str] | None = None,
         match: bool = True,
     ) -> ReadResult:
-        host = PluginHost.load(plugins_dir)
+        host = PluginHost.from_config(PluginConfig.from_env(plugins_dir=plugins_dir))
         loaded = [info.name for info in host.plugins()]
         if plugin is not None and plugin not in loaded:
             pytest.fail(
