@@ -4,6 +4,7 @@ that travel as values into worker processes, and bad input as an InputError."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import shutil
 import subprocess
@@ -39,9 +40,16 @@ def minsheng_read(path, book, context):
 """
 
 
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "minsheng", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+        [sys.executable, "-m", "minsheng", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
     )
 
 
@@ -172,27 +180,13 @@ def test_the_command_line_turns_an_input_error_into_exit_2(forms, tmp_path):
     assert r.returncode == 2 and "[submissions-not-found]" in r.stderr
 
 
-def test_the_command_line_still_reads_the_environment(forms, tmp_path):
+def test_the_command_line_still_reads_the_environment(forms):
     """MINSHENG_BLOCK_PLUGINS and MINSHENG_LIMITS become the run's PluginConfig and Limits."""
-    import os
-
-    env = {**os.environ, "MINSHENG_BLOCK_PLUGINS": "standard-form", "MINSHENG_LIMITS": "max_file_bytes=1000"}
-    r = subprocess.run(
-        [sys.executable, "-m", "minsheng", "validate", str(forms), "--targets", str(TARGETS)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    env = {"MINSHENG_BLOCK_PLUGINS": "standard-form", "MINSHENG_LIMITS": "max_file_bytes=1000"}
+    r = cli("validate", str(forms), "--targets", str(TARGETS), env=env)
     assert r.returncode == 1 and "file-too-large" in r.stderr
     env.pop("MINSHENG_LIMITS")
-    r = subprocess.run(
-        [sys.executable, "-m", "minsheng", "validate", str(forms), "--targets", str(TARGETS)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    r = cli("validate", str(forms), "--targets", str(TARGETS), env=env)
     assert r.returncode == 1 and "no-plugin" in r.stderr and "plugin-blocked" in r.stderr
 
 
