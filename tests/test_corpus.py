@@ -160,11 +160,8 @@ def test_corpus_file(name, baseline, tmp_path):
     check_case(name, entry, CORPUS / "files" / name, baseline, tmp_path)
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory):
-    """The big corpus files, generated once (the heavy one only with MINSHENG_HEAVY_TESTS=1)."""
-    names = [n for n in BIG if HEAVY or n != "blank-rows.xlsx"]
-    out = tmp_path_factory.mktemp("big")
+def make_big(out: Path, names: list[str]) -> dict[str, dict]:
+    """Write the big cases ``names`` into ``out`` with the corpus script; their manifest entries."""
     command = [
         sys.executable,
         str(SCRIPT),
@@ -176,8 +173,16 @@ def big(tmp_path_factory):
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=600)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (out / "manifest.json").unlink()
     assert sorted(manifest) == sorted(names)
-    return out, manifest
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """The big corpus files, generated once (the heavy one only with MINSHENG_HEAVY_TESTS=1)."""
+    out = tmp_path_factory.mktemp("big")
+    return out, make_big(out, [n for n in BIG if HEAVY or n != "blank-rows.xlsx"])
 
 
 @pytest.mark.parametrize("name", BIG)
