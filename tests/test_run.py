@@ -199,3 +199,15 @@ def test_a_run_is_a_frozen_value():
     assert PluginConfig.from_env({"MINSHENG_STRICT_PLUGINS": "1", "MINSHENG_TRACE_PLUGINS": "yes"}) == (
         PluginConfig(strict=True, trace=True)
     )
+
+
+def test_plugins_given_by_module_name_are_imported_where_the_read_runs():
+    """``PluginConfig.plugins`` names a module: each worker imports it (no entry points here)."""
+    pytest.importorskip("minsheng_xls_summary")
+    folder = EXAMPLE / "报表" / "南昌市"
+    config = PluginConfig(entry_points=False, plugins=("minsheng_xls_summary",))
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        run = minsheng.assess(folder, EXAMPLE / "目标任务表.xlsx", plugins=config, executor=pool)
+    by_suffix = {Path(r.path).suffix: r.plugin for r in run.reads}
+    assert by_suffix == {".xls": "minsheng_xls_summary", ".xlsx": "standard-form"}
+    assert run.read_ok == 9
