@@ -411,3 +411,24 @@ def test_docs_scheme_page_explains_every_policy_parameter(scheme):
             assert f"`{key}`" in section, key
     for code in ("policy-value-ignored", "default-applied", "nothing-due", "burden-input-missing"):
         assert code in page
+
+
+def test_scheme_show_lists_the_policy_values():
+    from click.testing import CliRunner
+
+    from minsheng.cli import main
+
+    r = CliRunner().invoke(main, ["scheme", "show"])
+    assert r.exit_code == 0, r.output
+    assert "执行月数 6月（months）" in r.output and "救助月数 12月（months）" in r.output
+    assert "财政补助比例 0.4（fiscal_share）" in r.output and "低保未成年人数 0人（minors_dibao）" in r.output
+
+
+def test_a_negative_amount_is_a_problem_at_its_cell(scheme):
+    from minsheng.checks import check_submission
+
+    t, sub = county(scheme, {"8.2/retirees": 1000, "8.2/paid": -5})
+    problems = check_submission(scheme, sub, t.allocations["1"])
+    assert [(p.code, p.severity, p.indicator, p.cell) for p in problems] == [
+        ("negative-value", Severity.ERROR, "8.2/paid", "E41")
+    ]
