@@ -432,3 +432,11 @@ def test_a_negative_amount_is_a_problem_at_its_cell(scheme):
     assert [(p.code, p.severity, p.indicator, p.cell) for p in problems] == [
         ("negative-value", Severity.ERROR, "8.2/paid", "E41")
     ]
+
+
+@pytest.mark.parametrize("raw", ["Infinity", "-Infinity", "NaN"])
+def test_an_amount_is_a_finite_number(raw):
+    # scoring is exact (fractions), and a fraction has no infinity: a value that is not a number is
+    # refused where it is made (a plugin that makes one costs only its own county)
+    with pytest.raises(ValueError, match="finite"):
+        Value.of(raw)

@@ -237,6 +237,8 @@ class Value:
     def __attrs_post_init__(self) -> None:
         if (self.status is ValueStatus.REPORTED) != (self.amount is not None):
             raise ValueError("a reported value needs an amount, and only a reported value has one")
+        if isinstance(self.amount, Decimal) and not self.amount.is_finite():
+            raise ValueError(f"a reported amount is a finite number, not {self.amount}")
 
     @classmethod
     def of(cls, amount: Decimal | int | str, provenance: Provenance | None = None) -> Value:
