@@ -15,7 +15,10 @@ def test_pension_relief():
     # 1,000 eligible retirees × 200元 × 12 months = 2,400,000元 due
     c = calc("pension-relief", eligible=1000, paid=2_160_000)
     assert c.required == D(2_400_000) and c.percent == D(90)
-    assert calc("pension-relief", eligible=10, months=6, paid=12_000).percent == D(100)
+    # months are the scheme's (12 in 2007), never the county's: a stated 6 does not halve what is due
+    assert calc("pension-relief", eligible=10, months=6, paid=12_000).percent == D(50)
+    c = CALCULATORS["pension-relief"].compute({"eligible": D(10), "paid": D(12_000)}, {"months": D(6)})
+    assert c.percent == D(100)
 
 
 def test_pension_adjustment_from_july():
@@ -35,7 +38,15 @@ def test_fund_budget_burden():
     # plan: revenue 800, expense 1000 → the province covers the budgeted gap of 200.
     # actual: revenue 700, expense 1000 → a gap of 300; the county bears 100, all from collecting
     # 100 less than budgeted, which is never covered.
-    c = calc("fund-budget", revenue_plan=800, revenue_actual=700, expense_plan=1000, expense_actual=1000)
+    # (no policy-driven spending: 0 said, not left out; a blank one is never read as 0)
+    c = calc(
+        "fund-budget",
+        revenue_plan=800,
+        revenue_actual=700,
+        expense_plan=1000,
+        expense_actual=1000,
+        policy_expense=0,
+    )
     assert c.percent == D("87.5")
     assert c.details["subsidy"] == D(200)
     assert c.details["county_burden"] == D(100)

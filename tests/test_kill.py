@@ -1,8 +1,12 @@
 """Interrupting ``minsheng assess -o out.xlsx`` at any moment (SIGINT, SIGTERM, SIGKILL) leaves the
-previous out.xlsx as it was, or none, never a partial file; a rerun gives the same bytes.
+previous out.xlsx as it was, or none, never a partial file, and a handled signal leaves no temporary
+file; a rerun gives the same bytes.
 
-Real subprocesses, killed at fixed moments while reading and at the moment the temporary file
-appears next to the output (while it is written)."""
+Real subprocesses. The moments of the write are hit deterministically: the child runs the real CLI
+with the writer's calls to ``os`` (in ``minsheng.files`` only) wrapped so that it stops at each named
+point of the write, tells the test where it is, and goes on when the test says so; the test sends the
+signal while the child waits there. So a loaded machine cannot make the test miss the window.
+``bench/kill_loop.py`` adds signals at random times under load."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,23 +22,67 @@ import pytest
 CORPUS = Path(__file__).resolve().parent / "corpus" / "province"
 TARGETS = CORPUS / "targets.xlsx"
 
+#: The points of ``atomic_write_bytes`` where the paused writer stops, in order: before its
+#: temporary file exists (clearing orphans), just after creating it, after writing (before fsync),
+#: after fsync (before the rename), after the rename, and in the removal of the temporary file.
+POINTS = ("orphans", "created", "written", "synced", "replaced", "discarding")
 
-def assess_command(folder: Path, out: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "minsheng",
-        "assess",
-        str(folder),
-        "--targets",
-        str(TARGETS),
-        "-o",
-        str(out),
-    ]
+PAUSED_WRITER = textwrap.dedent(
+    """
+    import os, sys
+    import minsheng.files as files
+
+    report = os.fdopen(int(sys.argv.pop(1)), "w", buffering=1)
+
+    def pause(point):
+        report.write(point + "\\n")
+        sys.stdin.readline()
+
+    class PausedOs:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def listdir(self, path):
+            pause("orphans")
+            return os.listdir(path)
+
+        def open(self, path, *args, **kwargs):
+            fd = os.open(path, *args, **kwargs)
+            pause("created")
+            return fd
+
+        def fsync(self, fd):
+            pause("written")
+            os.fsync(fd)
+
+        def replace(self, src, dst):
+            pause("synced")
+            os.replace(src, dst)
+            pause("replaced")
+
+        def unlink(self, path):
+            pause("discarding")
+            os.unlink(path)
+
+    files.os = PausedOs()
+    from minsheng.cli import main
+
+    main(prog_name="minsheng")
+    """
+)
+
+
+def assess_args(folder: Path, out: Path) -> list[str]:
+    return ["assess", str(folder), "--targets", str(TARGETS), "-o", str(out)]
 
 
 def run(folder: Path, out: Path) -> bytes:
-    subprocess.run(assess_command(folder, out), check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "minsheng", *assess_args(folder, out)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return out.read_bytes()
 
 
@@ -57,64 +105,116 @@ def temporary(folder: Path) -> list[str]:
     return [n for n in os.listdir(folder) if n.endswith(".tmp")]
 
 
-def kill_at(folder: Path, out: Path, sig: signal.Signals, moment: float | str) -> tuple[bool, str]:
-    """Start assess and send ``sig`` after ``moment`` seconds, or when the temporary output file
-    appears (``"writing"``). Returns whether the signal landed while the file was being written,
-    and stderr."""
-    proc = subprocess.Popen(assess_command(folder, out), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    started = time.monotonic()
-    writing = False
-    while proc.poll() is None and time.monotonic() - started < 60:
-        if moment == "writing":
-            if temporary(out.parent):
-                proc.send_signal(sig)
-                writing = True
-                break
-        elif time.monotonic() - started >= moment:
-            proc.send_signal(sig)
-            break
-    _, err = proc.communicate(timeout=120)
-    return writing, err.decode("utf-8", "replace")
+def interrupt_at(
+    folder: Path, out: Path, signals: list[tuple[str, signal.Signals]]
+) -> tuple[int, str, list[str]]:
+    """Run assess with the paused writer; at each ``(point, signal)`` of ``signals``, in order, send
+    the signal while the writer waits at that point. Returns the exit status, stderr and the points
+    the writer passed."""
+    report_r, report_w = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_WRITER, str(report_w), *assess_args(folder, out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=(report_w,),
+    )
+    os.close(report_w)
+    passed: list[str] = []
+    pending = list(signals)
+    try:
+        with os.fdopen(report_r, "r") as report:
+            for line in report:
+                point = line.strip()
+                passed.append(point)
+                if pending and pending[0][0] == point:
+                    proc.send_signal(pending.pop(0)[1])
+                try:
+                    proc.stdin.write(b"\n")
+                    proc.stdin.flush()
+                except BrokenPipeError:
+                    break
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not pending, f"the writer never reached {pending} (passed {passed})"
+    return proc.returncode, err.decode("utf-8", "replace"), passed
 
 
-def interrupt_once(
-    folder: Path, out_dir: Path, sig, moment, had_previous: bool, previous: bytes, new: bytes
-) -> bool:
-    """One interrupted run in a fresh ``out_dir``, with its checks; True if it hit the write."""
-    out_dir.mkdir()
-    out = out_dir / "考核结果.xlsx"
-    if had_previous:
-        out.write_bytes(previous)
-    writing, err = kill_at(folder, out, sig, moment)
+def check_outcome(out: Path, had_previous: bool, previous: bytes, new: bytes, what: str) -> None:
     if out.exists():
-        assert out.read_bytes() in (previous, new), f"a partial output after {sig.name} at {moment}"
+        assert out.read_bytes() in (previous, new), f"a partial output after {what}"
         if not had_previous:
-            assert out.read_bytes() == new
-    if sig is not signal.SIGKILL:  # a handled signal cleans up after itself
-        assert temporary(out_dir) == [], f"{sig.name} at {moment} left {temporary(out_dir)}"
-        if writing:  # (Ctrl-C while Python is still importing shows Python's own trace)
-            assert "Traceback" not in err, err
-    return writing
+            assert out.read_bytes() == new, what
+    else:
+        assert not had_previous, f"{what} removed the previous output"
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
-def test_an_interrupted_assess_leaves_the_previous_output_or_none(outputs, tmp_path, sig):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+@pytest.mark.parametrize("point", POINTS[:-1])
+def test_a_signal_at_each_moment_of_the_write_leaves_no_temporary_file(outputs, tmp_path, sig, point):
     folder, previous, new = outputs
-    caught_writing = 0
     for had_previous in (True, False):
-        interrupt_once(folder, tmp_path / f"early-{had_previous}", sig, 0.3, had_previous, previous, new)
-        for attempt in range(6):  # the write lasts milliseconds: try until a signal lands in it
-            out_dir = tmp_path / f"writing-{had_previous}-{attempt}"
-            if interrupt_once(folder, out_dir, sig, "writing", had_previous, previous, new):
-                caught_writing += 1
-                break
-    assert caught_writing, "no signal landed while the output was being written"
-    out = tmp_path / "rerun" / "考核结果.xlsx"
-    out.parent.mkdir()
-    assert run(folder, out) == new  # a rerun gives the same bytes as an uninterrupted run
-    # SIGKILL cannot be handled: the killed run leaves its temporary file, and a rerun removes it
-    killed = [d for d in sorted(tmp_path.glob("writing-*")) if temporary(d)]
-    assert bool(killed) == (sig is signal.SIGKILL), killed
-    for out_dir in killed:
-        assert run(folder, out_dir / "考核结果.xlsx") == new
-        assert temporary(out_dir) == []
+        out = tmp_path / f"previous-{had_previous}" / "考核结果.xlsx"
+        out.parent.mkdir()
+        if had_previous:
+            out.write_bytes(previous)
+        status, err, passed = interrupt_at(folder, out, [(point, sig)])
+        what = f"{sig.name} at {point}"
+        assert status != 0, f"{what}: the run went on as if nothing happened"
+        assert "Traceback" not in err, err
+        assert temporary(out.parent) == [], f"{what} left {temporary(out.parent)}"
+        check_outcome(out, had_previous, previous, new, what)
+        if point in ("orphans", "created", "written"):  # stopped at the writer's next step
+            assert "replaced" not in passed, passed
+            assert (out.read_bytes() if out.exists() else None) == (previous if had_previous else None)
+        else:  # past the last step before the rename: the rename goes through, then the run stops
+            assert out.read_bytes() == new
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+def test_a_second_signal_cannot_stop_the_removal_half_way(outputs, tmp_path, sig):
+    folder, previous, _new = outputs
+    out = tmp_path / "考核结果.xlsx"
+    out.write_bytes(previous)
+    status, err, passed = interrupt_at(folder, out, [("written", sig), ("discarding", sig)])
+    assert status != 0 and "Traceback" not in err, err
+    assert passed[-1] == "discarding", passed
+    assert temporary(tmp_path) == [], temporary(tmp_path)
+    assert out.read_bytes() == previous
+
+
+def test_a_killed_writer_leaves_its_temporary_file_and_a_rerun_removes_it(outputs, tmp_path):
+    """SIGKILL cannot be handled: the file stays, names its process, and the next write removes it."""
+    folder, previous, new = outputs
+    out = tmp_path / "考核结果.xlsx"
+    out.write_bytes(previous)
+    status, _err, _passed = interrupt_at(folder, out, [("written", signal.SIGKILL)])
+    assert status == -signal.SIGKILL
+    assert len(temporary(tmp_path)) == 1 and out.read_bytes() == previous
+    assert run(folder, out) == new
+    assert temporary(tmp_path) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=lambda s: s.name)
+def test_an_interrupt_while_reading_leaves_the_previous_output(outputs, tmp_path, sig):
+    """A signal long before the write (while the counties are read) stops the run cleanly."""
+    folder, previous, new = outputs
+    out = tmp_path / "考核结果.xlsx"
+    out.write_bytes(previous)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "minsheng", *assess_args(folder, out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        proc.wait(timeout=0.3)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(sig)
+    proc.communicate(timeout=120)  # (a signal while Python still imports shows Python's own trace)
+    assert out.read_bytes() in (previous, new)
+    assert temporary(tmp_path) == []
+    out2 = tmp_path / "rerun.xlsx"
+    assert run(folder, out2) == new

@@ -14,8 +14,10 @@ from decimal import Decimal
 
 from attrs import evolve
 
+from .calculators import CALCULATORS
 from .model import (
     Assessment,
+    Indicator,
     Problem,
     Provenance,
     Rule,
@@ -80,6 +82,7 @@ def check_submission(
     problems: list[Problem] = []
     values = sub.values
     for ind in scheme.indicators:
+        problems.extend(_negative_amounts(ind, sub))
         v = values.get(ind.code)
         if v is None or v.amount is None:
             continue
@@ -120,6 +123,27 @@ def check_submission(
                         indicator=ind.code,
                     )
                 )
+    return problems
+
+
+def _negative_amounts(ind: Indicator, sub: Submission) -> list[Problem]:
+    """A negative amount reported for ``ind``'s policy calculator (``8.1/paid`` …)."""
+    calc = CALCULATORS.get(ind.calculator or "")
+    if calc is None:
+        return []
+    problems = []
+    for item in calc.items:
+        v = sub.values.get(f"{ind.code}/{item.key}")
+        if v is not None and v.amount is not None and v.amount < 0:
+            problems.append(
+                Problem.at(
+                    "negative-value",
+                    f"指标 {ind.code}“{ind.name}”的测算项“{item.name}”填报为负数 {v.amount}{item.unit}；请核实后改正。",
+                    v.provenance,
+                    county=sub.county,
+                    indicator=f"{ind.code}/{item.key}",
+                )
+            )
     return problems
 
 

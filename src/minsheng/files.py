@@ -6,10 +6,10 @@ import contextlib
 import hashlib
 import os
 import re
+import secrets
 import signal
 import socket
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,25 +19,92 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of one.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and then replace
-    the target in one rename; an interrupted run leaves the previous file untouched.
+    the target in one rename; an interrupted run leaves the previous file untouched and no
+    temporary file behind. The new file gets the user's umask, as any program's output does.
+
+    Ctrl-C and SIGTERM are held back from just before the temporary file exists until it is gone
+    (renamed or removed): a signal that comes meanwhile stops the write at its next step, the
+    temporary file is removed, and KeyboardInterrupt is raised then. So there is no moment at which
+    an interruption leaves the temporary file, and its removal cannot be cut short by a second one.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tag = _writer_tag()
     _remove_orphans(path, tag)
-    with _sigterm_interrupts():
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name}.{tag}-{os.getpid()}.", suffix=".tmp", dir=path.parent
-        )
+    with _signals_held() as interrupted:
+        tmp = _temporary_name(path, tag)
         try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
             with os.fdopen(fd, "wb") as fh:
+                _stop_if(interrupted)
                 fh.write(data)
                 fh.flush()
+                _stop_if(interrupted)
                 os.fsync(fh.fileno())
+            _stop_if(interrupted)
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
             raise
+
+
+def _temporary_name(path: Path, tag: str) -> str:
+    """A fresh name beside ``path``, ``.name.host-pid.random.tmp``, that says whose it is (see
+    :func:`_remove_orphans`)."""
+    return os.path.join(path.parent, f".{path.name}.{tag}-{os.getpid()}.{secrets.token_hex(6)}.tmp")
+
+
+def _stop_if(interrupted: list[int]) -> None:
+    if interrupted:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """Hold SIGINT and SIGTERM back while the block runs; yields the list of those that came.
+
+    Afterwards the previous handlers are back, and a signal that came is acted on as they would
+    have: Ctrl-C (and SIGTERM where it had its default action, which would end the process
+    without any clean-up) as KeyboardInterrupt, a handler someone installed is called, an ignored
+    signal stays ignored. Python runs signal handlers in the main thread only: elsewhere the block
+    runs as it is (a signal never interrupts another thread).
+    """
+    came: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield came
+        return
+    numbers = [getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)]
+    previous: dict[int, object] = {}
+    try:
+        for number in numbers:
+            previous[number] = signal.signal(number, lambda signum, frame: came.append(signum))
+        yield came
+    finally:
+        _restore(previous)
+    for number in dict.fromkeys(came):
+        _act_on(number, previous.get(number))
+
+
+def _restore(previous: dict[int, object]) -> None:
+    """Put the handlers back, each even if putting back another one is cut short."""
+    if not previous:
+        return
+    number, handler = previous.popitem()
+    try:
+        signal.signal(number, handler)  # type: ignore[arg-type]
+    finally:
+        _restore(previous)
+        previous[number] = handler
+
+
+def _act_on(number: int, handler: object) -> None:
+    if handler is signal.SIG_IGN:
+        return
+    if callable(handler) and handler is not signal.default_int_handler:
+        handler(number, None)
+        return
+    raise KeyboardInterrupt
 
 
 def _writer_tag() -> str:
@@ -72,34 +139,6 @@ def _process_alive(pid: int) -> bool:
     except (PermissionError, OSError, OverflowError):
         return True  # another user's process, or cannot tell: leave its file
     return True
-
-
-def _may_take_sigterm() -> bool:
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
-        return False
-    try:
-        return signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-    except ValueError:
-        return False
-
-
-@contextlib.contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """While a file is written, SIGTERM raises KeyboardInterrupt (as Ctrl-C does), so that the
-    temporary file is removed before the process ends; only in the main thread, and only where
-    SIGTERM has its default action (a handler someone installed is left alone)."""
-    if not _may_take_sigterm():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:

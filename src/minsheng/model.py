@@ -98,9 +98,12 @@ class Indicator:
     per_unit: Decimal | None = None
     # 其中: codes of the indicators that break this one down
     parts: tuple[str, ...] = ()
-    # policy calculator that derives the actual from reported amounts (see calculators.py)
+    # policy calculator that derives the actual from reported amounts (see calculators.py), its
+    # policy parameters (200元, 6 months …: the scheme's, never the county's) and the defaults it
+    # takes for blank optional amounts (a 低保 count), said in the problem list when applied
     calculator: str | None = None
     calculator_params: dict[str, Decimal] = field(factory=dict)
+    calculator_defaults: dict[str, Decimal] = field(factory=dict)
 
     @property
     def needs_target(self) -> bool:
@@ -234,6 +237,8 @@ class Value:
     def __attrs_post_init__(self) -> None:
         if (self.status is ValueStatus.REPORTED) != (self.amount is not None):
             raise ValueError("a reported value needs an amount, and only a reported value has one")
+        if isinstance(self.amount, Decimal) and not self.amount.is_finite():
+            raise ValueError(f"a reported amount is a finite number, not {self.amount}")
 
     @classmethod
     def of(cls, amount: Decimal | int | str, provenance: Provenance | None = None) -> Value:

@@ -245,11 +245,26 @@ class _Builder:
             per_unit=self.number(d.get("per_unit"), "", required=False),
             parts=tuple(str(p) for p in d.get("parts") or ()),
             calculator=str(d["calculator"]) if d.get("calculator") else None,
-            calculator_params={
-                str(k): self.number(v, f"{where} 的 calculator_params.{k}") or Decimal(0)
-                for k, v in (d.get("calculator_params") or {}).items()
-            },
+            calculator_params=self.table(d, "calculator_params", where),
+            calculator_defaults=self.table(d, "calculator_defaults", where),
         )
+
+    def table(self, d: Mapping[str, Any], key: str, where: str) -> dict[str, Decimal]:
+        """A table of numbers (``calculator_params``, ``calculator_defaults``); with the speech's
+        figures for the policy parameters a scheme file leaves out."""
+        raw = d.get(key) or {}
+        if not isinstance(raw, Mapping):
+            self.fail("bad-parameter", f"{where} 的 {key} 应写成表，如 {{ months = 6 }}。")
+            raw = {}
+        out: dict[str, Decimal] = {}
+        for k, v in raw.items():
+            number = self.number(v, f"{where} 的 {key}.{k}")
+            if number is not None:
+                out[str(k)] = number
+        calc = CALCULATORS.get(str(d.get("calculator") or ""))
+        if key == "calculator_params" and calc is not None:
+            out = calc.defaults() | out
+        return out
 
 
 def validate_scheme(scheme: Scheme, origin: str = "<scheme>") -> list[Problem]:
@@ -314,6 +329,7 @@ def validate_scheme(scheme: Scheme, origin: str = "<scheme>") -> list[Problem]:
                 "unknown-calculator",
                 f"{where} 的政策测算“{ind.calculator}”不认识；可用：{'、'.join(CALCULATORS)}。",
             )
+        problems.extend(_calculator_problems(ind, where, origin))
 
     problems.extend(_grade_problems(scheme, origin))
 
@@ -326,6 +342,46 @@ def validate_scheme(scheme: Scheme, origin: str = "<scheme>") -> list[Problem]:
         fail("bad-parameter", "bonus_cap（加分上限）不能为负数。")
     if scheme.advanced_count < 0:
         fail("bad-parameter", "advanced_count（先进个数）不能为负数。")
+    return problems
+
+
+def _calculator_problems(ind: Indicator, where: str, origin: str) -> list[Problem]:
+    """What is wrong with an indicator's 政策参数 (calculator_params) and defaults (docs/scheme.md)."""
+    problems: list[Problem] = []
+
+    def fail(message: str) -> None:
+        problems.append(Problem("bad-parameter", message, file=origin))
+
+    calc = CALCULATORS.get(ind.calculator or "")
+    if calc is None:
+        if ind.calculator is None and (ind.calculator_params or ind.calculator_defaults):
+            fail(f"{where} 没有政策测算（calculator），不应设 calculator_params 或 calculator_defaults。")
+        return problems
+    known = {p.key: p for p in calc.params}
+    for key, value in ind.calculator_params.items():
+        param = known.get(key)
+        if param is None:
+            fail(
+                f"{where} 的政策参数 calculator_params.{key} 不认识；“{calc.title}”的政策参数有："
+                f"{'、'.join(known)}。"
+            )
+        elif (why := param.problem(value)) is not None:
+            fail(f"{where} 的政策参数 {key}（{param.name}）{why}。")
+    shares = [ind.calculator_params.get(k) for k in ("fiscal_share", "personal_share")]
+    if "fiscal_share" in known and None not in shares and sum(shares, Decimal(0)) != 1:  # type: ignore[arg-type]
+        fail(
+            f"{where} 的财政补助比例 fiscal_share（{shares[0]}）与个人负担比例 personal_share（{shares[1]}）"
+            "之和应为 1。"
+        )
+    optional = {i.key: i for i in calc.optional}
+    for key, value in ind.calculator_defaults.items():
+        if key not in optional:
+            fail(
+                f"{where} 的 calculator_defaults.{key} 不认识；“{calc.title}”可设默认值的只有："
+                f"{'、'.join(optional) or '（无）'}。"
+            )
+        elif value < 0:
+            fail(f"{where} 的 calculator_defaults.{key}（{optional[key].name}）不能为负数，实为 {value}。")
     return problems
 
 

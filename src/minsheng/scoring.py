@@ -12,9 +12,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import floor
 from typing import Any
 
-from attrs import evolve
+from attrs import evolve, frozen
 
 from .calculators import CALCULATORS
 from .model import (
@@ -48,14 +50,24 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-RATIO_PLACES = Decimal("0.0001")
 MISSING_POLICIES = ("zero", "hold")
 
 _ABSENT: Any = object()  # no allocation entry at all (as opposed to an explicit "not assessed")
 
 
-def q2(x: Decimal) -> Decimal:
-    """Round to 2 places, half up (四舍五入)."""
+def half_up(x: Fraction, places: int = 2) -> Decimal:
+    """An exact fraction rounded to ``places`` decimal places, half up (四舍五入), as a Decimal."""
+    scaled = abs(x) * 10**places
+    whole = scaled.numerator // scaled.denominator
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    return Decimal(-whole if x < 0 else whole).scaleb(-places)
+
+
+def q2(x: Decimal | Fraction) -> Decimal:
+    """Round to 2 places, half up (四舍五入); a Fraction is rounded exactly."""
+    if isinstance(x, Fraction):
+        return half_up(x)
     return x.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -64,47 +76,59 @@ def q2(x: Decimal) -> Decimal:
 
 
 def rule_score(
-    ind: Indicator, target: Decimal | None, actual: Decimal
+    ind: Indicator, target: Decimal | None, actual: Decimal | Fraction
 ) -> tuple[Decimal, Decimal, Decimal | None]:
     """Score one applicable indicator: (score, bonus, completion ratio), score and bonus rounded.
 
-    ``target`` may be ``None`` only for rules that do not need the county's target.
+    ``target`` may be ``None`` only for rules that do not need the county's target. The
+    arithmetic is exact (``actual`` may be an exact Fraction, as a policy calculator gives it);
+    only the score and the bonus are rounded.
     """
-    w = ind.weight
-    ratio = actual / target if target else None
+    s, bonus, ratio = _rule_score(ind, target, actual)
+    return s, bonus, None if ratio is None else Decimal(ratio.numerator) / Decimal(ratio.denominator)
+
+
+def _rule_score(
+    ind: Indicator, target: Decimal | None, actual: Decimal | Fraction
+) -> tuple[Decimal, Decimal, Fraction | None]:
+    w = Fraction(ind.weight)
+    a = Fraction(actual)
+    t = None if target is None else Fraction(target)
+    ratio = a / t if t else None
     if ind.rule is Rule.RATIO:
         assert ratio is not None
-        s = w * max(ZERO, min(ratio, ONE))
-        bonus = ZERO
-        if ind.bonus is not None and ratio > ONE:
-            full_steps = ((ratio - ONE) / ind.bonus.step).to_integral_value(rounding=ROUND_FLOOR)
-            bonus = min(ind.bonus.cap, full_steps * ind.bonus.per_step)
+        s = w * max(Fraction(0), min(ratio, Fraction(1)))
+        bonus = Fraction(0)
+        if ind.bonus is not None and ratio > 1:
+            full_steps = floor((ratio - 1) / Fraction(ind.bonus.step))
+            bonus = min(Fraction(ind.bonus.cap), full_steps * Fraction(ind.bonus.per_step))
         return q2(s), q2(bonus), ratio
     if ind.rule is Rule.STEPS:
         assert ratio is not None
-        fraction = next((st.fraction for st in ind.steps if ratio >= st.at), ZERO)
+        fraction = next((Fraction(st.fraction) for st in ind.steps if ratio >= Fraction(st.at)), Fraction(0))
         return q2(w * fraction), ZERO, ratio
     if ind.rule is Rule.CEILING:
-        assert target is not None
-        if actual <= target:
+        assert t is not None
+        if a <= t:
             s = w
-        elif target == 0:
-            s = ZERO
+        elif t == 0:
+            s = Fraction(0)
         else:
-            s = w * max(ZERO, ONE - (actual - target) / target)
+            s = w * max(Fraction(0), 1 - (a - t) / t)
         return q2(s), ZERO, ratio
     if ind.rule is Rule.BINARY:
         threshold = ind.threshold if ind.threshold is not None else target
         assert threshold is not None
+        th = Fraction(threshold)
         ok = {
-            Condition.GE: actual >= threshold,
-            Condition.LE: actual <= threshold,
-            Condition.EQ: actual == threshold,
+            Condition.GE: a >= th,
+            Condition.LE: a <= th,
+            Condition.EQ: a == th,
         }[ind.condition or Condition.GE]
         return (q2(w) if ok else ZERO), ZERO, ratio
     if ind.rule is Rule.DEDUCT:
-        per_unit = ind.per_unit or ZERO
-        return q2(max(ZERO, min(w, w - per_unit * actual))), ZERO, ratio
+        per_unit = Fraction(ind.per_unit or ZERO)
+        return q2(max(Fraction(0), min(w, w - per_unit * a))), ZERO, ratio
     return ZERO, ZERO, ratio  # veto and info carry no points
 
 
@@ -124,8 +148,16 @@ def score_indicator(
     value: Value | None,
     county: str,
     self_score: Decimal | None = None,
+    *,
+    exact: Fraction | None = None,
+    nothing_due: bool = False,
 ) -> tuple[IndicatorScore, list[Problem]]:
-    """Score one indicator of one county, with the problems it raises (a missing value, say)."""
+    """Score one indicator of one county, with the problems it raises (a missing value, say).
+
+    ``exact`` is the actual as an exact fraction where a policy calculator derived it (``value``
+    then holds it as a Decimal); ``nothing_due`` says a calculator found nothing due (its
+    ``value`` is not applicable): the indicator is not assessed, as for a target of 0.
+    """
     base = {
         "code": ind.code,
         "group": group,
@@ -137,7 +169,7 @@ def score_indicator(
     if ind.rule is Rule.INFO:
         actual = value.amount if value is not None and value.is_reported else None
         return IndicatorScore(status=IndicatorStatus.INFO, actual=actual, provenance=prov, **base), []
-    if _not_applicable(ind, target):
+    if nothing_due or _not_applicable(ind, target):
         actual = value.amount if value is not None and value.is_reported else None
         return IndicatorScore(
             status=IndicatorStatus.NOT_APPLICABLE, actual=actual, provenance=prov, **base
@@ -182,13 +214,13 @@ def score_indicator(
     actual = value.amount
     assert actual is not None
     t = None if target is _ABSENT else target
-    s, bonus, ratio = rule_score(ind, t, actual)
+    s, bonus, ratio = _rule_score(ind, t, actual if exact is None else exact)
     veto = ind.rule is Rule.VETO and actual > 0
     return (
         IndicatorScore(
             status=IndicatorStatus.SCORED,
             actual=actual,
-            ratio=None if ratio is None else ratio.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP),
+            ratio=None if ratio is None else half_up(ratio, 4),
             score=s,
             bonus=bonus,
             veto=veto,
@@ -206,54 +238,163 @@ def score_indicator(
 def derive_actuals(scheme: Scheme, submission: Submission) -> tuple[Submission, list[Problem]]:
     """Fill in actuals of calculator indicators (8.1, 8.2, 8.3, 9.1) from the reported amounts.
 
-    A reported ratio wins; otherwise, when every input is reported, the calculator's ratio (in %)
-    becomes the actual, located at the ``paid`` amount's cell.
+    A reported ratio wins; otherwise, when the amounts the ratio needs are reported, the
+    calculator's ratio (in %, unrounded) becomes the actual, located at the ``paid`` amount's
+    cell; when nothing was due it is not applicable (不考核). Policy values come from the scheme,
+    never from the county: a county-stated one that differs is a ``policy-value-ignored`` warning.
+    A blank optional amount takes the scheme's default (``default-applied``, info) or is missing.
     """
+    derived = _derive(scheme, submission)
+    return derived.submission, derived.problems
+
+
+@frozen
+class _Derived:
+    submission: Submission
+    problems: list[Problem]
+    exact: dict[str, Fraction]  # indicator code → the calculator's exact ratio in %
+    nothing_due: frozenset[str]  # indicator codes a calculator found nothing due for
+
+
+def _number(x: Decimal) -> str:
+    return format(x.normalize(), "f") if x == x.to_integral_value() else format(x, "f")
+
+
+def _derive(scheme: Scheme, submission: Submission) -> _Derived:
     values = dict(submission.values)
     problems: list[Problem] = []
+    exact: dict[str, Fraction] = {}
+    nothing_due: set[str] = set()
+    county = submission.county
+
+    def reported(key: str) -> bool:
+        v = values.get(key)
+        return v is not None and v.is_reported
+
+    def where(key: str) -> Provenance:
+        v = values.get(key)
+        return v.provenance if v is not None else submission.source
+
     for ind in scheme.indicators:
         calc = CALCULATORS.get(ind.calculator or "")
         if calc is None:
             continue
+        params = calc.resolve(ind.calculator_params)
+        for param in calc.params:
+            key = f"{ind.code}/{param.key}"
+            stated = values.get(key)
+            if stated is not None and stated.amount is not None and stated.amount != params[param.key]:
+                problems.append(
+                    Problem.at(
+                        "policy-value-ignored",
+                        f"指标 {ind.code}“{ind.name}”填报的{param.name}为 {_number(stated.amount)}{param.unit}，"
+                        f"与考核方案规定的 {_number(params[param.key])}{param.unit} 不符；政策参数由考核方案"
+                        f"统一规定，县里不能自定，按 {_number(params[param.key])}{param.unit} 测算，请核实。",
+                        stated.provenance,
+                        severity=Severity.WARNING,
+                        county=county,
+                        indicator=key,
+                    )
+                )
         existing = values.get(ind.code)
         if existing is not None and existing.status is not ValueStatus.MISSING:
             continue
-        given = {i.key: values.get(f"{ind.code}/{i.key}") for i in calc.inputs + calc.optional}
-        if not any(v is not None and v.is_reported for v in given.values()):
+        if not any(reported(f"{ind.code}/{i.key}") for i in calc.amounts):
             continue
-        absent = [i for i in calc.inputs if not (given[i.key] is not None and given[i.key].is_reported)]
+        defaults = ind.calculator_defaults
+
+        blanks = {
+            i.key for i in calc.amounts if calc.uses(i.key, params) and not reported(f"{ind.code}/{i.key}")
+        }
+        absent = [
+            i for i in calc.of_kind("amount") if i.key in blanks and not (i.optional and i.key in defaults)
+        ]
         if absent:
             names = "、".join(f"{i.name}（{ind.code}/{i.key}）" for i in absent)
-            first = next((v for v in given.values() if v is not None), None)
+            first = next((values[k] for i in calc.amounts if (k := f"{ind.code}/{i.key}") in values), None)
             problems.append(
                 Problem.at(
                     "missing-value",
-                    f"指标 {ind.code}“{ind.name}”按“{calc.title}”测算，缺少：{names}；请补报。",
+                    f"指标 {ind.code}“{ind.name}”按“{calc.title}”测算，缺少：{names}（空白不等于 0）；请补报。",
                     first.provenance if first else submission.source,
-                    county=submission.county,
+                    county=county,
                     indicator=ind.code,
                 )
             )
             continue
-        amounts = {k: v.amount for k, v in given.items() if v is not None and v.amount is not None}
-        result = calc.compute(amounts, ind.calculator_params)
-        paid = given.get("paid") or given.get("revenue_actual")
-        prov = paid.provenance if paid is not None else submission.source
-        if result.percent is None:
+        no_detail = [
+            i for i in calc.of_kind("detail") if i.key in blanks and not (i.optional and i.key in defaults)
+        ]
+        amounts = {
+            i.key: values[f"{ind.code}/{i.key}"].amount
+            for i in calc.amounts
+            if reported(f"{ind.code}/{i.key}")
+        }
+        for i in calc.amounts:
+            if not (i.key in blanks and i.optional and i.key in defaults) or (
+                i.kind == "detail" and no_detail
+            ):
+                continue
+            amounts[i.key] = defaults[i.key]
+            problems.append(
+                Problem.at(
+                    "default-applied",
+                    f"指标 {ind.code}“{ind.name}”的{i.name}（{ind.code}/{i.key}）未填报，按考核方案规定的默认值 "
+                    f"{_number(defaults[i.key])}{i.unit} 测算；如与实际不符，请补报。",
+                    where(f"{ind.code}/{i.key}"),
+                    severity=Severity.INFO,
+                    county=county,
+                    indicator=f"{ind.code}/{i.key}",
+                )
+            )
+        result = calc.compute(amounts, params)
+        paid_key = next((k for k in ("paid", "revenue_actual") if f"{ind.code}/{k}" in values), None)
+        prov = where(f"{ind.code}/{paid_key}") if paid_key else submission.source
+        if no_detail:
+            names = "、".join(f"{i.name}（{ind.code}/{i.key}）" for i in no_detail)
+            problems.append(
+                Problem.at(
+                    "burden-input-missing",
+                    f"指标 {ind.code}“{ind.name}”缺少：{names}（空白不等于 0），无法测算县级自负的基金缺口；"
+                    f"{ind.code} 按基金收入计分，不受影响。请补报。",
+                    where(f"{ind.code}/{no_detail[0].key}"),
+                    severity=Severity.WARNING,
+                    county=county,
+                    indicator=ind.code,
+                )
+            )
+        exact_percent = result.exact_percent
+        if result.percent is None or exact_percent is None:
+            paid = (
+                f"，但填报的{calc.title}实际金额为 {_number(result.paid)} 元，请核实" if result.paid else ""
+            )
+            problems.append(
+                Problem.at(
+                    "nothing-due",
+                    f"指标 {ind.code}“{ind.name}”按“{calc.title}”测算，应到位金额为 0{paid}；"
+                    "本年无应考核事项，按不考核处理，其分值不计入参评分值。",
+                    prov,
+                    severity=Severity.INFO,
+                    county=county,
+                    indicator=ind.code,
+                )
+            )
             values[ind.code] = Value.not_applicable(prov, raw=f"{calc.title}：应发为 0")
+            nothing_due.add(ind.code)
         else:
-            values[ind.code] = Value(ValueStatus.REPORTED, q2(result.percent), prov, raw=f"{calc.title}测算")
-    return evolve(submission, values=values), problems
+            values[ind.code] = Value(ValueStatus.REPORTED, result.percent, prov, raw=f"{calc.title}测算")
+            exact[ind.code] = exact_percent
+    return _Derived(evolve(submission, values=values), problems, exact, frozenset(nothing_due))
 
 
 def _calculator_inputs(ind: Indicator, submission: Submission) -> tuple[InputAmount, ...]:
     """The amounts the county reported for ``ind``'s policy calculator (``8.1/paid`` …), in the
-    calculator's order, for the assessment's 数据来源."""
+    calculator's order, for the assessment's 数据来源 (a policy value it stated is no source)."""
     calc = CALCULATORS.get(ind.calculator or "")
     if calc is None:
         return ()
     found = []
-    for item in calc.inputs + calc.optional:
+    for item in calc.amounts:
         value = submission.values.get(f"{ind.code}/{item.key}")
         if value is not None and value.status is not ValueStatus.MISSING:  # (blanks: not a source)
             found.append(
@@ -285,7 +426,8 @@ def score_county(
 
     Grade and rank are left for :func:`rank_counties`, which sees all counties.
     """
-    submission, problems = derive_actuals(scheme, submission)
+    derived = _derive(scheme, submission)
+    submission, problems = derived.submission, derived.problems
     scores: list[IndicatorScore] = []
     groups: list[GroupScore] = []
     veto_reasons: list[str] = []
@@ -299,6 +441,8 @@ def score_county(
                 submission.values.get(ind.code),
                 county.code,
                 submission.self_scores.get(ind.code),
+                exact=derived.exact.get(ind.code),
+                nothing_due=ind.code in derived.nothing_due,
             )
             problems.extend(found)
             inputs = _calculator_inputs(ind, submission)
@@ -362,7 +506,7 @@ def score_county(
     elif applicable_weight == scheme.total:
         indicator_total = raw_total
     else:
-        indicator_total = q2(scheme.total * raw_total / applicable_weight)
+        indicator_total = q2(Fraction(scheme.total) * Fraction(raw_total) / Fraction(applicable_weight))
     bonus = min(scheme.bonus_cap, sum((s.bonus for s in scores), ZERO))
     deducted = sum((d.points for d in deductions), ZERO)
     total = max(ZERO, indicator_total + bonus - deducted)

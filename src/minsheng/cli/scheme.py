@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..calculators import CALCULATORS
 from ..files import atomic_write_text
+from ..model import Indicator
 from ..scheme import BUILTIN_SCHEMES, SchemeError, builtin_scheme_text, load_scheme
 from .common import fail_usage, scheme_option
 
@@ -29,8 +31,33 @@ def show(scheme_source: str) -> None:
         click.echo(f"{g.code} {g.name}（{g.weight} 分）")
         for i in g.indicators:
             click.echo(f"    {i.code:<6} {i.name}（{i.unit}）  {i.rule.value}  {i.weight} 分")
+            for line in policy_lines(i):
+                click.echo(f"           {line}")
     bands = "、".join(f"{g.name} ≥ {g.minimum}" for g in sorted(s.grades, key=lambda g: -g.minimum))
     click.echo(f"等次：{bands}")
+
+
+def policy_lines(ind: Indicator) -> list[str]:
+    """政策参数 and defaults of an indicator's calculator, one line each (docs/scheme.md)."""
+    calc = CALCULATORS.get(ind.calculator or "")
+    if calc is None:
+        return []
+    params = calc.resolve(ind.calculator_params)
+    lines = [
+        f"政策测算：{calc.title}；政策参数："
+        + "，".join(f"{p.name} {params[p.key]}{p.unit}（{p.key}）" for p in calc.params)
+    ]
+    names = {i.key: i for i in calc.optional}
+    if ind.calculator_defaults:
+        lines.append(
+            "空白时默认："
+            + "，".join(
+                f"{names[k].name} {v}{names[k].unit}（{k}）"
+                for k, v in ind.calculator_defaults.items()
+                if k in names
+            )
+        )
+    return lines
 
 
 @scheme.command("export")

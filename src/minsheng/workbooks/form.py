@@ -155,7 +155,9 @@ def form_records(
                 )
             calc = CALCULATORS.get(ind.calculator or "")
             if calc is not None:
-                items = [(i, False) for i in calc.inputs] + [(i, True) for i in calc.optional]
+                # a policy row (执行月数) is there for the county to state, and is checked against
+                # the scheme; (选填) is its label as much as an optional amount's
+                items = [(i, i.optional or i.kind == "policy") for i in calc.items]
                 for n, (item, optional) in enumerate(items, start=1):
                     records.append(
                         (
@@ -469,7 +471,7 @@ def _input_unit(scheme: Scheme, key: str) -> str | None:
     calc = CALCULATORS.get(ind.calculator or "")
     if calc is None:
         return None
-    for i in calc.inputs + calc.optional:
+    for i in calc.items:
         if i.key == item:
             return i.unit
     return None
