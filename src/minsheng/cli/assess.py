@@ -144,7 +144,7 @@ class _ProgressBar:
             self._bar.__exit__(None, None, None)
 
 
-def run_assessment(  # type: ignore[no-untyped-def]
+def run_assessment(
     submissions: Sequence[Path],
     targets_path: Path,
     scheme_source: str,
