@@ -157,6 +157,15 @@ def _die_with_parent() -> None:
         pass
 
 
+def join_parent(parent: int) -> None:
+    """``initializer`` of a pool of worker processes started by ``parent``: each worker dies with
+    it (Linux), so a run stopped by SIGTERM or SIGKILL leaves no worker behind waiting for work."""
+    _load_libc()
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent was gone before the worker could ask
+        os._exit(1)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -429,4 +438,4 @@ def _mark_memory(result: ReadResult, limits: Limits) -> ReadResult:
     return evolve(result, problems=problems) if problems != result.problems else result
 
 
-__all__ = ["GUARD_CODES", "read_county_file_guarded"]
+__all__ = ["GUARD_CODES", "join_parent", "read_county_file_guarded"]
