@@ -238,3 +238,22 @@ def test_an_empty_run_still_writes_every_sheet(tmp_path, scheme):
     assert note == header_row(ws, "代码") + 2
     assert not any("{" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert write_county_sheets(empty, scheme, tmp_path / "c") == []
+
+
+def test_a_template_without_the_title_column_still_fills(tmp_path, assessment, scheme):
+    from openpyxl import load_workbook
+
+    from minsheng.workbooks import template_path
+
+    old = load_workbook(template_path("assessment"))
+    ws = old["问题清单"]
+    assert ws["I3"].value == "{问题标题}"
+    ws.delete_cols(9)
+    old.save(tmp_path / "old.xlsx")
+    path = write_assessment(assessment, scheme, tmp_path / "a.xlsx", template=tmp_path / "old.xlsx")
+    rows = table(open_book(path)["问题清单"], "序号")
+    assert [(r["问题代码"].value, r["级别"].value) for r in rows] == [
+        (p.code, {"error": "错误", "warning": "警告", "info": "提示"}[p.severity.value])
+        for p in assessment.problems
+    ]
+    assert "问题" not in rows[0]
