@@ -97,6 +97,33 @@ def test_hook_minsheng_read(plugins_dir, county_file, load, minsheng_scheme):
     assert result.sha256 and len(result.sha256) == 64
 
 
+def test_a_plugin_problem_code_outside_the_catalogue_and_any_namespace_is_a_plugin_error(
+    plugins_dir, county_file, load, minsheng_scheme
+):
+    plugins_dir.add(
+        "sloppy",
+        """
+        from minsheng import Submission
+        from minsheng.plugins import hookimpl
+
+        @hookimpl
+        def minsheng_claim(book):
+            return 0.8
+
+        @hookimpl
+        def minsheng_read(path, book, context):
+            context.problem("bad-total", "合计不对", sheet="表1", cell="B9")
+            return Submission(county="360102", year=context.year, values={})
+        """,
+    )
+    path = county_file("表1")
+    result = load().read(path, "sloppy", minsheng_scheme, 2007)
+    assert result.submission is None
+    [problem] = result.problems
+    assert (problem.code, problem.plugin, problem.file) == ("plugin-error", "sloppy", str(path))
+    assert "“bad-total”" in problem.message and "插件名:代码" in problem.message
+
+
 def test_hook_minsheng_checks(plugins_dir, county_file, load, minsheng_scheme):
     plugins_dir.add("reader", reader_source("表1"))
     plugins_dir.add(
