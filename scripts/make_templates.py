@@ -618,12 +618,27 @@ def assessment_template() -> Workbook:
     a4_landscape(cities, "2:2", "A1:G3")
 
     problems = wb.create_sheet("问题清单")
-    widths(problems, {"A": 6, "B": 9, "C": 12, "D": 24, "E": 10, "F": 8, "G": 7, "H": 18, "I": 6, "J": 60})
-    title(problems, "A1:J1", "{年度}年度考核问题清单")
+    widths(
+        problems,
+        {"A": 6, "B": 9, "C": 12, "D": 24, "E": 10, "F": 8, "G": 7, "H": 18, "I": 14, "J": 6, "K": 54},
+    )
+    title(problems, "A1:K1", "{年度}年度考核问题清单")
     header(
         problems,
         2,
-        ["序号", "代码", "县（市、区）", "文件", "工作表", "单元格", "指标", "问题代码", "级别", "说明"],
+        [
+            "序号",
+            "代码",
+            "县（市、区）",
+            "文件",
+            "工作表",
+            "单元格",
+            "指标",
+            "问题代码",
+            "问题",
+            "级别",
+            "说明",
+        ],
     )
     row_template(
         problems,
@@ -637,20 +652,21 @@ def assessment_template() -> Workbook:
             "{单元格}",
             "{指标}",
             "{问题代码}",
+            "{问题标题}",
             "{级别}",
             "{说明}",
         ],
-        aligns=[CENTER, CENTER, CENTER, LEFT, CENTER, CENTER, CENTER, LEFT, CENTER, LEFT],
+        aligns=[CENTER, CENTER, CENTER, LEFT, CENTER, CENTER, CENTER, LEFT, LEFT, CENTER, LEFT],
         height=None,
     )
     problems.conditional_formatting.add(
-        "I3", CellIsRule(operator="equal", formula=['"错误"'], fill=PatternFill("solid", bgColor="FFC7CE"))
+        "J3", CellIsRule(operator="equal", formula=['"错误"'], fill=PatternFill("solid", bgColor="FFC7CE"))
     )
     problems.conditional_formatting.add(
-        "I3", CellIsRule(operator="equal", formula=['"警告"'], fill=PatternFill("solid", bgColor="FFEB9C"))
+        "J3", CellIsRule(operator="equal", formula=['"警告"'], fill=PatternFill("solid", bgColor="FFEB9C"))
     )
     problems.freeze_panes = "A3"
-    a4_landscape(problems, "2:2", "A1:J3")
+    a4_landscape(problems, "2:2", "A1:K3")
 
     sources = wb.create_sheet("数据来源")
     widths(sources, {"A": 9, "B": 12, "C": 8, "D": 30, "E": 12, "F": 30, "G": 10, "H": 8, "I": 18, "J": 9})

@@ -240,7 +240,37 @@ def test_the_guard_works_in_dask_workers(runaway):
                 limits=limits,
                 executor=client.get_executor(),
             )
-    assert reads[0].ok and [p.code for p in reads[1].problems] == ["time-budget"]
+    assert reads[0].ok, reads[0].problems
+    assert [p.code for p in reads[1].problems] == ["time-budget"], reads[1].problems
+
+
+def test_reads_in_threads_of_one_process_wait_only_for_their_own_child(runaway):
+    """A Dask worker runs several reads at once in threads of one process. A child forked by one
+    thread must not hold another read's pipe open: the good county is read at once, not failed with
+    ``time-budget`` when the budget of a hanging file beside it runs out (the cause of a flaky
+    Dask test)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder, plugins = runaway
+    limits = Limits(time_budget=8, memory_budget=256 << 20)
+    good = next(f for f in folder.iterdir() if f.name.startswith("360102"))
+    hang = next(f for f in folder.iterdir() if f.name.startswith("360103"))
+    files = [hang, hang] + [good] * 10
+
+    def read(path: Path) -> tuple[str, float, list[str]]:
+        started = time.monotonic()
+        r = read_county_file_guarded(
+            path, scheme_source="jiangxi-2007", year=2007, plugins_dir=str(plugins), limits=limits
+        )
+        return path.name[:6], time.monotonic() - started, [p.code for p in r.problems]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(read, files))
+    assert [codes for name, _, codes in results if name == "360103"] == [["time-budget"]] * 2
+    slow = [
+        (seconds, codes) for name, seconds, codes in results if name == "360102" and (codes or seconds > 6)
+    ]
+    assert slow == [], "good reads waited for a hanging read's child"
 
 
 def test_a_crash_in_the_reader_is_read_crashed_not_a_dead_run(tmp_path):

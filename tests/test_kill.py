@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,52 @@ def test_an_interrupt_while_reading_leaves_the_previous_output(outputs, tmp_path
     assert temporary(tmp_path) == []
     out2 = tmp_path / "rerun.xlsx"
     assert run(folder, out2) == new
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid and stat[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_a_stopped_run_leaves_no_worker_process_behind(outputs, tmp_path, sig):
+    """With --jobs 2, a run ended by SIGTERM or SIGKILL (a service manager, `kill`) while its worker
+    processes read takes them down too, instead of leaving them waiting for work forever."""
+    folder, _previous, _new = outputs
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "minsheng", *assess_args(folder, tmp_path / "out.xlsx"), "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline and len(workers) < 2:
+        workers = children(proc.pid)
+        time.sleep(0.001)
+    if proc.poll() is not None:
+        pytest.skip("the run ended before its workers could be seen")
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(children_state(w) not in ("Z", "gone") for w in workers):
+        time.sleep(0.05)
+    left = [w for w in workers if children_state(w) not in ("Z", "gone")]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert left == [], f"{sig.name} left worker processes {left}"
+
+
+def children_state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

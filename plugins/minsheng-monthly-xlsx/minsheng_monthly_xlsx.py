@@ -20,7 +20,7 @@ from pathlib import Path
 
 from minsheng import Scheme, Submission, ValueStatus
 from minsheng.plugins import hookimpl
-from minsheng.sheets import SheetError, find_table, parse_number, read_reporter
+from minsheng.sheets import find_table, parse_number, read_county_code, read_reporter
 
 __version__ = "0.1.0"
 
@@ -59,15 +59,7 @@ def minsheng_read(path, book, context):
     """Every indicator's figure in the last month reported, with 自评分, from every group sheet."""
     cover = book.sheet(COVER)
     fields = _cover_fields(cover)
-    code_raw = fields.get("行政区划代码", ("", ""))[0]
-    county = str(int(code_raw)) if isinstance(code_raw, int | float) else str(code_raw).strip()
-    if not re.fullmatch(r"\d{6}", county):
-        raise SheetError(
-            "no-county-code",
-            "封面上没有 6 位“行政区划代码”，无法确定是哪个县的报表；请补填。",
-            str(path),
-            sheet=COVER,
-        )
+    county = read_county_code(cover, labels=("行政区划代码",), rows=30)
     tables = [find_table(book.sheet(name), HEADER) for name in _group_sheets(book)]
     months = {m: [t.column("累计完成情况", f"{m}月") for t in tables] for m in range(1, 13)}
     month = max(

@@ -15,13 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
-import re
 from decimal import Decimal
 from pathlib import Path
 
 from minsheng import Scheme, Submission, Value, ValueStatus
 from minsheng.plugins import hookimpl
-from minsheng.sheets import SheetError, find_table, read_reporter, read_roster
+from minsheng.sheets import find_table, read_county_code, read_reporter, read_roster
 
 __version__ = "0.1.0"
 
@@ -35,7 +34,6 @@ CATEGORIES = {
     "3.2.3": ["雨露工程"],
 }
 FROM_ROSTERS = ("3.1", "3.2", "3.2.1", "3.2.2", "3.2.3", "5.1")
-COUNTY_CODE = re.compile(r"行政区划代码\s*[:：]?\s*(\d{6})")
 
 
 @hookimpl
@@ -50,15 +48,7 @@ def minsheng_claim(path, book):
 def minsheng_read(path, book, context):
     """Counts and sums from the rosters, the rest from the 汇总表, each value located."""
     summary = book.sheet(SUMMARY)
-    head = " ".join(c.text for r in summary.rows(0, 6) for c in r)
-    code = COUNTY_CODE.search(head)
-    if code is None:
-        raise SheetError(
-            "no-county-code",
-            "汇总表中找不到“行政区划代码：”一行（如“行政区划代码：360828”），无法确定是哪个县的报表；请补填 6 位代码。",
-            str(path),
-            sheet=SUMMARY,
-        )
+    county = read_county_code(summary, labels=("行政区划代码",), rows=6)
     values = {}
     table = find_table(summary, ["指标名称", "完成数"])
     done = table.column("完成数")
@@ -101,7 +91,7 @@ def minsheng_read(path, book, context):
     values["5.1"] = loans.amount_value(source=context.provenance)
 
     return Submission(
-        county=code.group(1),
+        county=county,
         year=context.year,
         values=values,
         reporter=read_reporter(summary, rows=range(0, table.header_first), problems=context.problems),

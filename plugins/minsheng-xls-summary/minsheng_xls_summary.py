@@ -20,17 +20,17 @@ from pathlib import Path
 
 from minsheng import Indicator, Scheme, Submission, Value, ValueStatus
 from minsheng.plugins import hookimpl
-from minsheng.sheets import SheetError, check_sums, find_table, read_reporter
+from minsheng.sheets import check_sums, find_county_code, find_table, read_county_code, read_reporter
 
 __version__ = "0.1.0"
 
 SHEET = "汇总表"
 HEADER = ("指标名称", "完成情况")
-COUNTY_CODE = re.compile(r"(?:行政区划代码|县（市、区）代码|区划代码)\s*[:：]?\s*(\d{6})")
+HEAD_ROWS = 4  # the title block: title, 行政区划代码, 填报单位 line, 填报日期 line
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
-def _head_text(sheet, rows: int = 4) -> str:
+def _head_text(sheet, rows: int = HEAD_ROWS) -> str:
     return "\n".join(c.text for r in sheet.rows(0, rows) for c in r if c.text)
 
 
@@ -39,8 +39,8 @@ def minsheng_claim(path, book):
     """Ours: an Excel 97-2003 file with a 汇总表 sheet whose title says 完成情况汇总表."""
     if book.format != "xls" or SHEET not in book.sheet_names:
         return None
-    head = _head_text(book.sheet(SHEET))
-    if "完成情况汇总表" not in head or not COUNTY_CODE.search(head):
+    sheet = book.sheet(SHEET)
+    if "完成情况汇总表" not in _head_text(sheet) or find_county_code(sheet, rows=HEAD_ROWS) is None:
         return None
     return 0.9
 
@@ -49,16 +49,8 @@ def minsheng_claim(path, book):
 def minsheng_read(path, book, context):
     """The 累计完成 column of every indicator row, in the scheme's units, with its cell."""
     sheet = book.sheet(SHEET)
-    head = _head_text(sheet)
-    code = COUNTY_CODE.search(head)
-    if code is None:
-        raise SheetError(
-            "no-county-code",
-            "汇总表表头中找不到“行政区划代码：”一行（如“行政区划代码：360828”），无法确定是哪个县的报表；请补填 6 位代码。",
-            str(path),
-            sheet=SHEET,
-        )
-    year = YEAR.search(head)
+    county = read_county_code(sheet, rows=HEAD_ROWS)
+    year = YEAR.search(_head_text(sheet))
     table = find_table(sheet, HEADER)
     done = table.column("完成情况", "累计完成")
     values = {}
@@ -71,7 +63,7 @@ def minsheng_read(path, book, context):
         )
     context.report(*check_sums(table, done, source=context.provenance))
     return Submission(
-        county=code.group(1),
+        county=county,
         year=int(year.group(1)) if year else context.year,
         values=values,
         reporter=read_reporter(sheet, problems=context.problems),

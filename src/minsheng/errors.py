@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from .model import Problem
 
-#: Stable codes of :class:`InputError`, one line each.
-INPUT_CODES = (
+#: Stable codes of :class:`InputError`, one line each. They name why a run could not start, not a
+#: problem found in a run, so they are not in the problem catalogue (:mod:`minsheng.problems`).
+INPUT_ERRORS = (
     "scheme-invalid",  # the scheme (built-in name or TOML file) cannot be loaded
     "targets-not-found",  # the targets workbook does not exist
     "targets-unreadable",  # the targets workbook cannot be opened or is not one (or the reader's own code)
@@ -34,4 +35,4 @@ class InputError(Exception):
         super().__init__(f"[{code}] {message}")
 
 
-__all__ = ["INPUT_CODES", "InputError"]
+__all__ = ["INPUT_ERRORS", "InputError"]

@@ -26,6 +26,7 @@ import selectors
 import signal
 import struct
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -47,6 +48,11 @@ _CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
 _ALLOC_FAILED = b"memory allocation of"  # what Rust prints before it aborts on an allocation failure
 _KEEP_STDERR = 64 << 10
 _warm: set[tuple[object, ...]] = set()
+#: Held while this process warms up, and from making a read's pipes until the parent has closed
+#: their write ends after the fork: a child forked by another thread (a Dask worker runs several
+#: reads at once) must not inherit this read's write ends, or this read waits for that child's
+#: end instead of its own (a good county failed with ``time-budget`` beside a slow one).
+_fork_lock = threading.Lock()
 
 
 def _warm_up(scheme_source: str | os.PathLike[str] | Scheme, plugins: PluginConfig) -> None:
@@ -149,6 +155,15 @@ def _die_with_parent() -> None:
         pass
 
 
+def join_parent(parent: int) -> None:
+    """``initializer`` of a pool of worker processes started by ``parent``: each worker dies with
+    it (Linux), so a run stopped by SIGTERM or SIGKILL leaves no worker behind waiting for work."""
+    _load_libc()
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent was gone before the worker could ask
+        os._exit(1)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -237,28 +252,29 @@ def read_county_file_guarded(
         return read_county_file(
             path, None, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits
         )
-    _warm_up(scheme_source, plugins)
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    parent = os.getpid()
-    for stream in (sys.stdout, sys.stderr):  # or a child that flushes would write it again
+    with _fork_lock:
+        _warm_up(scheme_source, plugins)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        parent = os.getpid()
+        for stream in (sys.stdout, sys.stderr):  # or a child that flushes would write it again
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        started = time.monotonic()
         try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-    started = time.monotonic()
-    try:
-        pid = os.fork()
-    except OSError as exc:
-        for fd in (out_r, out_w, err_r, err_w):
-            os.close(fd)
-        return _failed(path, "read-crashed", f"无法启动读取进程（{exc}）；请稍后重试。")
-    if pid == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
-        os.close(out_r)
-        os.close(err_r)
-        _child(out_w, err_w, path, scheme_source, year, plugins, limits, parent)
-    os.close(out_w)
-    os.close(err_w)
+            pid = os.fork()
+        except OSError as exc:
+            for fd in (out_r, out_w, err_r, err_w):
+                os.close(fd)
+            return _failed(path, "read-crashed", f"无法启动读取进程（{exc}）；请稍后重试。")
+        if pid == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
+            os.close(out_r)
+            os.close(err_r)
+            _child(out_w, err_w, path, scheme_source, year, plugins, limits, parent)
+        os.close(out_w)
+        os.close(err_w)
     try:
         payload, stderr, timed_out = _collect(out_r, err_r, started + limits.time_budget)
     except BaseException:  # Ctrl-C or SIGTERM while waiting: take the child down too
@@ -427,4 +443,4 @@ def _mark_memory(result: ReadResult, limits: Limits) -> ReadResult:
     return evolve(result, problems=problems) if problems != result.problems else result
 
 
-__all__ = ["GUARD_CODES", "read_county_file_guarded"]
+__all__ = ["GUARD_CODES", "join_parent", "read_county_file_guarded"]

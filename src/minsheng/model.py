@@ -11,7 +11,10 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from attrs import field, frozen
+from attrs import Factory, field, frozen
+
+from .problems import SEVERITY_ORDER as SEVERITY_ORDER
+from .problems import Severity, check_code, default_severity
 
 # --------------------------------------------------------------------------------------------
 # Regions
@@ -257,13 +260,12 @@ class Value:
         return self.status is ValueStatus.REPORTED
 
 
-class Severity(enum.StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
+def _known_code(_instance: object, _attribute: object, code: str) -> None:
+    check_code(code)
 
 
-SEVERITY_ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+def _catalogue_severity(problem: Problem) -> Severity:
+    return default_severity(problem.code)
 
 
 @frozen
@@ -271,12 +273,15 @@ class Problem:
     """Something wrong with an input, with a stable English code and a Chinese message.
 
     ``code`` is for programs (``missing-value``, ``plugin-error``); ``message`` is for people and
-    says what is wrong and what to do; the location fields say where.
+    says what is wrong and what to do; the location fields say where. The code must be in the
+    catalogue (:mod:`minsheng.problems`) or in a plugin's namespace (``插件名:代码``); any other
+    raises :class:`~minsheng.problems.UnknownProblemCode`, a ``ValueError``. ``severity``
+    defaults to the catalogue's.
     """
 
-    code: str
+    code: str = field(validator=_known_code)
     message: str
-    severity: Severity = Severity.ERROR
+    severity: Severity = field(default=Factory(_catalogue_severity, takes_self=True))
     county: str | None = None
     indicator: str | None = None
     file: str | None = None
@@ -291,16 +296,16 @@ class Problem:
         message: str,
         provenance: Provenance | None,
         *,
-        severity: Severity = Severity.ERROR,
+        severity: Severity | None = None,
         county: str | None = None,
         indicator: str | None = None,
     ) -> Problem:
-        """A problem located where ``provenance`` says."""
+        """A problem located where ``provenance`` says (``severity``: the catalogue's by default)."""
         p = provenance or Provenance()
         return cls(
             code=code,
             message=message,
-            severity=severity,
+            severity=severity or default_severity(code),
             county=county,
             indicator=indicator,
             file=p.file,

@@ -58,7 +58,7 @@ def test_hook_minsheng_read(plugins_dir, county_file, load, minsheng_scheme):
         @hookimpl
         def minsheng_read(path, book, context):
             sheet = book.sheet("表1")
-            context.problem("odd-cell", "示例问题", sheet="表1", cell="C9", severity=Severity.WARNING)
+            context.problem("reader:odd-cell", "示例问题", sheet="表1", cell="C9", severity=Severity.WARNING)
             return Submission(
                 county=sheet.cell("B1").text,
                 year=context.year,
@@ -92,9 +92,36 @@ def test_hook_minsheng_read(plugins_dir, county_file, load, minsheng_scheme):
     assert (p13.provenance.file, p13.provenance.cell, p13.provenance.plugin) == (str(path), "B4", "reader")
     assert sub.source.file == str(path) and sub.source.plugin == "reader"
     assert [(p.code, p.file, p.cell, p.plugin) for p in result.problems] == [
-        ("odd-cell", str(path), "C9", "reader")
+        ("reader:odd-cell", str(path), "C9", "reader")
     ]
     assert result.sha256 and len(result.sha256) == 64
+
+
+def test_a_plugin_problem_code_outside_the_catalogue_and_any_namespace_is_a_plugin_error(
+    plugins_dir, county_file, load, minsheng_scheme
+):
+    plugins_dir.add(
+        "sloppy",
+        """
+        from minsheng import Submission
+        from minsheng.plugins import hookimpl
+
+        @hookimpl
+        def minsheng_claim(book):
+            return 0.8
+
+        @hookimpl
+        def minsheng_read(path, book, context):
+            context.problem("bad-total", "合计不对", sheet="表1", cell="B9")
+            return Submission(county="360102", year=context.year, values={})
+        """,
+    )
+    path = county_file("表1")
+    result = load().read(path, "sloppy", minsheng_scheme, 2007)
+    assert result.submission is None
+    [problem] = result.problems
+    assert (problem.code, problem.plugin, problem.file) == ("plugin-error", "sloppy", str(path))
+    assert "“bad-total”" in problem.message and "插件名:代码" in problem.message
 
 
 def test_hook_minsheng_checks(plugins_dir, county_file, load, minsheng_scheme):
@@ -109,7 +136,7 @@ def test_hook_minsheng_checks(plugins_dir, county_file, load, minsheng_scheme):
         def minsheng_checks(submission, scheme):
             v = submission.values.get("1.1")
             if v is not None and v.is_reported and v.amount > 1000:
-                return [Problem("too-many", f"1.1 报了 {v.amount}，超过 1000", severity=Severity.WARNING,
+                return [Problem("province_rules:too-many", f"1.1 报了 {v.amount}，超过 1000", severity=Severity.WARNING,
                                 indicator="1.1", cell=v.provenance.cell)]
             return []
         """,
@@ -128,8 +155,8 @@ def test_hook_minsheng_checks(plugins_dir, county_file, load, minsheng_scheme):
     result = load().read(path, "reader", minsheng_scheme, 2007)
     assert result.ok
     by_code = {p.code: p for p in result.problems}
-    assert set(by_code) == {"too-many", "plugin-error"}
-    too_many = by_code["too-many"]
+    assert set(by_code) == {"province_rules:too-many", "plugin-error"}
+    too_many = by_code["province_rules:too-many"]
     assert (too_many.plugin, too_many.county, too_many.file, too_many.cell) == (
         "province_rules",
         "360102",

@@ -123,7 +123,7 @@ def make_assessment(scheme, targets):
     ]
     problems = [
         Problem(
-            "roster-duplicate",
+            "duplicate-id",
             f"花名册中身份证号 {ID_NUMBER} 重复出现",
             severity=Severity.WARNING,
             county="360103",

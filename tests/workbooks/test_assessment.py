@@ -9,6 +9,7 @@ from wbhelpers import header_row, num, open_book, table, xml_parts
 
 from minsheng import CountyStatus, IndicatorStatus
 from minsheng.model import COUNTY_STATUS_LABELS
+from minsheng.problems import title as problem_title
 from minsheng.workbooks import write_assessment, write_county_sheets
 from minsheng.workbooks.assessment import marks
 
@@ -131,10 +132,27 @@ def test_problem_list_has_every_problem_with_its_place(book, assessment):
     assert len(rows) == len(assessment.problems)
     for row, p in zip(rows, assessment.problems, strict=True):
         assert row["问题代码"].value == p.code
+        assert row["问题"].value == problem_title(p.code) != p.code
         assert row["单元格"].value == p.cell
         assert row["工作表"].value == p.sheet
         assert row["级别"].value == {"error": "错误", "warning": "警告", "info": "提示"}[p.severity.value]
     assert any(r["问题代码"].value == "missing-value" and r["单元格"].value == "E9" for r in rows)
+    assert {(r["问题代码"].value, r["问题"].value) for r in rows} >= {("missing-value", "缺报")}
+
+
+def test_a_plugins_own_problem_code_is_titled_with_the_plugin(tmp_path, assessment, scheme):
+    from attrs import evolve
+
+    from minsheng import Problem, Severity
+
+    own = Problem("wanan:roster-gap", "花名册缺第 3 页", Severity.WARNING, county="360103", plugin="wanan")
+    path = write_assessment(evolve(assessment, problems=(own,)), scheme, tmp_path / "own.xlsx")
+    [row] = table(open_book(path)["问题清单"], "序号")
+    assert (row["问题代码"].value, row["问题"].value, row["级别"].value) == (
+        "wanan:roster-gap",
+        "插件“wanan”报告的问题",
+        "警告",
+    )
 
 
 def test_sources_give_the_cell_of_every_value(book, assessment):
@@ -220,3 +238,22 @@ def test_an_empty_run_still_writes_every_sheet(tmp_path, scheme):
     assert note == header_row(ws, "代码") + 2
     assert not any("{" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert write_county_sheets(empty, scheme, tmp_path / "c") == []
+
+
+def test_a_template_without_the_title_column_still_fills(tmp_path, assessment, scheme):
+    from openpyxl import load_workbook
+
+    from minsheng.workbooks import template_path
+
+    old = load_workbook(template_path("assessment"))
+    ws = old["问题清单"]
+    assert ws["I3"].value == "{问题标题}"
+    ws.delete_cols(9)
+    old.save(tmp_path / "old.xlsx")
+    path = write_assessment(assessment, scheme, tmp_path / "a.xlsx", template=tmp_path / "old.xlsx")
+    rows = table(open_book(path)["问题清单"], "序号")
+    assert [(r["问题代码"].value, r["级别"].value) for r in rows] == [
+        (p.code, {"error": "错误", "warning": "警告", "info": "提示"}[p.severity.value])
+        for p in assessment.problems
+    ]
+    assert "问题" not in rows[0]

@@ -180,3 +180,19 @@ def test_write_sample_is_deterministic(tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
     c = plugin.write_sample(tmp_path / "c.xlsx", _submission(), SCHEME, seed=1)  # other monthly figures
     assert c.read_bytes() != a.read_bytes()
+
+
+def test_a_cover_without_a_six_digit_county_code_is_not_guessed(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = make_sample(tmp_path / "m.xlsx", VALUES)
+    book = openpyxl.load_workbook(path)
+    [code_cell] = [r[1] for r in book["封面"].iter_rows(max_col=2) if r[0].value == "行政区划代码"]
+    assert str(code_cell.value) == "360121"
+    code_cell.value = "36012"
+    book.save(tmp_path / "no-code.xlsx")
+    result = read_county_file(
+        tmp_path / "no-code.xlsx", "monthly-xlsx", scheme_source="jiangxi-2007", year=2007
+    )
+    assert result.submission is None
+    assert [(p.code, p.sheet) for p in result.problems] == [("no-county-code", "封面")]

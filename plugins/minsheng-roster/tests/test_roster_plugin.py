@@ -185,3 +185,13 @@ def test_write_sample_is_deterministic_and_refuses_parts_that_do_not_add_up(tmp_
     with pytest.raises(ValueError, match=r"3\.2（61）应等于 3\.2\.1–3\.2\.3 之和（60）"):
         plugin.write_sample(tmp_path / "d.xlsx", wrong, SCHEME)
     assert not (tmp_path / "d.xlsx").exists()
+
+
+def test_a_summary_without_its_county_code_is_not_guessed(sample: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(sample)
+    assert book["汇总表"]["A2"].value == "行政区划代码：360121"
+    book["汇总表"]["A2"] = "行政区划代码：（未填）"
+    book.save(tmp_path / "no-code.xlsx")
+    result = read_county_file(tmp_path / "no-code.xlsx", "roster", scheme_source="jiangxi-2007", year=2007)
+    assert result.submission is None
+    assert [(p.code, p.sheet) for p in result.problems] == [("no-county-code", "汇总表")]

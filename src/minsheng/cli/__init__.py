@@ -12,6 +12,9 @@ import importlib
 import click
 
 from .. import __version__
+from ._chinese import install as _speak_chinese
+
+_speak_chinese()  # click's own messages and --help boilerplate in Chinese (see _chinese.py)
 
 # command name → "module:attribute", relative to this package
 COMMANDS: dict[str, str] = {

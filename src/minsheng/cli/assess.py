@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -120,7 +121,9 @@ def make_executor(jobs: int, scheduler: str | None) -> Iterator[Executor | None]
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    from ..guard import join_parent
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=join_parent, initargs=(os.getpid(),)) as pool:
         yield pool
 
 

@@ -49,11 +49,15 @@ class ReadContext:
         *,
         sheet: str | None = None,
         cell: str | None = None,
-        severity: Severity = Severity.ERROR,
+        severity: Severity | None = None,
         county: str | None = None,
         indicator: str | None = None,
     ) -> Problem:
-        """Report one problem at ``sheet``/``cell`` of this file and return it."""
+        """Report one problem at ``sheet``/``cell`` of this file and return it.
+
+        ``code`` is a catalogue code (:mod:`minsheng.problems`) or this plugin's own, written
+        ``插件名:代码``; ``severity`` is the catalogue's unless given.
+        """
         p = Problem.at(
             code,
             message,

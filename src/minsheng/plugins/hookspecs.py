@@ -50,7 +50,8 @@ def minsheng_read(path: Path, book: Workbook, context: ReadContext) -> Submissio
     Called only for the plugin that won the file. Values should carry provenance made with
     ``context.provenance(sheet, cell)``; the host fills in the file, plugin name and version
     wherever a value leaves them empty. Problems that are not fatal (a bad ID in a roster, an
-    error cell) go to ``context.report(...)``; a fatal one may simply raise.
+    error cell) go to ``context.report(...)``; a fatal one may simply raise. A problem's code is
+    one of the catalogue (:mod:`minsheng.problems`) or the plugin's own, written ``plugin-name:code``.
 
     :param path: the input file, as the user gave it.
     :param book: the same opened workbook the claim saw (or a fresh one in a worker process).
@@ -69,7 +70,8 @@ def minsheng_checks(submission: Submission, scheme: Scheme) -> list[Problem] | N
 
     :param submission: a county's submission, its provenance already stamped.
     :param scheme: the scheme of the run.
-    :return: a list of :class:`minsheng.Problem` (empty or ``None`` when all is well).
+    :return: a list of :class:`minsheng.Problem` (empty or ``None`` when all is well), each with
+        a catalogue code or the plugin's own ``plugin-name:code``.
     """
 
 

@@ -17,6 +17,7 @@ carries a flag and ``parse_number`` reports ``error-cell`` / ``uncached-formula`
 
 from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
 from .amounts import NOT_APPLICABLE_TEXTS, UNITS, decimal_from_float, normalise_text, parse_number, unit_info
+from .county import COUNTY_CODE_LABELS, find_county_code, read_county_code
 from .errors import SHEET_ERROR_CODES, SheetError
 from .refs import CellRange, cell_ref, column_index, column_letter, parse_ref
 from .reporter import parse_date, read_reporter
@@ -38,6 +39,7 @@ from .text import label_key, unit_of
 from .workbook import Cell, RawValue, Sheet, Workbook, cell_flag_problem, open_workbook
 
 __all__ = [
+    "COUNTY_CODE_LABELS",
     "ERROR_CELL",
     "HEADING",
     "ITEM",
@@ -67,6 +69,7 @@ __all__ = [
     "column_index",
     "column_letter",
     "decimal_from_float",
+    "find_county_code",
     "find_table",
     "id_check_char",
     "label_key",
@@ -76,6 +79,7 @@ __all__ = [
     "parse_date",
     "parse_number",
     "parse_ref",
+    "read_county_code",
     "read_reporter",
     "read_roster",
     "unit_info",

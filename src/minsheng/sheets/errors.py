@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 from ..model import Problem, Severity
+from ..problems import check_code, section_codes
 
-#: Stable codes a :class:`SheetError` may carry.
-SHEET_ERROR_CODES = (
-    "not-a-spreadsheet",  # the bytes are not xlsx/xlsm/xls/ods (a Word file, a PDF, a renamed text file)
-    "encrypted-workbook",  # password-protected (OOXML inside an OLE2 container, or an xls FILEPASS)
-    "unreadable-file",  # the file is a spreadsheet but broken (truncated zip, bad XML, I/O error)
-    "too-large",  # retired (kept for old callers): now file-too-large or zip-bomb
-    "file-too-large",  # the file on disk is bigger than Limits.max_file_bytes
-    "zip-bomb",  # a zip whose uncompressed size or ratio passes the limits, or that lies about its sizes
-    "too-many-members",  # a zip with more members than Limits.max_members
-    "unsafe-xml",  # an XML part with a DTD or entity declarations (entity bombs, XXE)
-    "xml-too-deep",  # XML nesting deeper than Limits.max_xml_depth
-    "sheet-too-large",  # a sheet's declared or real extent beyond Limits.max_rows/max_cols/max_cells
-    "unsafe-xml-parser",  # openpyxl in this process would parse XML without defusedxml
-    "no-such-sheet",  # a sheet the caller asked for is not in the workbook
-    "table-not-found",  # find_table found no header row with the texts asked for
-    "column-not-found",  # Table.column found no column with the header texts asked for
-)
+#: Stable codes a :class:`SheetError` of the toolkit may carry: the catalogue's "sheet" section
+#: (:mod:`minsheng.problems`, which says what each means).
+SHEET_ERROR_CODES = section_codes("sheet")
 
 
 class SheetError(Exception):
     """A county file cannot be read as asked: a stable English ``code`` and a Chinese message.
 
     ``message_zh`` says what is wrong and what to do; ``file`` (and, where known, ``sheet`` and
-    ``cell``) say where. :meth:`problem` gives the same as a :class:`~minsheng.Problem`.
+    ``cell``) say where. :meth:`problem` gives the same as a :class:`~minsheng.Problem`. The code
+    must be one a problem may carry (:mod:`minsheng.problems`): an unknown one raises
+    :class:`~minsheng.problems.UnknownProblemCode` here, where it was written, not later.
     """
 
     def __init__(
@@ -39,6 +28,7 @@ class SheetError(Exception):
         sheet: str | None = None,
         cell: str | None = None,
     ) -> None:
+        check_code(code)
         super().__init__(f"{code}: {message_zh}" + (f" ({file})" if file else ""))
         self.code = code
         self.message_zh = message_zh

@@ -38,12 +38,13 @@ from ..model import (
     Severity,
     ValueStatus,
 )
+from ..problems import SEVERITY_LABELS
+from ..problems import title as problem_title
 from ._cells import FORMAT_RATIO, FORMAT_SCORE, Formatted, unit_format
 from ._output import save_workbook, stamp_for
 from ._template import expand_column, fill_rows, open_template, sheet_with
 from .form import chinese_numeral
 
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 INDICATOR_STATUS_LABELS = {
     IndicatorStatus.SCORED: "已评",
     IndicatorStatus.NOT_APPLICABLE: "不考核",
@@ -306,6 +307,7 @@ def _problem_rows(assessment: Assessment) -> list[tuple[str, dict[str, Any]]]:
                 "单元格": p.cell,
                 "指标": p.indicator,
                 "问题代码": p.code,
+                "问题标题": problem_title(p.code),
                 "级别": SEVERITY_LABELS[p.severity],
                 "说明": p.message,
             },
