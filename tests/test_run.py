@@ -184,10 +184,10 @@ def test_the_command_line_still_reads_the_environment(forms):
     """MINSHENG_BLOCK_PLUGINS and MINSHENG_LIMITS become the run's PluginConfig and Limits."""
     env = {"MINSHENG_BLOCK_PLUGINS": "standard-form", "MINSHENG_LIMITS": "max_file_bytes=1000"}
     r = cli("validate", str(forms), "--targets", str(TARGETS), env=env)
-    assert r.returncode == 1 and "file-too-large" in r.stderr
+    assert r.returncode == 1 and "file-too-large" in r.stdout
     env.pop("MINSHENG_LIMITS")
     r = cli("validate", str(forms), "--targets", str(TARGETS), env=env)
-    assert r.returncode == 1 and "no-plugin" in r.stderr and "plugin-blocked" in r.stderr
+    assert r.returncode == 1 and "no-plugin" in r.stdout and "plugin-blocked" in r.stdout
 
 
 def test_a_run_is_a_frozen_value():

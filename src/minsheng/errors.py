@@ -11,17 +11,21 @@ from collections.abc import Sequence
 
 from .model import Problem
 
-#: Stable codes of :class:`InputError`, one line each. They name why a run could not start, not a
-#: problem found in a run, so they are not in the problem catalogue (:mod:`minsheng.problems`).
-INPUT_ERRORS = (
+#: Stable codes of :class:`InputError`, one line each: why a run could not start. Their Chinese
+#: titles are in the problem catalogue (:mod:`minsheng.problems`, section "input").
+INPUT_CODES = (
     "scheme-invalid",  # the scheme (built-in name or TOML file) cannot be loaded
     "targets-not-found",  # the targets workbook does not exist
     "targets-unreadable",  # the targets workbook cannot be opened or is not one (or the reader's own code)
     "targets-invalid",  # the targets workbook was read but has errors (listed in .problems)
     "wrong-year",  # the year asked for is not the targets' year
     "submissions-not-found",  # a submissions file or folder does not exist
+    "submissions-empty",  # the submissions folders hold no spreadsheet at all
     "bad-argument",  # an argument of the call is not one of the values it takes
 )
+
+
+INPUT_ERRORS = INPUT_CODES  # (the name it had first)
 
 
 class InputError(Exception):
@@ -35,4 +39,4 @@ class InputError(Exception):
         super().__init__(f"[{code}] {message}")
 
 
-__all__ = ["INPUT_ERRORS", "InputError"]
+__all__ = ["INPUT_CODES", "INPUT_ERRORS", "InputError"]

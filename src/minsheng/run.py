@@ -115,6 +115,13 @@ def assess(
     from .plugins.reading import host_for
 
     files, file_problems = find_files(paths)
+    if not files:
+        where = "、".join(f"“{p}”" for p in paths)
+        raise InputError(
+            "submissions-empty",
+            f"{where}中没有任何表格文件（.xlsx .xls .xlsm .ods）：请检查报表目录是否选对。",
+            file_problems,
+        )
     host_problems = host_for(plugins).problems
     reads = _read(files, scheme, given.targets.year, plugins, limits, executor, progress)
     assessment = assess_reads(
