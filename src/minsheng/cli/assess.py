@@ -47,7 +47,9 @@ def inputs_options(f):  # type: ignore[no-untyped-def]
     """The options assess and validate share."""
     for decorator in reversed(
         [
-            click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path)),
+            click.argument(
+                "submissions", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="报表目录..."
+            ),
             click.option(
                 "--targets",
                 "targets_path",
@@ -257,7 +259,7 @@ def assess(
 ) -> None:
     """读取各县报表，检查、评分、定等、排名，输出考核结果工作簿。
 
-    SUBMISSIONS 为报表文件或目录（递归查找，跳过 ~$ 开头的锁文件）。目标任务表中的每个县都会出现在结果中：
+    报表目录为报表文件或目录（递归查找，跳过 ~$ 开头的锁文件）。目标任务表中的每个县都会出现在结果中：
     已评、缺报（未报送）、出错（文件无法读取）或暂缓（--missing hold 时有缺报数值）。
     """
     from ..files import atomic_write_text

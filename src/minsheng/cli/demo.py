@@ -11,7 +11,7 @@ from .common import fail_usage, scheme_option
 
 
 @click.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="目录")
 @scheme_option
 @click.option(
     "--plugins-dir", type=click.Path(file_okay=False, path_type=Path), help="存放县级插件 .py 文件的目录。"

@@ -71,7 +71,7 @@ def plugins(plugins_dir: Path | None, as_json: bool) -> None:
 
 
 @click.command("new-plugin")
-@click.argument("name")
+@click.argument("name", metavar="名称")
 @click.option(
     "-o",
     "--output",
@@ -85,10 +85,10 @@ def plugins(plugins_dir: Path | None, as_json: bool) -> None:
 def new_plugin(name: str, parent: Path) -> None:
     """生成一个县级插件包骨架：pyproject（含入口点）、插件模块、示例报表生成脚本和测试。
 
-    NAME 用小写英文字母、数字和连字符，例如县名拼音 wanan。生成后：
+    名称用小写英文字母、数字和连字符，例如县名拼音 wanan。生成后：
 
     \b
-      cd minsheng-NAME
+      cd minsheng-名称
       pip install -e .
       python -m pytest
     """
