@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(line + (f"  FAILED: {', '.join(wrong)}" if wrong else ""), flush=True)
                 if wrong:
                     failures.append(line + " " + ", ".join(wrong))
+                    print("      stderr: " + r["stderr"][-800:].replace("\n", "\n      "), flush=True)
                 shutil.rmtree(out_dir)
         finally:
             stop.set()
