@@ -584,3 +584,122 @@ def test_duplicate_submissions_name_every_file(scheme):
     assert (p.code, p.county, p.file) == ("duplicate-submission", "1", "a.xlsx")
     assert "a.xlsx" in p.message and "b.xls" in p.message
     assert a.result("1").status is CountyStatus.FAILED
+
+
+# --- the policy calculators through scoring (docs/api.md: derive_actuals) ----------------------
+
+
+def _cell(c):
+    from minsheng import Provenance
+
+    return Provenance(file="县.xlsx", sheet="表3", cell=c)
+
+
+def _amounts(scheme, drop=(), **amounts):
+    """A perfect submission with the listed indicators' ratios replaced by amounts at cells."""
+    sub = make_submission(scheme, "1", full_allocation(scheme))
+    values = {k: v for k, v in sub.values.items() if k not in drop}
+    values |= {k.replace("_", "/", 1): Value.of(a, _cell(c)) for k, (a, c) in amounts.items()}
+    return attrs.evolve(sub, values=values)
+
+
+def test_each_calculator_indicator_is_derived_even_after_a_reported_or_partial_one(scheme):
+    from minsheng import derive_actuals
+
+    # 8.1 reported as a ratio (kept); 8.2 only its paid amount (a problem); 8.3 and 9.1 from amounts
+    sub = _amounts(
+        scheme,
+        drop=("8.2", "8.3", "9.1"),
+        **{
+            "8.2_paid": (100, "B2"),
+            "8.3_minors": (10, "C1"),
+            "8.3_adults": (10, "C2"),
+            "8.3_paid": (400, "C3"),
+            "9.1_revenue_plan": (1000, "D1"),
+            "9.1_revenue_actual": (900, "D2"),
+            "9.1_expense_plan": (1000, "D3"),
+            "9.1_expense_actual": (1000, "D4"),
+        },
+    )
+    derived, problems = derive_actuals(scheme, sub)
+    assert derived.values["8.1"] == sub.values["8.1"]
+    assert "8.2" not in derived.values
+    assert [(p.code, p.county, p.indicator, p.cell) for p in problems] == [
+        ("missing-value", "1", "8.2", "B2")
+    ]
+    m = derived.values["8.3"]  # 400 of 0.4 × (500 + 1500) = 800: 50%
+    assert (m.status.value, m.amount, m.provenance.cell) == ("reported", D(50), "C3")
+    f = derived.values["9.1"]  # the fund's ratio sits at the actual revenue
+    assert (f.amount, f.provenance.cell) == (D(90), "D2")
+    assert "城镇居民合作医疗" in m.raw and "基金预算" in f.raw
+
+
+def test_a_derived_ratio_scores_like_a_reported_one_and_lists_its_inputs(scheme):
+    from minsheng import ValueStatus
+
+    sub = _amounts(scheme, drop=("8.2",), **{"8.2_retirees": (100, "B1"), "8.2_paid": (24000, "B2")})
+    r = score(scheme, make_targets(["1"], scheme), [sub]).result("1")
+    s82 = next(s for s in r.indicators if s.code == "8.2")
+    assert (s82.actual, s82.score, s82.provenance.cell) == (D(50), D("2.00"), "B2")
+    assert [(i.code, i.name, i.unit, i.status, i.amount, i.provenance.cell) for i in s82.inputs] == [
+        ("8.2/retirees", "企业退休人员数", "人", ValueStatus.REPORTED, D(100), "B1"),
+        ("8.2/paid", "实际发放调整金额", "元", ValueStatus.REPORTED, D(24000), "B2"),
+    ]
+    assert r.total == D(98)
+
+
+def test_no_amount_reported_leaves_the_indicator_alone(scheme):
+    from minsheng import derive_actuals
+
+    sub = _amounts(scheme, drop=("8.1",))
+    derived, problems = derive_actuals(scheme, sub)
+    assert problems == [] and "8.1" not in derived.values
+
+
+# --- grade bands at their edges -------------------------------------------------------------------
+
+
+def test_a_total_below_every_band_gets_the_lowest_band(scheme):
+    # a scheme built in code need not start its lowest band at 0 (a scheme file must)
+    high = attrs.evolve(
+        scheme,
+        excellent_quota=None,
+        grades=(attrs.evolve(scheme.grades[0], minimum=D(99)), attrs.evolve(scheme.grades[1], minimum=D(95))),
+    )
+    a = _run(high, ["100", "50", "0"])
+    assert [r.grade for r in a.counties] == ["优秀", "良好", "良好"]
+
+
+def test_quota_demotes_from_a_middle_band_to_the_one_below(scheme):
+    # the province may call its quota band anything: here 合格 (third of four) is the quota grade
+    middle = attrs.evolve(
+        scheme,
+        excellent_grade="合格",
+        grades=(
+            attrs.evolve(scheme.grades[0], minimum=D(99)),
+            attrs.evolve(scheme.grades[1], minimum=D(98), below=D(99)),
+            attrs.evolve(scheme.grades[2], minimum=D(90), below=D(98)),
+            attrs.evolve(scheme.grades[3], below=D(90)),
+        ),
+    )
+    a = _run(middle, ["50", "40", "30", "20"])  # 97, 96.4, 95.8, 95.2: all 合格 by band, 1 allowed
+    assert [r.grade for r in a.counties] == ["合格", "不合格", "不合格", "不合格"]
+
+
+def test_quota_on_the_lowest_band_has_nowhere_lower_to_go(scheme):
+    lowest = attrs.evolve(
+        scheme, excellent_grade="不合格", grades=(attrs.evolve(scheme.grades[3], below=None),)
+    )
+    a = _run(lowest, ["100", "50", "0", "20"])
+    assert [r.grade for r in a.counties] == ["不合格"] * 4
+
+
+def test_a_missing_value_keeps_the_cell_it_was_due_in():
+    from minsheng import Provenance
+
+    cell = Provenance(file="县.xlsx", sheet="表1", cell="E7")
+    s, problems = score_indicator(ind(Rule.RATIO), "1", D(100), Value.missing(cell), "c")
+    assert s.status is IndicatorStatus.MISSING and s.provenance == cell
+    assert [(p.code, p.cell, p.county, p.indicator) for p in problems] == [("missing-value", "E7", "c", "x")]
+    s, _ = score_indicator(ind(Rule.RATIO), "1", None, Value.missing(cell), "c")
+    assert s.status is IndicatorStatus.NOT_APPLICABLE and s.provenance == cell and s.actual is None

@@ -399,3 +399,225 @@ def test_every_problem_is_reported_at_once_and_names_the_file():
 def test_builtin_scheme_is_sound():
     s = load_scheme("jiangxi-2007")
     assert s.total == 100 and sum(g.weight for g in s.groups) == 100
+
+
+# --- what a scheme file says is what the scheme holds ------------------------------------------
+
+FULL = """
+id = "full"
+name = "全参数方案"
+year = 2008
+total = 20
+bonus_cap = 4
+excellent_grade = "甲"
+excellent_quota = 0.25
+veto_grade = "丁"
+advanced_count = 2
+source = "讲话"
+description = "说明"
+
+[[grades]]
+name = "甲"
+minimum = 15
+
+[[grades]]
+name = "丁"
+minimum = 0
+below = 15
+
+[[cross_items]]
+code = "criticized"
+name = "通报批评"
+points = 1.5
+
+[[cross_items]]
+code = "falsification"
+name = "弄虚作假"
+veto = true
+
+[[groups]]
+code = "A"
+name = "就业"
+weight = 12
+description = "组说明"
+
+[[groups.indicators]]
+code = "A.1"
+name = "新增就业"
+unit = "人"
+rule = "ratio"
+weight = 8
+aliases = ["新增就业人数", "城镇新增就业"]
+description = "指标说明"
+bonus = { step = 0.2, per_step = 0.25, cap = 1 }
+parts = ["A.2"]
+
+[[groups.indicators]]
+code = "A.2"
+name = "其中"
+unit = "人"
+rule = "info"
+
+[[groups.indicators]]
+code = "A.3"
+name = "分档"
+unit = "%"
+rule = "steps"
+weight = 4
+steps = [[1.0, 1.0], [0.6, 0.5]]
+
+[[groups]]
+code = "B"
+name = "保障"
+weight = 8
+
+[[groups.indicators]]
+code = "B.1"
+name = "到位率"
+unit = "%"
+rule = "binary"
+weight = 3
+condition = "le"
+threshold = 2.5
+
+[[groups.indicators]]
+code = "B.2"
+name = "逾期"
+unit = "天"
+rule = "deduct"
+weight = 5
+per_unit = 0.5
+
+[[groups.indicators]]
+code = "B.3"
+name = "救助"
+unit = "%"
+rule = "ratio"
+calculator = "pension-relief"
+calculator_params = { standard = 180, months = 10 }
+
+[[groups.indicators]]
+code = "B.V"
+name = "否决"
+rule = "veto"
+"""
+
+
+def test_every_field_of_a_scheme_file_reaches_the_scheme(tmp_path):
+    from minsheng import Bonus, CrossItem, Grade, Indicator, IndicatorGroup, Scheme, Step
+
+    path = tmp_path / "full.toml"
+    path.write_text(FULL, encoding="utf-8")
+    expected = Scheme(
+        id="full",
+        name="全参数方案",
+        year=2008,
+        total=D(20),
+        bonus_cap=D(4),
+        excellent_grade="甲",
+        excellent_quota=D("0.25"),
+        veto_grade="丁",
+        advanced_count=2,
+        source="讲话",
+        description="说明",
+        grades=(Grade("甲", D(15)), Grade("丁", D(0), D(15))),
+        cross_items=(
+            CrossItem("criticized", "通报批评", D("1.5"), False),
+            CrossItem("falsification", "弄虚作假", D(0), True),
+        ),
+        groups=(
+            IndicatorGroup(
+                "A",
+                "就业",
+                D(12),
+                (
+                    Indicator(
+                        "A.1",
+                        "新增就业",
+                        "人",
+                        Rule.RATIO,
+                        D(8),
+                        description="指标说明",
+                        aliases=("新增就业人数", "城镇新增就业"),
+                        bonus=Bonus(D("0.2"), D("0.25"), D(1)),
+                        parts=("A.2",),
+                    ),
+                    Indicator("A.2", "其中", "人", Rule.INFO, D(0)),
+                    Indicator(
+                        "A.3",
+                        "分档",
+                        "%",
+                        Rule.STEPS,
+                        D(4),
+                        steps=(Step(D(1), D(1)), Step(D("0.6"), D("0.5"))),
+                    ),
+                ),
+                description="组说明",
+            ),
+            IndicatorGroup(
+                "B",
+                "保障",
+                D(8),
+                (
+                    Indicator(
+                        "B.1", "到位率", "%", Rule.BINARY, D(3), condition=Condition.LE, threshold=D("2.5")
+                    ),
+                    Indicator("B.2", "逾期", "天", Rule.DEDUCT, D(5), per_unit=D("0.5")),
+                    Indicator(
+                        "B.3",
+                        "救助",
+                        "%",
+                        Rule.RATIO,
+                        D(0),
+                        calculator="pension-relief",
+                        calculator_params={"standard": D(180), "months": D(10)},
+                    ),
+                    Indicator("B.V", "否决", "", Rule.VETO, D(0)),
+                ),
+            ),
+        ),
+    )
+    assert load_scheme(path) == expected
+    assert load_scheme(str(path)) == expected
+    assert parse_scheme(FULL) == expected
+
+
+def test_a_minimal_scheme_file_takes_the_documented_defaults():
+    from minsheng import Scheme
+
+    data = {
+        "id": "m",
+        "name": "最简",
+        "grades": [{"name": "优秀", "minimum": 60}, {"name": "不合格", "minimum": 0, "below": 60}],
+        "groups": [{"weight": 100, "indicators": [{"code": "1.1", "rule": "ratio", "weight": 100}]}],
+    }
+    s = scheme_from_dict(data)
+    assert (s.year, s.total, s.bonus_cap, s.excellent_grade, s.excellent_quota, s.veto_grade) == (
+        None,
+        D(100),
+        D(0),
+        "优秀",
+        None,
+        "不合格",
+    )
+    assert (s.advanced_count, s.cross_items, s.description, s.source) == (3, (), "", "")
+    (group,) = s.groups
+    assert (group.code, group.name, group.description) == ("1", "", "")  # a group's code: its place
+    (i,) = group.indicators
+    assert (i.name, i.unit, i.description, i.aliases, i.bonus, i.steps, i.parts) == (
+        "",
+        "",
+        "",
+        (),
+        None,
+        (),
+        (),
+    )
+    assert (i.condition, i.threshold, i.per_unit, i.calculator, i.calculator_params) == (
+        None,
+        None,
+        None,
+        None,
+        {},
+    )
+    assert isinstance(s, Scheme)
