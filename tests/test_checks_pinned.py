@@ -310,12 +310,49 @@ def test_fund_policy_spending_is_rebudgeted_by_default_and_not_when_switched_off
 
 
 def test_calculators_name_their_inputs():
-    assert {name: [i.key for i in c.inputs] for name, c in CALCULATORS.items()} == {
-        "pension-relief": ["eligible", "paid"],
-        "pension-adjustment": ["retirees", "paid"],
-        "resident-medical": ["minors", "adults", "paid"],
-        "fund-budget": ["revenue_plan", "revenue_actual", "expense_plan", "expense_actual"],
+    """The amounts each calculator reads, with the names and units shown in 数据来源."""
+    assert {
+        name: ([(i.key, i.name, i.unit) for i in c.inputs], [(i.key, i.name, i.unit) for i in c.optional])
+        for name, c in CALCULATORS.items()
+    } == {
+        "pension-relief": (
+            [("eligible", "应救助退休人员数", "人"), ("paid", "实际发放救助金", "元")],
+            [("months", "救助月数", "月")],
+        ),
+        "pension-adjustment": (
+            [("retirees", "企业退休人员数", "人"), ("paid", "实际发放调整金额", "元")],
+            [("months", "执行月数", "月")],
+        ),
+        "resident-medical": (
+            [
+                ("minors", "参保未成年人数（非低保）", "人"),
+                ("adults", "参保成年人数（非低保）", "人"),
+                ("paid", "财政实际到位补助", "元"),
+            ],
+            [("minors_dibao", "低保未成年人数", "人"), ("adults_dibao", "低保成年人数", "人")],
+        ),
+        "fund-budget": (
+            [
+                ("revenue_plan", "基金收入预算", "元"),
+                ("revenue_actual", "基金实际收入", "元"),
+                ("expense_plan", "基金支出预算", "元"),
+                ("expense_actual", "基金实际支出", "元"),
+            ],
+            [("policy_expense", "政策性增支", "元")],
+        ),
     }
+    assert {name: (c.name, c.title) for name, c in CALCULATORS.items()} == {
+        "pension-relief": ("pension-relief", "困难企业退休人员养老救助"),
+        "pension-adjustment": ("pension-adjustment", "企业退休人员基本养老金调整"),
+        "resident-medical": ("resident-medical", "城镇居民合作医疗财政补助"),
+        "fund-budget": ("fund-budget", "养老保险省级基金预算管理"),
+    }
+
+
+def test_every_calculation_reports_what_was_paid():
+    assert compute("pension-adjustment", {"retirees": 1, "paid": 7}, {}).paid == D(7)
+    assert compute("resident-medical", {"minors": 1, "adults": 1, "paid": 9}, {}).paid == D(9)
+    assert compute("pension-relief", {"eligible": 1, "paid": 5}, {"months": 12}).paid == D(5)
 
 
 # --- 序时进度 (DOMAIN.md section 3) --------------------------------------------------------------
@@ -340,3 +377,42 @@ def test_progress_tolerance_is_a_parameter():
     assert progress_status(D("0.6"), 6, D("0.1")) is Progress.AHEAD
     assert progress_status(D("0.39"), 6, D("0.1")) is Progress.BEHIND
     assert progress_status(D("0.5"), 6, D(0)) is Progress.AHEAD
+
+
+def test_progress_refusal_names_the_month():
+    with pytest.raises(ValueError, match="13"):
+        expected_share(13)
+
+
+def test_outliers_skip_counties_without_an_allocation_and_go_on_after_a_thin_indicator(scheme):
+    subs, t = _peers(scheme, 6, {"6": {"4.4": Value.of(700, CELL)}})
+    extra = make_submission(scheme, "99", full_allocation(scheme))  # not in the targets at all
+    allocations = {c: dict(a) for c, a in t.allocations.items()}
+    for code in ("1", "2", "3"):
+        allocations[code]["1.1"] = None  # 1.1: only 3 counties to compare, too few
+    t = attrs.evolve(t, allocations=allocations)
+    assert [(p.county, p.indicator) for p in check_outliers(scheme, [*subs, extra], t)] == [("6", "4.4")]
+
+
+def test_outlier_is_above_two_not_at_two(scheme):
+    low = {c: {"4.3": "30"} for c in "1234"}
+    subs, t = _peers(scheme, 5, low | {"5": {"4.3": "200"}})
+    assert check_outliers(scheme, subs, t) == []
+
+
+def test_implausible_with_a_target_below_one(scheme):
+    alloc = full_allocation(scheme) | {"6.1": D("0.5")}
+    sub = make_submission(scheme, "1", full_allocation(scheme), **{"6.1": "1.6"})
+    assert [p.code for p in check_submission(scheme, sub, alloc)] == ["implausible-value"]
+    alloc = full_allocation(scheme) | {"6.1": D(1)}
+    sub = make_submission(scheme, "1", full_allocation(scheme), **{"6.1": "3.5"})
+    assert [p.code for p in check_submission(scheme, sub, alloc)] == ["implausible-value"]
+
+
+def test_self_score_mismatch_is_a_warning_located_at_the_indicator_or_the_submission(scheme):
+    a = _assess(scheme, {"1.1": D(5)}, D(90), **{"1.1": Value.of(100, Provenance(cell="G3"))})
+    problems = check_self_scores(a)
+    assert [(p.severity, p.county, p.indicator, p.cell) for p in problems] == [
+        (Severity.WARNING, "1", "1.1", "G3"),
+        (Severity.WARNING, "1", None, "F12"),
+    ]

@@ -621,3 +621,119 @@ def test_a_minimal_scheme_file_takes_the_documented_defaults():
         {},
     )
     assert isinstance(s, Scheme)
+
+
+def test_defaults_of_unnamed_items_are_empty_text():
+    data = sound()
+    data["cross_items"].append({"code": "x", "points": D(1)})
+    data["grades"][3].pop("name")
+    data["veto_grade"] = ""
+    s = scheme_from_dict(data)
+    assert s.cross_item("x") == __import__("minsheng").CrossItem("x", "", D(1), False)
+    assert [g.name for g in s.grades] == ["优秀", "良好", "合格", ""]
+
+
+def test_a_group_of_weight_zero_is_sound():
+    data = sound()
+    data["groups"].append(
+        {
+            "code": "3",
+            "name": "否决",
+            "weight": D(0),
+            "indicators": [{"code": "3.V", "name": "否决2", "rule": "veto"}],
+        }
+    )
+    assert scheme_from_dict(data).groups[2].weight == 0
+
+
+def test_numbers_are_read_as_decimals_exactly():
+    """Arithmetic is decimal, never binary floating point: a long number in the file is kept whole."""
+    s = parse_scheme(
+        'id = "t"\nname = "n"\ntotal = 1\nveto_grade = "合格"\n[[grades]]\nname = "优秀"\nminimum = 60\n'
+        '[[grades]]\nname = "合格"\nminimum = 0\nbelow = 60\n'
+        '[[groups]]\ncode = "1"\nname = "g"\nweight = 1\n'
+        '[[groups.indicators]]\ncode = "1.1"\nname = "i"\nrule = "deduct"\nweight = 1\n'
+        "per_unit = 0.12345678901234567891\n"
+    )
+    assert s.indicator("1.1").per_unit == D("0.12345678901234567891")
+
+
+def test_every_malformed_step_is_reported():
+    data = sound()
+    indicator(data, "1.2")["steps"] = [[D(1)], [D(1), D(1)], [D("0.5")]]
+    assert codes_of(data) == ["bad-parameter", "bad-parameter"]
+
+
+def test_a_step_without_a_number_is_a_problem_not_a_crash():
+    data = sound()
+    indicator(data, "1.2")["steps"] = [[D(1), None], [D("0.5"), D(0)]]
+    assert codes_of(data) == ["missing-parameter"]
+
+
+def test_a_total_of_zero_is_a_problem_not_a_crash():
+    with pytest.raises(SchemeError):
+        scheme_from_dict(sound() | {"total": D(0)})
+
+
+def test_validate_scheme_refuses_a_bonus_step_of_zero_built_in_code():
+    import attrs
+
+    from minsheng import Bonus, validate_scheme
+
+    s = scheme_from_dict(sound())
+    loan = attrs.evolve(s.indicator("1.1"), bonus=Bonus(D(0), D("0.5"), D(2)))
+    group = attrs.evolve(s.groups[0], indicators=(loan, *s.groups[0].indicators[1:]))
+    broken = attrs.evolve(s, groups=(group, s.groups[1]))
+    assert [(p.code, p.file) for p in validate_scheme(broken, "x.toml")] == [("bad-parameter", "x.toml")]
+    assert validate_scheme(s) == []
+
+
+def test_problems_name_the_file_they_came_from_by_default_scheme():
+    data = sound()
+    del data["id"]
+    data["grades"][0]["below"] = D(101)
+    with pytest.raises(SchemeError) as exc:
+        scheme_from_dict(data)
+    assert [(p.code, p.file) for p in exc.value.problems] == [("missing-parameter", "<scheme>")]
+    with pytest.raises(SchemeError) as exc:
+        scheme_from_dict(sound() | {"grades": [*sound()["grades"][:1], {"name": "x", "minimum": D(0)}]})
+    assert {p.file for p in exc.value.problems} == {"<scheme>"}
+    with pytest.raises(SchemeError) as exc:
+        parse_scheme("id = ")
+    assert [(p.code, p.file) for p in exc.value.problems] == [("scheme-syntax", "<scheme>")]
+
+
+def test_scheme_error_text_lists_every_problem_with_its_code():
+    data = sound()
+    data["bonus_cap"] = D(-1)
+    data["groups"][1]["code"] = "1"
+    with pytest.raises(SchemeError) as exc:
+        scheme_from_dict(data)
+    lines = str(exc.value).split("\n")
+    assert [line.split("]")[0] for line in lines] == ["[duplicate-code", "[bad-parameter"]
+
+
+def test_scheme_files_that_cannot_be_read(tmp_path):
+    from minsheng import builtin_scheme_text
+
+    missing = tmp_path / "无.toml"
+    with pytest.raises(SchemeError) as exc:
+        load_scheme(missing)
+    assert [(p.code, p.file) for p in exc.value.problems] == [("scheme-not-found", str(missing))]
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('id = "江西"'.encode("gbk"))
+    with pytest.raises(SchemeError) as exc:
+        load_scheme(gbk)
+    assert [(p.code, p.file) for p in exc.value.problems] == [("scheme-unreadable", str(gbk))]
+    with pytest.raises(SchemeError) as exc:
+        load_scheme(tmp_path)  # a folder
+    assert [p.code for p in exc.value.problems] == ["scheme-unreadable"]
+    broken = tmp_path / "坏.toml"
+    broken.write_text('id = "t"\n', encoding="utf-8")
+    with pytest.raises(SchemeError) as exc:
+        load_scheme(broken)
+    assert {p.file for p in exc.value.problems} == {str(broken)}
+    with pytest.raises(SchemeError) as exc:
+        builtin_scheme_text("hunan-2007")
+    assert [p.code for p in exc.value.problems] == ["unknown-scheme"]
+    assert builtin_scheme_text().startswith("# 江西省")
