@@ -317,9 +317,10 @@ def test_unknown_finding_is_located_for_its_county(scheme):
 def test_unknown_indicator_is_a_warning_only_for_codes_outside_the_scheme(scheme):
     from minsheng import Severity
 
-    a = _one(scheme, **{"8.1/paid": "100", "3.2.1": "10", "12.1": "1"})
-    assert [(p.code, p.severity, p.county, p.indicator) for p in a.problems] == [
-        ("unknown-indicator", Severity.WARNING, "1", "12.1")
+    a = _one(scheme, **{"8.1/paid": "100", "8.1/x/y": "1", "3.2.1": "10", "12.1": Value.of(1, _cell("H9"))})
+    # the indicator is the part of the key before the first "/"
+    assert [(p.code, p.severity, p.county, p.indicator, p.cell) for p in a.problems] == [
+        ("unknown-indicator", Severity.WARNING, "1", "12.1", "H9")
     ]
 
 
@@ -703,3 +704,76 @@ def test_a_missing_value_keeps_the_cell_it_was_due_in():
     assert [(p.code, p.cell, p.county, p.indicator) for p in problems] == [("missing-value", "E7", "c", "x")]
     s, _ = score_indicator(ind(Rule.RATIO), "1", None, Value.missing(cell), "c")
     assert s.status is IndicatorStatus.NOT_APPLICABLE and s.provenance == cell and s.actual is None
+
+
+def test_city_counts_two_counties_of_one_grade_as_two(scheme):
+    free = attrs.evolve(scheme, excellent_quota=None)
+    t = make_targets(["1", "2", "3"], free)
+    subs = [make_submission(free, c, full_allocation(free)) for c in ("1", "2", "3")]
+    (city,) = score(free, t, subs).cities
+    assert city.grades == {"优秀": 3, "良好": 0, "合格": 0, "不合格": 0}
+
+
+def test_city_target_sums_skip_a_county_without_any_allocation(scheme):
+    t = make_targets(["1", "2"], scheme)
+    t = attrs.evolve(t, allocations={"1": t.allocations["1"]})  # 2: no entry at all, so nothing assessed
+    subs = [make_submission(scheme, c, full_allocation(scheme)) for c in ("1", "2")]
+    a = score(scheme, t, subs)
+    (city,) = a.cities
+    assert city.targets["1.1"] == D(100) and city.totals["1.1"] == D(200)
+    assert a.result("2").applicable_weight == D(12)  # only the fixed-rule indicators
+
+
+# --- the run goes on past what it cannot use ---------------------------------------------------
+
+
+def test_every_problem_of_a_run_is_located_for_its_county(scheme):
+    from minsheng import InputFile, Provenance, Severity
+
+    where = Provenance(file="九.xlsx", sheet="表1", cell="A1")
+    good = attrs.evolve(make_submission(scheme, "2", full_allocation(scheme)), source=where)
+    stray = attrs.evolve(make_submission(scheme, "9", full_allocation(scheme)), source=where)
+    old = attrs.evolve(make_submission(scheme, "3", full_allocation(scheme)), year=2006, source=where)
+    findings = [
+        {"county": "8", "item": "criticized-by-province", "source": {"file": "督查.xlsx", "cell": "B2"}},
+        {"county": "2", "item": "no-such-item", "source": {"file": "督查.xlsx", "cell": "B3"}},
+        {"county": "2", "item": "criticized-by-province", "count": 2},
+    ]
+    inputs = [InputFile(path="九.xlsx", sha256="0" * 64, county="2")]
+    a = score(
+        scheme,
+        make_targets(["1", "2", "3", "4"], scheme),
+        [stray, good, old],
+        findings=findings,
+        failed=["1"],
+    )
+    assert [(p.code, p.severity, p.county, p.file, p.cell) for p in a.problems] == [
+        ("unknown-county", Severity.ERROR, "9", "九.xlsx", "A1"),
+        ("wrong-year", Severity.WARNING, "3", "九.xlsx", "A1"),
+        ("unknown-county", Severity.ERROR, "8", "督查.xlsx", "B2"),
+        ("unknown-finding", Severity.ERROR, "2", "督查.xlsx", "B3"),
+        ("not-submitted", Severity.WARNING, "4", None, None),
+    ]
+    r = a.result("2")
+    assert r.submission == where and r.total == D(96)
+    assert [(d.item, d.name, d.count, d.points) for d in r.deductions] == [
+        ("criticized-by-province", "被省通报批评", 2, D(4))
+    ]
+    assert a.result("3").total == D(100) and a.result("1").status is CountyStatus.FAILED
+    assert score(scheme, make_targets(["2"], scheme), [good], inputs=inputs).inputs == tuple(inputs)
+
+
+def test_a_duplicate_submission_is_located_for_its_county(scheme):
+    from minsheng import Provenance
+
+    subs = [
+        attrs.evolve(make_submission(scheme, "1", full_allocation(scheme)), source=Provenance(file=f))
+        for f in ("甲.xlsx", "乙.xlsx")
+    ]
+    a = score(
+        scheme,
+        make_targets(["1", "2"], scheme),
+        [*subs, make_submission(scheme, "2", full_allocation(scheme))],
+    )
+    assert [(p.code, p.county, p.file) for p in a.problems] == [("duplicate-submission", "1", "甲.xlsx")]
+    assert a.result("2").total == D(100)

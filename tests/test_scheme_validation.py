@@ -309,7 +309,22 @@ def test_bonus_parameters_must_not_be_negative_and_the_step_positive(bonus):
 def test_bonus_with_zero_points_or_cap_is_allowed():
     data = sound()
     indicator(data, "1.1")["bonus"] = {"step": D("0.1"), "per_step": D(0), "cap": D(0)}
-    assert scheme_from_dict(data).indicator("1.1").bonus.cap == 0
+    bonus = scheme_from_dict(data).indicator("1.1").bonus
+    assert (bonus.per_step, bonus.cap) == (0, 0)
+
+
+def test_a_parameter_of_zero_stays_zero():
+    """rebudget_policy_spending = 0 switches re-budgeting off (DOMAIN.md section 4, calculator D)."""
+    data = sound()
+    indicator(data, "2.3")["calculator"] = "fund-budget"
+    indicator(data, "2.3")["calculator_params"] = {"rebudget_policy_spending": D(0)}
+    assert scheme_from_dict(data).indicator("2.3").calculator_params == {"rebudget_policy_spending": D(0)}
+
+
+def test_an_unknown_rule_is_checked_as_a_ratio_for_the_rest():
+    data = sound()
+    indicator(data, "1.1")["rule"] = "ratoi"  # with its bonus: only the rule is wrong
+    assert codes_of(data) == ["unknown-rule"]
 
 
 def test_bonus_only_on_a_ratio_rule():
