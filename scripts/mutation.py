@@ -7,16 +7,22 @@
 Run by ``tox -e mutation``. What is mutated and which tests run is in pyproject.toml
 ([tool.mutmut]): src/minsheng/{scoring,scheme,checks,calculators,progress}.py with the fast
 scoring tests. The report (printed, and written to build/mutation-survivors.txt with every
-survivor's diff) sorts the mutants that no test kills into three classes:
+survivor's diff) sorts every mutant into a class, by its diff and by
+scripts/mutation-equivalents.txt (one ``mutant-name  reason`` a line):
 
-- message-text: the mutant changes only the wording of a Chinese message (a string with CJK
-  characters); a test that pinned wording would be a test of the implementation, not of a rule;
-- equivalent: a behavioural-looking mutant that cannot change any result, listed with the reason
-  in scripts/mutation-equivalents.txt (one ``mutant-name  reason`` a line);
-- behavioural: all others. These are the ones a new test should kill (or, once shown to be
-  equivalent, be listed with the reason).
+- message-text: the mutant only rewords, blanks (None) or drops the Chinese text of a problem's
+  message or a value's ``raw`` text; a test that pinned wording would test the implementation;
+- equivalent: listed with the reason why no input can tell it from the source;
+- import-time: listed with a reason starting "import-time:": code run only while the module is
+  imported (building ``CALCULATORS``), before mutmut switches a mutant on, so no test can kill it
+  under mutmut; the reason names the test that pins its result; left out of the kill rate;
+- unpinned: listed with a reason starting "unpinned:": behaviour deliberately not asserted (it is
+  being changed elsewhere); counted as a behavioural survivor;
+- behavioural: all others. A surviving one is unexplained: kill it with a test of the rule, or list it.
 
-``--fail-under P`` exits 1 when less than P % of the behavioural mutants are killed.
+The kill rate is over the behavioural mutants (all but message-text, equivalent and import-time,
+killed or not).
+``--fail-under P`` exits 1 when it is under P %.
 The names of mutants (``minsheng.scoring.x_rule_score__mutmut_12``) hold while the source does not
 change; after a change of the source, re-check the equivalents file against the new diffs.
 """
@@ -144,62 +150,73 @@ def report(fail_under: float | None) -> int:
     from mutmut.stats import status_by_exit_code
     from mutmut.utils.file_utils import walk_mutatable_files
 
-    equivalents = load_equivalents()
+    listed = load_equivalents()
     statuses: Counter[str] = Counter()
-    classes: Counter[str] = Counter()
-    by_module: dict[str, Counter[str]] = {}
+    # (module, class, killed?) → count; classes: message-text, equivalent, unpinned, behavioural
+    counts: Counter[tuple[str, str, bool]] = Counter()
     survivors: list[tuple[str, str, str, str]] = []
     for path in walk_mutatable_files():
         data = SourceFileMutationData(path=path)
         data.load()
         diff_of = _differ(path)
-        module = path.stem
         for name, code in sorted(data.exit_code_by_key.items()):
             status = status_by_exit_code[code]
             statuses[status] += 1
-            counts = by_module.setdefault(module, Counter())
-            counts["mutants"] += 1
-            if status in DETECTED:
-                counts["killed"] += 1
-                continue
             diff = diff_of(name)
-            cls = classify(diff)
-            reason = ""
-            if cls == "behavioural" and name in equivalents:
-                cls, reason = "equivalent", equivalents[name]
-            classes[cls] += 1
-            counts[cls] += 1
-            survivors.append((name, status, cls, diff if not reason else f"# equivalent: {reason}\n{diff}"))
+            cls, reason = classify(diff), listed.get(name, "")
+            if cls == "behavioural" and reason:
+                kind = reason.split(":", 1)[0]
+                cls = kind if kind in ("unpinned", "import-time") else "equivalent"
+            killed = status in DETECTED
+            counts[(path.stem, cls, killed)] += 1
+            if not killed:
+                survivors.append((name, status, cls, f"# {reason}\n{diff}" if reason else diff))
 
     total = sum(statuses.values())
     if not total:
         print("no mutation results in mutants/: run `mutmut run` (or this script without --report-only)")
         return 1
-    killed = sum(n for s, n in statuses.items() if s in DETECTED)
-    behavioural = total - classes["message-text"] - classes["equivalent"]
-    behavioural_killed = behavioural - classes["behavioural"]
+
+    def n(cls: str | None = None, killed: bool | None = None, module: str | None = None) -> int:
+        return sum(
+            v
+            for (m, c, k), v in counts.items()
+            if (cls is None or c == cls)
+            and (killed is None or k == killed)
+            and (module is None or m == module)
+        )
+
+    killed = n(killed=True)
+    # behavioural: every mutant but the message-text and the equivalent ones, killed or not
+    behavioural = total - n("message-text") - n("equivalent") - n("import-time")
+    behavioural_killed = killed - n("message-text", True) - n("equivalent", True) - n("import-time", True)
     share = 100 * behavioural_killed / behavioural if behavioural else 100.0
     lines = [
         f"mutants: {total}",
-        "by status: " + ", ".join(f"{s} {n}" for s, n in statuses.most_common()),
-        f"killed (incl. timeouts): {killed} ({100 * killed / total:.1f}%)",
-        f"not killed: {total - killed}: message-text {classes['message-text']}, "
-        f"equivalent {classes['equivalent']}, behavioural {classes['behavioural']}",
-        f"behavioural mutants (all but message-text and equivalent): {behavioural}, "
-        f"killed {behavioural_killed} ({share:.1f}%)",
-        "by module (mutants / killed / message-text / equivalent / behavioural survivors):",
+        "by status: " + ", ".join(f"{s} {c}" for s, c in statuses.most_common()),
+        f"killed (incl. timeouts): {killed} ({100 * killed / total:.1f}%); not killed: {total - killed}",
+        f"message-text mutants: {n('message-text')} (killed {n('message-text', True)}, "
+        f"survived {n('message-text', False)})",
+        f"equivalent mutants (listed with the reason): {n('equivalent')}",
+        f"import-time mutants (mutmut cannot switch them on; listed): {n('import-time')}",
+        f"behavioural mutants: {behavioural}, killed {behavioural_killed} ({share:.1f}%); surviving: "
+        f"{n('unpinned', False)} deliberately unpinned (listed), {n('behavioural', False)} unexplained",
+        "by module: mutants, killed; survivors: message-text, equivalent, import-time, unpinned, unexplained",
     ]
-    for module, c in sorted(by_module.items()):
+    for module in sorted({m for m, _, _ in counts}):
         lines.append(
-            f"  {module:12} {c['mutants']:5} {c['killed']:5} {c['message-text']:5} "
-            f"{c['equivalent']:5} {c['behavioural']:5}"
+            f"  {module:12} {n(module=module):5} {n(killed=True, module=module):5}   "
+            + " ".join(
+                f"{n(c, False, module):5}"
+                for c in ("message-text", "equivalent", "import-time", "unpinned", "behavioural")
+            )
         )
     summary = "\n".join(lines)
     print(summary)
     OUT.parent.mkdir(exist_ok=True)
     with OUT.open("w", encoding="utf-8") as f:
         f.write(summary + "\n\n")
-        for cls in ("behavioural", "equivalent", "message-text"):
+        for cls in ("behavioural", "unpinned", "import-time", "equivalent", "message-text"):
             chosen = [s for s in survivors if s[2] == cls]
             f.write(f"==== {cls}: {len(chosen)}\n\n")
             for name, status, _, diff in chosen:

@@ -641,11 +641,13 @@ def test_a_minimal_scheme_file_takes_the_documented_defaults():
 def test_defaults_of_unnamed_items_are_empty_text():
     data = sound()
     data["cross_items"].append({"code": "x", "points": D(1)})
+    data["cross_items"].append({"name": "无编号", "points": D(1)})
     data["grades"][3].pop("name")
     data["veto_grade"] = ""
     s = scheme_from_dict(data)
     assert s.cross_item("x") == __import__("minsheng").CrossItem("x", "", D(1), False)
     assert [g.name for g in s.grades] == ["优秀", "良好", "合格", ""]
+    assert s.cross_items[-1].code == ""
 
 
 def test_a_group_of_weight_zero_is_sound():
@@ -700,6 +702,7 @@ def test_validate_scheme_refuses_a_bonus_step_of_zero_built_in_code():
     group = attrs.evolve(s.groups[0], indicators=(loan, *s.groups[0].indicators[1:]))
     broken = attrs.evolve(s, groups=(group, s.groups[1]))
     assert [(p.code, p.file) for p in validate_scheme(broken, "x.toml")] == [("bad-parameter", "x.toml")]
+    assert [p.file for p in validate_scheme(broken)] == ["<scheme>"]
     assert validate_scheme(s) == []
 
 
