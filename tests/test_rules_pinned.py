@@ -148,9 +148,12 @@ def test_deduction_is_rounded_and_has_no_bonus():
 
 def test_veto_and_info_carry_no_points():
     assert rule_score(ind(Rule.VETO, "0"), None, D(3))[:2] == (0, 0)
+    from minsheng import Provenance
+
     info = ind(Rule.INFO, "0")
-    s, problems = score_indicator(info, "3", D(10), Value.of(7), "c")
-    assert (s.status, s.actual, s.score, problems) == (IndicatorStatus.INFO, D(7), 0, [])
+    cell = Provenance(file="县.xlsx", sheet="表1", cell="C5")
+    s, problems = score_indicator(info, "3", D(10), Value.of(7, cell), "c")
+    assert (s.status, s.actual, s.score, s.provenance, problems) == (IndicatorStatus.INFO, D(7), 0, cell, [])
     s, _ = score_indicator(info, "3", D(10), Value.missing(), "c")
     assert s.status is IndicatorStatus.INFO and s.actual is None
 
@@ -652,9 +655,10 @@ def test_a_derived_ratio_scores_like_a_reported_one_and_lists_its_inputs(scheme)
 def test_no_amount_reported_leaves_the_indicator_alone(scheme):
     from minsheng import derive_actuals
 
-    sub = _amounts(scheme, drop=("8.1",))
+    sub = _amounts(scheme, drop=("8.1", "8.2"), **{"8.2_retirees": (100, "B1"), "8.2_paid": (48000, "B2")})
     derived, problems = derive_actuals(scheme, sub)
     assert problems == [] and "8.1" not in derived.values
+    assert derived.values["8.2"].amount == D(100)  # … and the next one is still derived
 
 
 # --- grade bands at their edges -------------------------------------------------------------------
@@ -777,3 +781,8 @@ def test_a_duplicate_submission_is_located_for_its_county(scheme):
     )
     assert [(p.code, p.county, p.file) for p in a.problems] == [("duplicate-submission", "1", "甲.xlsx")]
     assert a.result("2").total == D(100)
+
+
+def test_an_unknown_missing_policy_is_named_in_the_error(scheme):
+    with pytest.raises(ValueError, match="maybe"):
+        score(scheme, make_targets(["1"], scheme), [], missing="maybe")
