@@ -280,9 +280,6 @@ def test_negative_advanced_count():
     assert scheme_from_dict(sound() | {"advanced_count": 0}).advanced_count == 0
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: a bonus step of 0 is read as 1 (`or Decimal(1)`), never reported"
-)
 def test_bonus_step_of_zero_is_refused():
     """A bonus `step` of 0 (no step at all) is a mistake in the scheme file: bad-parameter."""
     data = sound()
