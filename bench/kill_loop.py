@@ -47,6 +47,7 @@ def command(folder: Path, out: Path, jobs: int) -> list[str]:
         str(jobs),
         "-o",
         str(out),
+        "--force",  # (the output is there already in half the tries: that is the point)
     ]
 
 
