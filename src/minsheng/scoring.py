@@ -460,7 +460,7 @@ def score_county(
                 name=group.name,
                 weight=group.weight,
                 applicable_weight=sum((s.weight for s in applicable), ZERO),
-                score=sum((s.score for s in applicable), ZERO),
+                score=q2(sum((s.score for s in applicable), ZERO)),
             )
         )
         scores.extend(group_scores)
@@ -500,16 +500,16 @@ def score_county(
             deductions.append(Deduction(item.code, item.name, finding.count, item.points * finding.count))
 
     applicable_weight = sum((g.applicable_weight for g in groups), ZERO)
-    raw_total = sum((g.score for g in groups), ZERO)
+    raw_total = q2(sum((g.score for g in groups), ZERO))
     if applicable_weight == 0:
-        indicator_total = ZERO
+        indicator_total = q2(ZERO)
     elif applicable_weight == scheme.total:
         indicator_total = raw_total
     else:
         indicator_total = q2(Fraction(scheme.total) * Fraction(raw_total) / Fraction(applicable_weight))
-    bonus = min(scheme.bonus_cap, sum((s.bonus for s in scores), ZERO))
+    bonus = q2(min(scheme.bonus_cap, sum((s.bonus for s in scores), ZERO)))
     deducted = sum((d.points for d in deductions), ZERO)
-    total = max(ZERO, indicator_total + bonus - deducted)
+    total = q2(max(ZERO, indicator_total + bonus - deducted))  # two decimals, a floored 0 too
 
     missing = any(s.status is IndicatorStatus.MISSING for s in scores)
     held = missing and settings is not None and settings.missing == "hold"
