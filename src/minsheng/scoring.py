@@ -19,6 +19,7 @@ from typing import Any
 from attrs import evolve, frozen
 
 from .calculators import CALCULATORS
+from .clock import assessment_date
 from .model import (
     Assessment,
     CityResult,
@@ -671,7 +672,8 @@ def score(
     ``missing`` is ``"zero"`` (a missing actual scores 0, with a ``missing-value`` problem) or
     ``"hold"`` (the county is held back, unranked). ``failed`` names counties whose files could not
     be read (status 出错); ``problems`` are those found before scoring (reading, checks), kept in
-    the assessment.
+    the assessment. ``assessed_on`` is the 考核日期 (default: today; see
+    :func:`minsheng.clock.assessment_date`), never a county's report date.
     """
     from .convert import structure
 
@@ -773,6 +775,6 @@ def score(
         problems=tuple(all_problems),
         inputs=tuple(inputs),
         settings=settings,
-        assessed_on=assessed_on,
+        assessed_on=assessment_date(assessed_on),
         month=max((s.month for s in subs), default=12),
     )
