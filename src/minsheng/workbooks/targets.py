@@ -9,7 +9,6 @@ indicator codes in the header row, then checks everything a person can get wrong
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -58,24 +57,11 @@ def target_indicators(scheme: Scheme) -> list[Indicator]:
 
 
 def read_regions(path: str | Path) -> list[County]:
-    """Counties from a CSV with columns county_code, county_name, city_code, city_name (UTF-8)."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    missing = {"county_code", "county_name"} - set(rows[0] if rows else {})
-    if missing:
-        raise ValueError(
-            f"地区表“{path}”缺少列：{'、'.join(sorted(missing))}（应有 county_code,county_name,city_code,city_name）。"
-        )
-    return [
-        County(
-            code=r["county_code"].strip(),
-            name=r["county_name"].strip(),
-            city_code=(r.get("city_code") or "").strip(),
-            city_name=(r.get("city_name") or "").strip(),
-        )
-        for r in rows
-        if (r.get("county_code") or "").strip()
-    ]
+    """Counties from a region CSV (``minsheng template targets --regions``): English or Chinese
+    headers, UTF-8 with or without a BOM, or GBK/GB18030 as Chinese Excel saves it."""
+    from ..regions import read_regions_file
+
+    return list(read_regions_file(path))
 
 
 def write_targets_template(
