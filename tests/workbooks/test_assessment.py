@@ -257,3 +257,17 @@ def test_a_template_without_the_title_column_still_fills(tmp_path, assessment, s
         for p in assessment.problems
     ]
     assert "问题" not in rows[0]
+
+
+def test_chart_axis_starts_near_the_lowest_total(book_path, assessment):
+    """#12 item 19: a 90 and a 101 look different; the axis is not pinned at 0."""
+    from minsheng.workbooks.assessment import axis_minimum
+
+    assert axis_minimum([D("90"), D("101")]) == 80
+    assert axis_minimum([D("95.5"), D("99")]) == 90
+    assert axis_minimum([D("3"), D("100")]) == 0
+    assert axis_minimum([D("0.00")]) == 0
+    parts = xml_parts(book_path)
+    chart = next(v for k, v in parts.items() if k.startswith("xl/charts/chart"))
+    lowest = min(r.total for r in assessment.counties if r.total is not None)
+    assert f'<min val="{axis_minimum([lowest])}"' in chart

@@ -170,6 +170,13 @@ def _county_row(r: CountyResult) -> dict[str, Any]:
     }
 
 
+def axis_minimum(totals: list[Decimal]) -> int:
+    """Where the totals axis starts: the ten below the lowest total shown, less a margin of 5 (a 90
+    and a 101 then look different; a 0 still starts at 0)."""
+    lowest = min(totals, default=Decimal(0))
+    return max(0, int((lowest - 5) // 10) * 10)
+
+
 def _ranking(ws: Worksheet, assessment: Assessment, fields: dict[str, Any]) -> None:
     chart_at = _find(ws, "总分图")
     name_at, total_at = _find(ws, "县名"), _find(ws, "总分")
@@ -198,7 +205,7 @@ def _ranking(ws: Worksheet, assessment: Assessment, fields: dict[str, Any]) -> N
     chart.add_data(Reference(ws, min_col=total_at[1], min_row=first, max_row=first + len(scored) - 1))
     chart.set_categories(Reference(ws, min_col=name_at[1], min_row=first, max_row=first + len(scored) - 1))
     chart.y_axis.title = "总分"
-    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.min = axis_minimum([r.total for r in scored if r.total is not None])
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     size = 800 if len(scored) > 40 else 900
@@ -534,4 +541,4 @@ def write_county_sheets(
     return out
 
 
-__all__ = ["county_filename", "rule_text", "write_assessment", "write_county_sheets"]
+__all__ = ["axis_minimum", "county_filename", "rule_text", "write_assessment", "write_county_sheets"]
