@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import attrs
 from conftest import full_allocation, make_submission, make_targets
 
-from minsheng import Provenance, Reporter, Value, score
+from minsheng import Finding, Provenance, Reporter, Value, score
 from minsheng.checks import apply_deadline, check_outliers, check_self_scores, check_submission
 
 CELL = Provenance(file="县.xlsx", sheet="表1", cell="F12")
@@ -69,3 +69,42 @@ def test_self_score_mismatch(scheme):
         ("self-score-mismatch", "1.1"),
         ("self-score-mismatch", None),
     ]
+
+
+SELF = Provenance(file="县.xlsx", sheet="表1", cell="G8")
+TOTAL = Provenance(file="县.xlsx", sheet="表1", cell="G60")
+
+
+def test_self_score_is_compared_at_its_own_cell_within_a_cent(scheme):
+    """#12 item 5: the problem points at the 自评分 cell; 0.01 apart is agreement."""
+    sub = make_submission(scheme, "1", full_allocation(scheme), **{"1.1": Value.of(50, CELL)})
+    sub = attrs.evolve(
+        sub,
+        self_scores={"1.1": D("6"), "1.2": D("4.01")},
+        self_score_sources={"1.1": SELF},
+        self_total=D("100.01"),
+        self_total_source=TOTAL,
+    )
+    a = score(scheme, make_targets(["1"], scheme), [sub])
+    assert a.result("1").total == D("97.00")
+    problems = check_self_scores(a)
+    assert [(p.indicator, p.cell) for p in problems] == [("1.1", "G8"), (None, "G60")]
+    ok = attrs.evolve(sub, self_scores={"1.1": D("3.01")}, self_total=D("96.99"))
+    assert check_self_scores(score(scheme, make_targets(["1"], scheme), [ok])) == []
+
+
+def test_self_score_only_on_scored_indicators(scheme):
+    """A 自评分 beside a 不考核 or 缺报 indicator is not compared with a score it never had."""
+    alloc = {**full_allocation(scheme), "1.1": None}
+    targets = attrs.evolve(make_targets(["1"], scheme), allocations={"1": alloc})
+    sub = make_submission(scheme, "1", full_allocation(scheme), **{"1.2": Value.missing(CELL)})
+    sub = attrs.evolve(sub, self_scores={"1.1": D("6"), "1.2": D("4")})
+    assert check_self_scores(score(scheme, targets, [sub])) == []
+
+
+def test_self_total_is_compared_before_the_province_deductions(scheme):
+    """The county scores its indicators and bonus; 督查 deductions are the province's, not its."""
+    sub = attrs.evolve(make_submission(scheme, "1", full_allocation(scheme)), self_total=D("100"))
+    a = score(scheme, make_targets(["1"], scheme), [sub], findings=[Finding("1", "criticized-by-province")])
+    assert a.result("1").total == D("98.00")
+    assert check_self_scores(a) == []

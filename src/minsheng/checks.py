@@ -17,7 +17,9 @@ from attrs import evolve
 from .calculators import CALCULATORS
 from .model import (
     Assessment,
+    CountyResult,
     Indicator,
+    IndicatorStatus,
     Problem,
     Provenance,
     Rule,
@@ -178,31 +180,48 @@ def check_outliers(scheme: Scheme, subs: Sequence[Submission], targets: Targets)
     return problems
 
 
+def self_scored(result: CountyResult) -> Decimal | None:
+    """What a county's 自评总分 is compared with: its indicator total (rescaled where indicators are not
+    assessed) plus its bonus, before the province's 督查 deductions, which a county cannot score itself."""
+    if result.total is None:
+        return None
+    return result.indicator_total + result.bonus
+
+
 def check_self_scores(assessment: Assessment) -> list[Problem]:
-    """A 自评分 that differs from the computed score, per indicator and for the total."""
+    """A 自评分 that differs by more than 0.01 from what minsheng scored, at the 自评分 cell.
+
+    Per indicator, only where it is scored: 自评分 against 考评得分 (the score plus its 超额加分);
+    the 自评总分 against :func:`self_scored`. A 不考核 or 缺报 indicator is not compared.
+    """
     problems: list[Problem] = []
     for result in assessment.counties:
         for s in result.indicators:
-            if s.self_score is not None and abs(s.self_score - (s.score + s.bonus)) >= SELF_SCORE_TOLERANCE:
+            if s.self_score is None or s.status is not IndicatorStatus.SCORED:
+                continue
+            scored = s.score + s.bonus
+            if abs(s.self_score - scored) > SELF_SCORE_TOLERANCE:
                 problems.append(
                     Problem.at(
                         "self-score-mismatch",
-                        f"指标 {s.code} 自评分 {s.self_score} 分，考评得分 {s.score + s.bonus} 分，相差 "
-                        f"{s.self_score - s.score - s.bonus} 分。",
-                        s.provenance,
+                        f"指标 {s.code} 自评分 {s.self_score} 分，考评得分 {scored} 分（含超额加分），相差 "
+                        f"{s.self_score - scored} 分。",
+                        s.self_score_source or s.provenance,
                         severity=Severity.WARNING,
                         county=result.county.code,
                         indicator=s.code,
                     )
                 )
-        if result.self_total is not None and result.total is not None:
-            diff = result.self_total - result.total
-            if abs(diff) >= SELF_SCORE_TOLERANCE:
+        scored_total = self_scored(result)
+        if result.self_total is not None and scored_total is not None:
+            diff = result.self_total - scored_total
+            if abs(diff) > SELF_SCORE_TOLERANCE:
                 problems.append(
                     Problem.at(
                         "self-score-mismatch",
-                        f"自评总分 {result.self_total} 分，考评总分 {result.total} 分，相差 {diff} 分。",
-                        result.submission or Provenance(),
+                        f"自评总分 {result.self_total} 分，考评的指标得分加加分为 {scored_total} 分"
+                        f"（不含督查扣分），相差 {diff} 分。",
+                        result.self_total_source or result.submission or Provenance(),
                         severity=Severity.WARNING,
                         county=result.county.code,
                     )

@@ -357,7 +357,8 @@ class Submission:
 
     ``values`` holds actuals by indicator code and, for the policy calculators, reported amounts by
     ``"<indicator>/<input>"`` keys (for example ``"8.1/paid"``). ``self_scores`` holds the county's own
-    scores (自评分) by indicator code, and ``self_total`` its own total where it gave one.
+    scores (自评分) by indicator code, and ``self_total`` its own total where it gave one;
+    ``self_score_sources`` (by indicator code) and ``self_total_source`` say which cells they are in.
     """
 
     county: str
@@ -369,6 +370,8 @@ class Submission:
     self_total: Decimal | None = None
     submitted_on: dt.date | None = None
     source: Provenance = field(factory=Provenance)
+    self_score_sources: dict[str, Provenance] = field(factory=dict)
+    self_total_source: Provenance | None = None
 
 
 @frozen
@@ -433,6 +436,8 @@ class IndicatorScore:
     self_score: Decimal | None = None
     #: for an indicator with a policy calculator, the amounts the county reported for it
     inputs: tuple[InputAmount, ...] = ()
+    #: the 自评分 cell, where the county's own score was read (None: not known)
+    self_score_source: Provenance | None = None
 
 
 @frozen
@@ -493,6 +498,7 @@ class CountyResult:
     last: bool = False  # 末位
     self_total: Decimal | None = None
     submission: Provenance | None = None
+    self_total_source: Provenance | None = None
 
     @property
     def vetoed(self) -> bool:

@@ -449,6 +449,8 @@ def score_county(
             inputs = _calculator_inputs(ind, submission)
             if inputs:
                 s = evolve(s, inputs=inputs)
+            if ind.code in submission.self_score_sources:
+                s = evolve(s, self_score_source=submission.self_score_sources[ind.code])
             group_scores.append(s)
             if s.veto:
                 veto_reasons.append(f"{ind.code} {ind.name}：{s.actual}{ind.unit}")
@@ -529,6 +531,7 @@ def score_county(
             veto_reasons=tuple(veto_reasons),
             self_total=submission.self_total,
             submission=submission.source,
+            self_total_source=submission.self_total_source,
         ),
         problems,
     )

@@ -300,3 +300,29 @@ def test_a_form_resaved_by_an_office_program_still_reads(tmp_path, form, scheme,
     assert sub.values["2.1"].amount == D("4.2")
     assert sub.values["3.2.1"].status is ValueStatus.NOT_APPLICABLE
     assert sub.values["1.2"].status is ValueStatus.MISSING
+
+
+def test_self_score_is_read_with_its_cell_and_the_mismatch_points_there(form, scheme, targets):
+    """#12 item 5: a 自评分 that differs points at the 自评分 cell, not at 累计完成."""
+    from minsheng.checks import check_self_scores
+
+    wb = load_workbook(form)
+    ws = wb["报表"]
+    rows = key_rows(ws)
+    alloc = targets.allocations[COUNTY.code]
+    for ind in scheme.indicators:
+        if ind.rule in (Rule.DEDUCT, Rule.VETO):
+            ws.cell(rows[ind.code], 5).value = 0
+        elif ind.rule is Rule.BINARY:
+            ws.cell(rows[ind.code], 5).value = int(ind.threshold)
+        elif alloc.get(ind.code) is not None:
+            ws.cell(rows[ind.code], 5).value = float(alloc[ind.code])
+    ws.cell(rows["1.1"], 7).value = 5.5
+    filled = form.with_name("self.xlsx")
+    wb.save(filled)
+    sub, _ = read(filled, scheme)
+    assert sub.self_score_sources["1.1"].cell == f"G{rows['1.1']}"
+    problems = check_self_scores(score(scheme, targets, [sub]))
+    assert [(p.indicator, p.cell) for p in problems if p.county == COUNTY.code] == [
+        ("1.1", f"G{rows['1.1']}")
+    ]
