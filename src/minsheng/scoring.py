@@ -142,6 +142,28 @@ def _not_applicable(ind: Indicator, target: Any) -> bool:
     return ind.rule in (Rule.RATIO, Rule.STEPS) and target == 0
 
 
+def _not_applicable_refused(ind: Indicator, target: Any, value: Value, county: str) -> Problem:
+    """A county's "—" on an indicator the province assesses it on: refused, scored as blank.
+
+    Only the targets workbook makes an indicator 不考核 (no target, or "—" for that county); a
+    county cannot drop a deduction, a veto or a fixed threshold by writing "—" (DOMAIN.md §3).
+    """
+    if ind.needs_target:
+        owed = f"省里下达了目标 {target}{ind.unit}"
+    elif ind.rule in (Rule.DEDUCT, Rule.VETO):
+        owed = "该项为扣分或一票否决项目，各县都须如实填报（没有发生的填 0）"
+    else:
+        owed = f"该项按考核方案规定的标准 {ind.threshold}{ind.unit} 考核，各县都须填报"
+    return Problem.at(
+        "not-applicable-refused",
+        f"指标 {ind.code}“{ind.name}”填报为“{value.raw or '不适用'}”，但{owed}；只有目标任务表中不考核的指标"
+        "才可填“—”。按缺报（空白）处理，请填报实际数。",
+        value.provenance,
+        county=county,
+        indicator=ind.code,
+    )
+
+
 def score_indicator(
     ind: Indicator,
     group: str,
@@ -177,30 +199,8 @@ def score_indicator(
         ), []
     problems: list[Problem] = []
     if value is not None and value.status is ValueStatus.NOT_APPLICABLE:
-        if ind.needs_target:
-            problems.append(
-                Problem.at(
-                    "unexpected-not-applicable",
-                    f"指标 {ind.code}“{ind.name}”下达了目标 {target}{ind.unit}，但填报为“{value.raw or '不适用'}”；"
-                    "有目标的指标须填报实际完成数，按缺报处理。",
-                    prov,
-                    county=county,
-                    indicator=ind.code,
-                )
-            )
-            value = Value.missing(prov)
-        else:
-            problems.append(
-                Problem.at(
-                    "declared-not-applicable",
-                    f"指标 {ind.code}“{ind.name}”填报为“{value.raw or '不适用'}”，按不考核处理；请核实。",
-                    prov,
-                    severity=Severity.WARNING,
-                    county=county,
-                    indicator=ind.code,
-                )
-            )
-            return IndicatorScore(status=IndicatorStatus.NOT_APPLICABLE, provenance=prov, **base), problems
+        problems.append(_not_applicable_refused(ind, target, value, county))
+        return IndicatorScore(status=IndicatorStatus.MISSING, provenance=prov, **base), problems
     if value is None or not value.is_reported:
         problems.append(
             Problem.at(
