@@ -4,10 +4,11 @@ import datetime as dt
 from decimal import Decimal as D
 
 import attrs
+import pytest
 from conftest import full_allocation, make_submission, make_targets
 
-from minsheng import Finding, Provenance, Reporter, Value, score
-from minsheng.checks import apply_deadline, check_outliers, check_self_scores, check_submission
+from minsheng import Finding, Provenance, Receipt, Reporter, Value, ValueStatus, score
+from minsheng.checks import apply_deadline, check_outliers, check_self_scores, check_submission, lateness
 
 CELL = Provenance(file="县.xlsx", sheet="表1", cell="F12")
 
@@ -41,10 +42,14 @@ def test_outlier_against_the_other_counties(scheme):
     assert [(p.code, p.county, p.indicator) for p in problems] == [("outlier-value", "4", "4.3")]
 
 
-def test_deadline_fills_days_late(scheme):
-    sub = make_submission(scheme, "1", full_allocation(scheme))
-    values = {k: v for k, v in sub.values.items() if k != "6.2"}
-    sub = attrs.evolve(sub, values=values, reporter=Reporter(date=dt.date(2008, 1, 14)))
+def _without_dates(scheme, **values):
+    sub = make_submission(scheme, "1", full_allocation(scheme), **values)
+    return attrs.evolve(sub, submitted_on=None)
+
+
+def test_deadline_gives_days_late_from_the_report_date(scheme):
+    sub = attrs.evolve(_without_dates(scheme), reporter=Reporter(date=dt.date(2008, 1, 14)))
+    sub = attrs.evolve(sub, values={k: v for k, v in sub.values.items() if k != "6.2"})
     out, problems = apply_deadline(scheme, sub, dt.date(2008, 1, 10))
     assert out.values["6.2"].amount == D(4)
     assert [p.code for p in problems] == ["late-submission"]
@@ -52,12 +57,72 @@ def test_deadline_fills_days_late(scheme):
         scheme, attrs.evolve(sub, submitted_on=dt.date(2008, 1, 9)), dt.date(2008, 1, 10)
     )
     assert on_time.values["6.2"].amount == 0 and problems == []
-    # a reported 6.2 is kept; no deadline changes nothing
-    kept, _ = apply_deadline(
-        scheme, attrs.evolve(sub, values={**values, "6.2": Value.of(1)}), dt.date(2008, 1, 10)
+
+
+@pytest.mark.parametrize("typed", [Value.of(0, CELL), Value.not_applicable(CELL, raw="—"), Value.of(1, CELL)])
+def test_what_the_county_typed_never_lowers_the_days(scheme, typed):
+    """#12 item 1: 6.2 is the office's finding; a typed 0, "—" or 1 is a warning at its cell."""
+    sub = attrs.evolve(_without_dates(scheme, **{"6.2": typed}), submitted_on=dt.date(2008, 1, 14))
+    out, problems = lateness(scheme, sub, dt.date(2008, 1, 10))
+    assert out.values["6.2"].amount == D(4)
+    claim = [p for p in problems if p.code == "lateness-claim-ignored"]
+    assert [(p.cell, p.severity.value) for p in claim] == [("F12", "warning")]
+    assert (
+        "4 天" in claim[0].message
+        and (str(typed.amount) if typed.amount is not None else "—") in claim[0].message
     )
-    assert kept.values["6.2"].amount == 1
-    assert apply_deadline(scheme, sub, None) == (sub, [])
+
+
+def test_the_receipt_register_wins_over_the_report_date(scheme):
+    register = Provenance(file="目标任务表.xlsx", sheet="收文登记", cell="C5")
+    sub = attrs.evolve(_without_dates(scheme, **{"6.2": Value.of(0, CELL)}), submitted_on=dt.date(2008, 1, 8))
+    out, problems = lateness(scheme, sub, dt.date(2008, 1, 10), Receipt(dt.date(2008, 1, 13), register))
+    assert out.values["6.2"].amount == D(3) and out.values["6.2"].provenance == register
+    assert sorted(p.code for p in problems) == ["late-submission", "lateness-claim-ignored"]
+    assert next(p for p in problems if p.code == "late-submission").cell == "C5"
+
+
+def test_without_a_deadline_or_a_date_days_late_are_missing(scheme):
+    sub = _without_dates(scheme, **{"6.2": Value.of(0, CELL)})
+    for deadline in (None, dt.date(2008, 1, 10)):
+        out, _ = lateness(scheme, sub, deadline)
+        assert out.values["6.2"].status is ValueStatus.MISSING
+        a = score(scheme, make_targets(["1"], scheme), [sub], deadline=deadline)
+        if deadline is None:
+            a = score(scheme, attrs.evolve(make_targets(["1"], scheme), deadline=None), [sub])
+        s62 = next(s for s in a.result("1").indicators if s.code == "6.2")
+        assert s62.status.value == "missing" and s62.score == 0
+        missing = [p for p in a.problems if p.code == "missing-value"]
+        assert [p.indicator for p in missing] == ["6.2"] and "无法计算逾期天数" in missing[0].message
+
+
+def test_the_api_and_the_targets_give_the_same_total(scheme):
+    """score(deadline=, received=) and the same facts carried by the targets agree."""
+    sub = make_submission(scheme, "1", full_allocation(scheme), **{"6.2": Value.of(0, CELL)})
+    t = attrs.evolve(make_targets(["1"], scheme), deadline=None)
+    by_api = score(scheme, t, [sub], deadline=dt.date(2008, 1, 10), received={"1": dt.date(2008, 1, 16)})
+    carried = attrs.evolve(t, deadline=dt.date(2008, 1, 10), receipts={"1": Receipt(dt.date(2008, 1, 16))})
+    by_targets = score(scheme, carried, [sub])
+    assert by_api.result("1").total == by_targets.result("1").total == D("97.00")
+    # the pipeline may have computed 6.2 already (apply_deadline): scoring keeps the office's finding
+    pre, _ = lateness(scheme, sub, dt.date(2008, 1, 10), Receipt(dt.date(2008, 1, 16)))
+    assert score(scheme, t, [pre]).result("1").total == D("97.00")
+
+
+def test_the_scheme_marks_its_lateness_indicator(scheme):
+    assert scheme.lateness_indicator.code == "6.2"
+    from minsheng.scheme import builtin_scheme_text, parse_scheme
+
+    text = builtin_scheme_text().replace("lateness = true", "")
+    assert parse_scheme(text).lateness_indicator is None
+    # another indicator may be the lateness indicator: only the marker counts, not the code 6.2
+    moved = (
+        builtin_scheme_text()
+        .replace("lateness = true", "")
+        .replace("per_unit = 2\nweight = 2\n", "per_unit = 2\nweight = 2\nlateness = true\n")
+    )
+    other = parse_scheme(moved).lateness_indicator
+    assert other is not None and other.code == "9.3"
 
 
 def test_self_score_mismatch(scheme):

@@ -19,6 +19,7 @@ from typing import Any
 from attrs import evolve, frozen
 
 from .calculators import CALCULATORS
+from .checks import OFFICE, is_office_finding, lateness
 from .clock import assessment_date
 from .model import (
     Assessment,
@@ -37,6 +38,7 @@ from .model import (
     InputFile,
     Problem,
     Provenance,
+    Receipt,
     Rule,
     Scheme,
     Settings,
@@ -142,6 +144,16 @@ def _not_applicable(ind: Indicator, target: Any) -> bool:
     return ind.rule in (Rule.RATIO, Rule.STEPS) and target == 0
 
 
+def _missing_message(ind: Indicator, value: Value | None) -> str:
+    if is_office_finding(value):
+        assert value is not None and value.raw is not None
+        return (
+            f"指标 {ind.code}“{ind.name}”{value.raw.removeprefix(OFFICE)}，按缺报处理；"
+            "请指定报送截止日期（--deadline），并在目标任务表的“收文登记”中登记收到日期。"
+        )
+    return f"指标 {ind.code}“{ind.name}”应填报而未填报（空白不等于 0）；请补报实际完成数。"
+
+
 def _not_applicable_refused(ind: Indicator, target: Any, value: Value, county: str) -> Problem:
     """A county's "—" on an indicator the province assesses it on: refused, scored as blank.
 
@@ -205,7 +217,7 @@ def score_indicator(
         problems.append(
             Problem.at(
                 "missing-value",
-                f"指标 {ind.code}“{ind.name}”应填报而未填报（空白不等于 0）；请补报实际完成数。",
+                _missing_message(ind, value),
                 prov,
                 county=county,
                 indicator=ind.code,
@@ -657,6 +669,18 @@ def city_rollups(scheme: Scheme, targets: Targets, results: Sequence[CountyResul
 # A whole run
 
 
+def _receipts(received: Mapping[str, dt.date | Receipt]) -> dict[str, Receipt]:
+    """Receipt dates as a program gives them (dates, ISO strings or :class:`Receipt`) → receipts."""
+    out = {}
+    for code, when in received.items():
+        if isinstance(when, Receipt):
+            out[code] = when
+        else:
+            date = when if isinstance(when, dt.date) else dt.date.fromisoformat(str(when))
+            out[code] = Receipt(date)
+    return out
+
+
 def score(
     scheme: Scheme,
     targets: Targets | Mapping[str, Any],
@@ -668,6 +692,8 @@ def score(
     problems: Iterable[Problem] = (),
     inputs: Iterable[InputFile] = (),
     assessed_on: dt.date | None = None,
+    deadline: dt.date | None = None,
+    received: Mapping[str, dt.date | Receipt] | None = None,
 ) -> Assessment:
     """Score every county of ``targets`` and return the assessment.
 
@@ -675,7 +701,10 @@ def score(
     ``missing`` is ``"zero"`` (a missing actual scores 0, with a ``missing-value`` problem) or
     ``"hold"`` (the county is held back, unranked). ``failed`` names counties whose files could not
     be read (status 出错); ``problems`` are those found before scoring (reading, checks), kept in
-    the assessment. ``assessed_on`` is the 考核日期 (default: today; see
+    the assessment. The lateness indicator (6.2 逾期天数) is computed, never taken from the county:
+    from ``received`` (county code → the day the office received its report; the targets' 收文登记
+    when not given) and ``deadline`` (the targets' when not given), else from the county's report
+    date (:func:`minsheng.checks.lateness`). ``assessed_on`` is the 考核日期 (default: today; see
     :func:`minsheng.clock.assessment_date`), never a county's report date.
     """
     from .convert import structure
@@ -691,6 +720,8 @@ def score(
     failed_codes = set(failed)
 
     known = {c.code for c in targets.counties}
+    deadline = deadline or targets.deadline
+    receipts = {**targets.receipts, **_receipts(received or {})}
     by_county: dict[str, list[Submission]] = defaultdict(list)
     for sub in subs:
         if sub.county not in known:
@@ -713,6 +744,8 @@ def score(
                     county=sub.county,
                 )
             )
+        sub, late = lateness(scheme, sub, deadline, receipts.get(sub.county))
+        all_problems.extend(late)
         by_county[sub.county].append(sub)
     findings_by_county: dict[str, list[Finding]] = defaultdict(list)
     for f in finds:
