@@ -108,7 +108,8 @@ def row_template(
         ws.row_dimensions[row].height = height
 
 
-def a4_landscape(ws: Worksheet, title_rows: str, area: str, *, fit_width: bool = True) -> None:
+def a4_landscape(ws: Worksheet, title_rows: str, area: str | None, *, fit_width: bool = True) -> None:
+    """A4 landscape; ``area`` None prints whatever the sheet holds (a table the office extends)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     if fit_width:
@@ -116,7 +117,8 @@ def a4_landscape(ws: Worksheet, title_rows: str, area: str, *, fit_width: bool =
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = title_rows
-    ws.print_area = area
+    if area is not None:
+        ws.print_area = area
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = 0.6
@@ -363,24 +365,57 @@ def targets_template() -> Workbook:
     ws.print_title_cols = "A:D"
     ws.page_setup.scale = 85
 
+    # 督查发现 and 收文登记: the note above the header and nothing below the rows, so that the office
+    # can add, insert and type rows anywhere below in Excel or WPS without unmerging anything
     fs = wb.create_sheet("督查发现")
     widths(fs, {"A": 14, "B": 14, "C": 22, "D": 8, "E": 50})
     title(fs, "A1:E1", "{年度}年督查发现（通报批评、弄虚作假等）", size=14)
-    header(fs, 2, ["县（市、区）代码", "县（市、区）", "项目", "次数", "说明"])
+    text(
+        fs,
+        "A2:E2",
+        "说明：每条一行。“项目”填考核方案中的共性扣分或否决项目名称（可下拉选择）；次数为整数，不填按 1 次计。"
+        "行不够时在表格下方接着填写或插入行，所有行都会读取；填不全的行会报错，不会被略过。",
+        f=font(9),
+    )
+    fs.row_dimensions[2].height = 30
+    header(fs, 3, ["县（市、区）代码", "县（市、区）", "项目", "次数", "说明"])
     row_template(
         fs,
-        3,
+        4,
         ["{督查县代码}", "{督查县名}", "{项目}", "{次数}", "{说明}"],
         aligns=[CENTER, CENTER, LEFT, RIGHT, LEFT],
     )
+    fs.freeze_panes = "A4"
+    a4_landscape(fs, "3:3", None)
+
+    rs = wb.create_sheet("收文登记")
+    widths(rs, {"A": 14, "B": 14, "C": 14, "D": 12, "E": 40})
+    title(rs, "A1:E1", "{年度}年报表收文登记", size=14)
+    text(rs, "A2", "报送截止日期：", align=RIGHT, f=font(11, bold=True))
+    rs["B2"].value = "{截止日期}"
+    rs["B2"].number_format = "yyyy-mm-dd"
+    rs["B2"].protection = UNLOCKED
+    rs["B2"].fill = INPUT_FILL
+    rs["B2"].font = font(11)
     text(
-        fs,
-        "A5:E5",
-        "说明：“项目”填考核方案中的共性扣分或否决项目名称（可下拉选择）；次数为整数，不填按 1 次计。",
+        rs,
+        "C2:E2",
+        "说明：收到各县报表的当天填“收到日期”（如 2008-01-12）。逾期天数按本表的收到日期计算，"
+        "不取县里在报表中填的数；本表没有登记的县按其报表上的报出日期计算。",
         f=font(9),
     )
-    fs.freeze_panes = "A3"
-    a4_landscape(fs, "2:2", "A1:E5")
+    rs.row_dimensions[2].height = 42
+    header(rs, 3, ["县（市、区）代码", "县（市、区）", "收到日期", "收件人", "说明"])
+    row_template(
+        rs,
+        4,
+        ["{收文县代码}", "{收文县名}", "{收到日期}", None, "{收文说明}"],
+        aligns=[CENTER, CENTER, CENTER, CENTER, LEFT],
+        inputs=(3, 4, 5),
+    )
+    rs["C4"].number_format = "yyyy-mm-dd"
+    rs.freeze_panes = "A4"
+    a4_landscape(rs, "3:3", None)
 
     notes_sheet(
         wb,
@@ -392,6 +427,8 @@ def targets_template() -> Workbook:
             "三、“—”或空白表示该县不考核该指标；目标不得为负数，不得填文字。",
             "四、人数、户数、金额类指标的各县目标之和应等于全省合计；不相等时程序给出差额提示。百分比类指标不求和。",
             "五、“督查发现”工作表登记督查中发现的通报批评、弄虚作假等情况，每条一行，按考核方案扣分或一票否决。",
+            "六、“收文登记”工作表登记收到各县报表的日期和报送截止日期；逾期天数（6.2）由程序按收到日期计算，"
+            "以本表为准，不取县里填报的数；未登记的县按其报表的报出日期计算。",
         ],
     )
     return wb

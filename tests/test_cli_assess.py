@@ -85,9 +85,7 @@ def expected_totals(scheme, ex) -> dict[str, Decimal]:
                 continue
             if ind.rule.value in ("ratio", "ceiling") and not t:
                 continue  # 不考核
-            if v is not None and v.status.value == "not-applicable":
-                continue  # declared "—" on a fixed-threshold indicator
-            weight += w
+            weight += w  # a county's "—" on a fixed-threshold indicator is refused: scored as blank
             if a is None:
                 continue  # missing scores 0
             if ind.rule.value == "ratio":
