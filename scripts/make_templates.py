@@ -108,7 +108,7 @@ def row_template(
         ws.row_dimensions[row].height = height
 
 
-def a4_landscape(ws: Worksheet, title_rows: str, area: str | None, *, fit_width: bool = True) -> None:
+def a4_landscape(ws: Worksheet, title_rows: str | None, area: str | None, *, fit_width: bool = True) -> None:
     """A4 landscape; ``area`` None prints whatever the sheet holds (a table the office extends)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
@@ -116,7 +116,8 @@ def a4_landscape(ws: Worksheet, title_rows: str, area: str | None, *, fit_width:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
     if area is not None:
         ws.print_area = area
     ws.print_options.horizontalCentered = True
@@ -465,18 +466,15 @@ def assessment_template() -> Workbook:
             cover[f"{col}{i}"].border = BOX
         cover.row_dimensions[i].height = 22
     cover["B5"].alignment = LEFT
-    text(cover, "A12:F12", "输入文件（SHA-256 校验值可用于核对文件是否被改动）", f=font(11, bold=True))
-    header(cover, 13, ["序号", "县（市、区）", "文件", "SHA-256", "读取插件", "插件版本"])
-    row_template(
-        cover,
-        14,
-        ["{文件序号}", "{文件县}", "{文件}", "{校验值}", "{插件}", "{插件版本}"],
-        aligns=[CENTER, CENTER, LEFT, LEFT, LEFT, CENTER],
-        height=None,
-    )
-    cover["D14"].font = Font(name="Consolas", size=8)
-    cover["D14"].alignment = Alignment(horizontal="left", vertical="center")
-    a4_landscape(cover, "13:13", "A1:F14")
+    text(cover, "A11", "输入文件", f=font(11, bold=True))
+    cover["A11"].border = BOX
+    text(cover, "B11:F11", "共 {文件数} 个，各文件的 SHA-256 校验值和读取插件见“数据来源”工作表", f=font(11))
+    for col in "BCDEF":
+        cover[f"{col}11"].border = BOX
+    cover.row_dimensions[11].height = 22
+    # the cover is one printed page: nothing on it grows with the number of counties or files
+    a4_landscape(cover, None, "A1:F11")
+    cover.page_setup.fitToHeight = 1
 
     rank = wb.create_sheet("综合排名")
     widths(
@@ -746,8 +744,28 @@ def assessment_template() -> Workbook:
         aligns=[CENTER, CENTER, CENTER, LEFT, RIGHT, LEFT, CENTER, CENTER, LEFT, CENTER],
         height=None,
     )
+    sources.row_dimensions[4].height = 10
+    text(
+        sources,
+        "A5:J5",
+        "输入文件（按路径排序；路径相对于报表目录；SHA-256 校验值可用于核对文件是否被改动）",
+        f=font(11, bold=True),
+    )
+    header(sources, 6, ["序号", "县（市、区）", "文件", "", "", "SHA-256", "", "", "读取插件", "插件版本"])
+    sources.merge_cells("C6:E6")
+    sources.merge_cells("F6:H6")
+    row_template(
+        sources,
+        7,
+        ["{文件序号}", "{文件县}", "{文件路径}", None, None, "{校验值}", None, None, "{插件}", "{插件版本}"],
+        aligns=[CENTER, CENTER, LEFT, LEFT, LEFT, LEFT, LEFT, LEFT, LEFT, CENTER],
+        height=None,
+    )
+    sources.merge_cells("C7:E7")
+    sources.merge_cells("F7:H7")
+    sources["F7"].font = Font(name="Consolas", size=8)
     sources.freeze_panes = "A3"
-    a4_landscape(sources, "2:2", "A1:J3")
+    a4_landscape(sources, "2:2", None)
     return wb
 
 
