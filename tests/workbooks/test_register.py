@@ -179,3 +179,9 @@ def test_a_finding_row_that_cannot_be_read_is_an_error(written, scheme):
     _, findings, problems = read_targets(written, scheme)
     assert findings == []
     assert [(p.code, p.cell) for p in problems] == [("finding-incomplete", f"E{header + 3}")]
+
+
+def test_a_blank_deadline_is_no_deadline(written, scheme):
+    """The note beside the deadline cell (it shows an example date) is not the deadline."""
+    got, _, problems = read_targets(written, scheme)
+    assert got.deadline is None and got.receipts == {} and problems == []

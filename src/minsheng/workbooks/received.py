@@ -87,10 +87,15 @@ def read_rows(
             for i, text in enumerate(texts):
                 m = DEADLINE_LABEL.match(_norm(text))
                 if m:
-                    rest = m.group(1) or next((v for v, _ in row[i + 1 :] if str(v or "").strip()), None)
-                    deadline = date_of(rest) if rest is not None else None
-                    if rest is not None and deadline is None:
-                        problems.append(_bad_date(row[i][1], file, sheet, str(rest), "报送截止日期"))
+                    # the date follows the label in its cell, or is the very next cell (never a note further on)
+                    ref = row[i][1]
+                    rest: Any = m.group(1)
+                    if not rest and i + 1 < len(row):
+                        rest, ref = row[i + 1]
+                    if rest is not None and str(rest).strip():
+                        deadline = date_of(rest)
+                        if deadline is None:
+                            problems.append(_bad_date(ref, file, sheet, str(rest), "报送截止日期"))
             if is_register(texts):
                 cols = _columns(texts)
             continue
