@@ -173,3 +173,13 @@ def test_self_total_is_compared_before_the_province_deductions(scheme):
     a = score(scheme, make_targets(["1"], scheme), [sub], findings=[Finding("1", "criticized-by-province")])
     assert a.result("1").total == D("98.00")
     assert check_self_scores(a) == []
+
+
+def test_lateness_found_twice_from_the_same_facts_is_said_once(scheme):
+    """The pipeline may compute 6.2 before scoring does, from the same deadline: one late-submission."""
+    sub = attrs.evolve(_without_dates(scheme), submitted_on=dt.date(2008, 1, 14))
+    pre, first = apply_deadline(scheme, sub, dt.date(2008, 1, 10))
+    a = score(scheme, make_targets(["1"], scheme), [pre])  # the targets carry the same deadline
+    assert sorted(p.code for p in first) == ["late-submission", "lateness-claim-ignored"]
+    assert [p.code for p in a.problems if p.code.startswith("late")] == []
+    assert a.result("1").total == D(98)

@@ -68,6 +68,13 @@ def lateness(
     if deadline is None and receipt is None and is_office_finding(claimed):
         return sub, []
     date, where, basis = _received(sub, receipt)
+    if (
+        ind is not None
+        and deadline is not None
+        and date is not None
+        and claimed == _days(deadline, date, where, basis)
+    ):
+        return sub, []  # found already, from the same facts (the pipeline, then scoring): said once
     problems: list[Problem] = []
     if deadline is not None and date is not None and (date - deadline).days > 0:
         problems.append(_late(sub, ind, date, deadline, basis, where))
@@ -80,17 +87,23 @@ def lateness(
             raw=f"{OFFICE}{why}，无法计算逾期天数（县里填报的数不作依据）",
         )
         return evolve(sub, values={**sub.values, ind.code: found}), problems
-    days = Decimal(max(0, (date - deadline).days))
-    found = Value(
-        ValueStatus.REPORTED,
-        days,
-        where,
-        raw=f"{OFFICE}按{basis} {date.isoformat()} 与截止日期 {deadline.isoformat()} 计算",
-    )
+    found = _days(deadline, date, where, basis)
+    days = found.amount
+    assert days is not None
     if claimed is not None and claimed.status is not ValueStatus.MISSING and not is_office_finding(claimed):
         if claimed.amount != days:
             problems.append(_claim_ignored(sub, ind, claimed, days, basis))
     return evolve(sub, values={**sub.values, ind.code: found}), problems
+
+
+def _days(deadline: dt.date, date: dt.date, where: Provenance, basis: str) -> Value:
+    """The office's finding: days late, at least 0, located where the date of receipt is written."""
+    return Value(
+        ValueStatus.REPORTED,
+        Decimal(max(0, (date - deadline).days)),
+        where,
+        raw=f"{OFFICE}按{basis} {date.isoformat()} 与截止日期 {deadline.isoformat()} 计算",
+    )
 
 
 def apply_deadline(
