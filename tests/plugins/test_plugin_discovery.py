@@ -251,7 +251,7 @@ def test_plugin_commands_reach_the_minsheng_command_line(tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout == "检查 报表.xlsx\n"
     unknown = minsheng_cli("no-such-command", env=env)
-    assert unknown.returncode == 2 and "No such command" in unknown.stderr
+    assert unknown.returncode == 2 and "没有命令“no-such-command”" in unknown.stderr  # click in Chinese
     # a built-in command is never taken over, and blocking the plugin removes its command
     assert minsheng_cli("plugins", "--json", env=env).returncode == 0
     blocked = minsheng_cli("wanan-check", "x", env={**env, "MINSHENG_BLOCK_PLUGINS": "cmd"})
