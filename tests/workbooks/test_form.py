@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from decimal import Decimal as D
 
@@ -175,9 +176,14 @@ def test_round_trip_reads_back_exactly_what_was_written(form, scheme, targets):
     assert str(sub.reporter.date) == "2008-01-10" and str(sub.submitted_on) == "2008-01-12"
 
     # and it scores: the blank 1.3 is a missing value at its cell, 8.1 comes from the calculator
-    result = score(scheme, targets, [sub])
+    # and 6.2 is the office's: two days late by the 报出日期, whatever the county typed in E{6.2}
+    result = score(scheme, targets, [sub], deadline=dt.date(2008, 1, 10))
     missing = [p for p in result.problems if p.code == "missing-value" and p.county == "360102"]
     assert [(p.indicator, p.cell) for p in missing] == [("1.3", f"E{rows['1.3']}")]
+    s62 = next(s for s in result.result("360102").indicators if s.code == "6.2")
+    assert s62.actual == 2 and s62.score == D("2.00")
+    claim = [p for p in result.problems if p.code == "lateness-claim-ignored"]
+    assert [(p.cell, p.county) for p in claim] == [(f"E{rows['6.2']}", "360102")]
     s81 = next(s for s in result.result("360102").indicators if s.code == "8.1")
     assert s81.actual == D(100) and s81.provenance.cell == f"E{rows['8.1/paid']}"
 
