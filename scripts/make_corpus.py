@@ -11,7 +11,7 @@ standard form for each) and the corpus (``files/``), each file with the outcome 
 whether it replaces the victim county's valid form or is added beside the valid forms.
 
 The big files are stream-generated (a 1 GB zip bomb costs the script a few MB of memory), and are
-left out of the committed corpus; the tests make them in a temporary folder with :func:`make_big`.
+left out of the committed corpus; the tests make them in a temporary folder with ``--big-only``.
 Everything is deterministic: same script, same bytes.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import io
 import json
 import random
@@ -32,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from minsheng import County, Reporter, Rule, Scheme, Submission, Targets, Value, load_scheme
+from minsheng.testing import write_cfb
 
 YEAR = 2007
 COUNTIES = (
@@ -316,16 +316,6 @@ def _declare_size(path: Path, member: str, size: int) -> None:
     path.write_bytes(bytes(raw))
 
 
-def _cfb_writer() -> Callable[[Path, dict[str, bytes]], Path]:
-    """The OLE2 writer of the sheet toolkit's tests (tests/sheets/sheetfiles.py)."""
-    here = Path(__file__).resolve().parent.parent / "tests" / "sheets" / "sheetfiles.py"
-    spec = importlib.util.spec_from_file_location("_sheetfiles", here)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.write_cfb  # type: ignore[no-any-return]
-
-
 def encrypted(path: Path) -> Path:
     """What Excel writes for a password-protected .xlsx: an OLE2 file with EncryptionInfo and
     EncryptedPackage streams (the package bytes drawn from a fixed seed)."""
@@ -337,7 +327,7 @@ def encrypted(path: Path) -> Path:
         b"</encryption>"
     )
     package = struct.pack("<Q", 8192) + random.Random(7).randbytes(8192)
-    return _cfb_writer()(path, {"EncryptionInfo": info, "EncryptedPackage": package})
+    return write_cfb(path, {"EncryptionInfo": info, "EncryptedPackage": package})
 
 
 # --------------------------------------------------------------------------------------------
@@ -709,7 +699,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--big", action="store_true", help="also write the big files (zip bombs, 1M rows, 20k members)"
     )
+    parser.add_argument(
+        "--big-only",
+        metavar="NAME,...",
+        help="write only these big files (comma-separated) and their manifest.json into OUT, from --form",
+    )
+    parser.add_argument("--form", type=Path, help="with --big-only: the victim county's valid form")
     args = parser.parse_args(argv)
+    if args.big_only:
+        if args.form is None:
+            parser.error("--big-only needs --form")
+        big = make_big(args.out, args.form, [n.strip() for n in args.big_only.split(",") if n.strip()])
+        (args.out / "manifest.json").write_text(
+            json.dumps(big, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        print(f"{len(big)} big corpus files in {args.out}", file=sys.stderr)
+        return
     manifest = make_small(args.out)
     if args.big:
         big = make_big(args.out / "big", args.out / "province" / form_name(VICTIM))

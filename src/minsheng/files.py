@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -13,6 +14,102 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+
+#: Stable codes of :class:`OutputError`.
+OUTPUT_CODES = (
+    "output-exists",  # the file is there already and --force was not given
+    "output-suffix",  # the name does not end in the format written (.xlsx, .json …)
+    "output-folder-missing",  # the folder the file goes into does not exist
+    "output-locked",  # the file is open in Excel/WPS/LibreOffice (its lock file is beside it)
+    "output-not-writable",  # the folder or file cannot be written (permissions, read-only, a folder)
+)
+
+
+class OutputError(Exception):
+    """An output that cannot or may not be written: a stable ``code`` and a Chinese ``message``
+    that says what to do. Raised before any work when checked up front (:func:`check_output`),
+    or by the write itself; the previous file is always left as it was."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+def lock_files(path: Path) -> list[Path]:
+    """The lock files Excel, WPS and LibreOffice keep beside a workbook they have open."""
+    name = path.name
+    candidates = {f"~${name}", f"~${name[2:]}", f"~${name[1:]}", f".~lock.{name}#"}
+    return sorted(path.parent / c for c in candidates if (path.parent / c).exists())
+
+
+def check_output(
+    path: str | os.PathLike[str], *, force: bool = False, suffixes: tuple[str, ...] = (".xlsx",)
+) -> Path:
+    """Refuse, before any work is done, an output that would replace the user's file without
+    ``force``, has the wrong extension, goes into a missing or read-only folder, or is open in a
+    spreadsheet program. Returns the path; raises :class:`OutputError`."""
+    path = Path(path)
+    if suffixes and path.suffix.lower() not in suffixes:
+        wanted = "、".join(suffixes)
+        raise OutputError(
+            "output-suffix",
+            f"输出文件“{path}”的扩展名应为 {wanted}：请改为“{path.stem}{suffixes[0]}”之类的名称。",
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(
+            "output-folder-missing",
+            f"要保存“{path.name}”的文件夹“{folder}”不存在：请先建立该文件夹，或换一个位置。",
+        )
+    if path.is_dir():
+        raise OutputError("output-not-writable", f"“{path}”是一个文件夹，不能作为输出文件：请换一个文件名。")
+    locks = lock_files(path)
+    if locks:
+        raise OutputError(
+            "output-locked",
+            f"“{path}”正在 Excel/WPS 中打开（旁边有锁定文件“{locks[0].name}”）：请先关闭该文件再重试，或换一个文件名。",
+        )
+    if path.exists() and not force:
+        raise OutputError(
+            "output-exists", f"“{path}”已存在，未覆盖。要替换它，请加 --force；或换一个文件名。"
+        )
+    if not os.access(folder, os.W_OK):
+        raise OutputError("output-not-writable", f"没有写入文件夹“{folder}”的权限：请换一个位置保存。")
+    return path
+
+
+_REASONS = {
+    errno.ENOENT: "路径不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "只读的磁盘或文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "文件正被占用",
+}
+
+
+def _unwritable(path: Path, exc: OSError) -> OutputError:
+    if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
+        return OutputError(
+            "output-folder-missing",
+            f"要保存“{path.name}”的文件夹“{path.parent}”不存在：请先建立该文件夹，或换一个位置。",
+        )
+    if isinstance(exc, PermissionError) and path.exists():
+        return OutputError(
+            "output-locked",
+            f"无法替换“{path}”：它可能正在 Excel/WPS 中打开，或没有写入权限。请关闭该文件后重试，原文件未改动。",
+        )
+    reason = _REASONS.get(exc.errno or 0, "系统拒绝写入")
+    return OutputError(
+        "output-not-writable", f"无法写入“{path}”（{reason}）：请换一个位置保存，原文件未改动。"
+    )
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -28,7 +125,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     an interruption leaves the temporary file, and its removal cannot be cut short by a second one.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(path, exc) from exc
     tag = _writer_tag()
     _remove_orphans(path, tag)
     with _signals_held() as interrupted:
@@ -43,6 +143,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
                 os.fsync(fh.fileno())
             _stop_if(interrupted)
             os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise _unwritable(path, exc) from exc
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)

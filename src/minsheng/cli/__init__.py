@@ -31,6 +31,15 @@ COMMANDS: dict[str, str] = {
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported when they are first used."""
 
+    def invoke(self, ctx: click.Context) -> object:
+        from ..files import OutputError
+
+        try:
+            return super().invoke(ctx)
+        except OutputError as exc:  # an output that could not be written: say so, exit 2
+            click.echo(f"错误：{exc}", err=True)
+            raise SystemExit(2) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 

@@ -10,12 +10,15 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import Any
 
 import click
 
+from ..config import PluginConfig
+from ..errors import InputError
 from ..limits import Limits
-from ..model import SEVERITY_ORDER, Assessment, CountyStatus, Problem, Scheme, Severity, Targets
-from ..scheme import SchemeError, load_scheme
+from ..model import SEVERITY_ORDER, Assessment, CountyStatus, Problem, Severity
+from ..run import AssessmentRun
 from .common import fail_usage, scheme_option
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -91,34 +94,9 @@ def inputs_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def load_inputs(
-    scheme_source: str, targets_path: Path, year: int | None
-) -> tuple[Scheme, Targets, list, list[Problem]]:
-    """The scheme and the targets workbook; either failing is a usage error (exit 2)."""
-    try:
-        scheme = load_scheme(scheme_source)
-    except SchemeError as exc:
-        fail_usage(exc)
-    from ..workbooks import read_targets
-
-    if not targets_path.is_file():
-        fail_usage(
-            f"[targets-not-found] 找不到目标任务表“{targets_path}”；请检查路径，或用 minsheng template targets 生成一份。"
-        )
-    try:
-        targets, findings, problems = read_targets(targets_path, scheme)
-    except Exception as exc:  # an unreadable targets workbook stops the run: nothing can be scored without it
-        code = getattr(exc, "code", "targets-unreadable")
-        fail_usage(f"[{code}] 无法读取目标任务表“{targets_path}”：{exc}")
-    fatal = [p for p in problems if p.severity is Severity.ERROR]
-    if fatal:
-        _print_problems(fatal)
-        fail_usage(
-            f"[targets-invalid] 目标任务表“{targets_path}”有 {len(fatal)} 处错误（见上），请改正后重试。"
-        )
-    if year is not None and year != targets.year:
-        fail_usage(f"[wrong-year] --year {year} 与目标任务表的年度 {targets.year} 不一致。")
-    return scheme, targets, list(findings), list(problems)
+def plugin_config(plugins_dir: Path | None) -> PluginConfig:
+    """The plugins of a run: ``--plugins-dir`` and the MINSHENG_*_PLUGINS environment variables."""
+    return PluginConfig.from_env(plugins_dir=plugins_dir)
 
 
 @contextlib.contextmanager
@@ -149,46 +127,27 @@ def make_executor(jobs: int, scheduler: str | None) -> Iterator[Executor | None]
         yield pool
 
 
-def run_reads(
-    files: Sequence[Path],
-    scheme_source: str,
-    year: int,
-    plugins_dir: Path | None,
-    jobs: int,
-    scheduler: str | None,
-    limits: Limits | None = None,
-):  # type: ignore[no-untyped-def]
-    from ..pipeline import read_files
-    from ..plugins.host import PluginHost
+class _ProgressBar:
+    """``progress(done, total)`` for the run: a click progress bar on a terminal, for several files."""
 
-    pdir = str(plugins_dir) if plugins_dir else None
-    host_problems = list(PluginHost.load(plugins_dir=pdir).problems)
-    show = sys.stderr.isatty() and len(files) > 1
-    with make_executor(jobs, scheduler) as executor:
-        if show:
-            with click.progressbar(length=len(files), label="读取报表", file=sys.stderr) as bar:
-                reads = read_files(
-                    files,
-                    scheme_source=scheme_source,
-                    year=year,
-                    plugins_dir=pdir,
-                    executor=executor,
-                    progress=bar.update,
-                    limits=limits,
-                )
-        else:
-            reads = read_files(
-                files,
-                scheme_source=scheme_source,
-                year=year,
-                plugins_dir=pdir,
-                executor=executor,
-                limits=limits,
-            )
-    return reads, host_problems
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None and done == 0 and total > 1 and sys.stderr.isatty():
+            self._bar = click.progressbar(length=total, label="读取报表", file=sys.stderr)
+            self._bar.__enter__()
+        if self._bar is not None:
+            self._bar.update(done - self._done)
+            self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
 
 
-def run_assessment(  # type: ignore[no-untyped-def]
+def run_assessment(
     submissions: Sequence[Path],
     targets_path: Path,
     scheme_source: str,
@@ -200,24 +159,31 @@ def run_assessment(  # type: ignore[no-untyped-def]
     missing: str = "zero",
     assessed_on: dt.date | None = None,
     limits: Limits | None = None,
-):
-    """What assess and validate share: load, find, read, check and score → (scheme, assessment, reads)."""
-    from ..pipeline import assess_reads, find_files
+) -> AssessmentRun:
+    """:func:`minsheng.assess` with the options of assess and validate; bad input exits 2."""
+    from ..run import assess
 
-    scheme, targets, findings, target_problems = load_inputs(scheme_source, targets_path, year)
-    files, file_problems = find_files(submissions)
-    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler, limits)
-    assessment = assess_reads(
-        scheme,
-        targets,
-        reads,
-        findings=findings,
-        problems=[*target_problems, *host_problems, *file_problems],
-        deadline=deadline,
-        missing=missing,
-        assessed_on=assessed_on,
-    )
-    return scheme, assessment, reads
+    bar = _ProgressBar()
+    try:
+        with make_executor(jobs, scheduler) as executor:
+            return assess(
+                submissions,
+                targets_path,
+                scheme=scheme_source,
+                year=year,
+                deadline=deadline,
+                missing=missing,
+                assessed_on=assessed_on,
+                plugins=plugin_config(plugins_dir),
+                limits=limits or Limits.from_env(),
+                executor=executor,
+                progress=bar,
+            )
+    except InputError as exc:
+        _print_problems(exc.problems)
+        fail_usage(str(exc))
+    finally:
+        bar.close()
 
 
 def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
@@ -285,7 +251,7 @@ def assess(
     """
     from ..files import atomic_write_text
 
-    scheme, assessment, _ = run_assessment(
+    run = run_assessment(
         submissions,
         targets_path,
         scheme_source,
@@ -301,17 +267,17 @@ def assess(
     if output is not None:
         from ..workbooks import write_assessment
 
-        write_assessment(assessment, scheme, output)
+        write_assessment(run, output)
     if per_county is not None:
         from ..workbooks import write_county_sheets
 
-        write_county_sheets(assessment, scheme, per_county)
+        write_county_sheets(run, per_county)
     if json_path is not None:
-        from ..convert import to_json
+        from ..run import run_to_json
 
-        atomic_write_text(json_path, to_json(assessment) + "\n")
-    _summary(assessment, output, json_path, per_county)
-    raise SystemExit(exit_status(assessment.problems, fail_on or "never"))
+        atomic_write_text(json_path, run_to_json(run))
+    _summary(run.assessment, output, json_path, per_county)
+    raise SystemExit(exit_status(run.problems, fail_on or "never"))
 
 
 def _summary(a: Assessment, output: Path | None, json_path: Path | None, per_county: Path | None) -> None:
@@ -364,7 +330,7 @@ def validate(
 
     退出码：0 没有达到 --fail-on 级别（默认 error）的问题；1 有；2 用法错误或目标任务表无法读取。
     """
-    _, assessment, reads = run_assessment(
+    run = run_assessment(
         submissions,
         targets_path,
         scheme_source,
@@ -375,12 +341,11 @@ def validate(
         scheduler,
         limits=limits_text,
     )
-    problems = assessment.problems
-    read = sum(1 for r in reads if r.submission is not None)
+    problems = run.problems
     _print_problems(problems)
     counts = Counter(p.severity for p in problems)
     click.echo(
-        f"检查了 {len(reads)} 个文件，读出 {read} 份报表：错误 {counts.get(Severity.ERROR, 0)}，"
+        f"检查了 {len(run.reads)} 个文件，读出 {run.read_ok} 份报表：错误 {counts.get(Severity.ERROR, 0)}，"
         f"警告 {counts.get(Severity.WARNING, 0)}，提示 {counts.get(Severity.INFO, 0)}。"
     )
     raise SystemExit(exit_status(problems, fail_on or "error"))

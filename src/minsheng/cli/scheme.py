@@ -10,7 +10,7 @@ from ..calculators import CALCULATORS
 from ..files import atomic_write_text
 from ..model import Indicator
 from ..scheme import BUILTIN_SCHEMES, SchemeError, builtin_scheme_text, load_scheme
-from .common import fail_usage, scheme_option
+from .common import check_output, fail_usage, force_option, scheme_option
 
 
 @click.group()
@@ -65,7 +65,9 @@ def policy_lines(ind: Indicator) -> list[str]:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.toml）"
 )
-def export(name: str, output: Path) -> None:
+@force_option
+def export(name: str, output: Path, force: bool) -> None:
     """把内置考核方案导出为可编辑的 TOML 文件，修改后用 --scheme 文件 载入。"""
+    check_output(output, force, (".toml",))
     atomic_write_text(output, builtin_scheme_text(name))
     click.echo(f"已导出考核方案 {name} 到 {output}", err=True)

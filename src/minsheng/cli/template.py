@@ -13,7 +13,7 @@ import click
 
 from ..model import Severity
 from ..scheme import SchemeError, load_scheme
-from .common import fail_usage, scheme_option
+from .common import check_output, fail_usage, force_option, scheme_option
 
 
 @click.group()
@@ -50,12 +50,19 @@ template_option = click.option(
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.xlsx）"
 )
+@force_option
 def targets_cmd(
-    scheme_source: str, regions: Path | None, year: int | None, template_path: Path | None, output: Path
+    scheme_source: str,
+    regions: Path | None,
+    year: int | None,
+    template_path: Path | None,
+    output: Path,
+    force: bool,
 ) -> None:
     """生成空白的目标任务表（全省合计行、每县一行、每个指标一列，另有“督查发现”表）。"""
     from ..workbooks import TemplateError, read_regions, write_targets_template
 
+    check_output(output, force)
     scheme = _scheme(scheme_source)
     try:
         counties = read_regions(regions) if regions else []
@@ -84,8 +91,14 @@ def targets_cmd(
 @click.option(
     "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="输出目录"
 )
+@force_option
 def forms_cmd(
-    scheme_source: str, targets_path: Path, year: int | None, template_path: Path | None, output: Path
+    scheme_source: str,
+    targets_path: Path,
+    year: int | None,
+    template_path: Path | None,
+    output: Path,
+    force: bool,
 ) -> None:
     """为目标任务表中的每个县生成一份预填了本县目标的报表。"""
     from ..sheets import SheetError
@@ -105,6 +118,7 @@ def forms_cmd(
         fail_usage("目标任务表有错误，请改正后重试。")
     if year is not None and targets.year and year != targets.year:
         fail_usage(f"--year {year} 与目标任务表的年度 {targets.year} 不一致。")
+    _refuse_existing_forms(output, targets, year or targets.year, force)
     try:
         paths = write_forms(scheme, targets, output, year=year or targets.year, template=template_path)
     except TemplateError as exc:
@@ -119,10 +133,14 @@ def forms_cmd(
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.xlsx）"
 )
-def form_cmd(scheme_source: str, year: int | None, template_path: Path | None, output: Path) -> None:
+@force_option
+def form_cmd(
+    scheme_source: str, year: int | None, template_path: Path | None, output: Path, force: bool
+) -> None:
     """生成一份空白报表（县名、代码由县里填写）。"""
     from ..workbooks import TemplateError, write_form
 
+    check_output(output, force)
     scheme = _scheme(scheme_source)
     if year is None and scheme.year is None:
         fail_usage("考核方案未指定年度，请用 --year 指定。")
@@ -131,3 +149,19 @@ def form_cmd(scheme_source: str, year: int | None, template_path: Path | None, o
     except TemplateError as exc:
         fail_usage(str(exc))
     click.echo(f"已生成空白报表 {output}", err=True)
+
+
+def _refuse_existing_forms(folder: Path, targets, year: int | None, force: bool) -> None:  # type: ignore[no-untyped-def]
+    """The counties' forms would replace files already in ``folder`` (maybe filled in): refuse
+    without --force, naming them."""
+    from ..workbooks.form import form_filename
+
+    if force or not folder.is_dir():
+        return
+    existing = [n for c in targets.counties if (folder / (n := form_filename(c, year))).exists()]
+    if existing:
+        more = f"等 {len(existing)} 个文件" if len(existing) > 1 else ""
+        fail_usage(
+            f"[output-exists] 目录“{folder}”中已有“{existing[0]}”{more}，未覆盖（其中可能有已填写的报表）。"
+            "要替换它们，请加 --force；或换一个目录。"
+        )
