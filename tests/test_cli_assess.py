@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from minsheng import Assessment, from_json, load_scheme
-from minsheng.example import BLANK_CELL, BROKEN, DEADLINE, LATE, NOT_SUBMITTED, VETOED, example_province
+from minsheng.example import BLANK_CELL, BROKEN, DASH, DEADLINE, LATE, NOT_SUBMITTED, VETOED, example_province
 from minsheng.regions import load_regions
 
 D = Decimal
@@ -85,9 +85,7 @@ def expected_totals(scheme, ex) -> dict[str, Decimal]:
                 continue
             if ind.rule.value in ("ratio", "ceiling") and not t:
                 continue  # 不考核
-            if v is not None and v.status.value == "not-applicable":
-                continue  # declared "—" on a fixed-threshold indicator
-            weight += w
+            weight += w  # a county's "—" on a fixed-threshold indicator is refused: scored as blank
             if a is None:
                 continue  # missing scores 0
             if ind.rule.value == "ratio":
@@ -152,6 +150,7 @@ def test_assess_ranks_grades_and_statuses(assessed):
     codes = {(p.code, p.county) for p in a.problems}
     assert ("late-submission", LATE) in codes
     assert ("missing-value", BLANK_CELL) in codes
+    assert ("not-applicable-refused", DASH) in codes
     assert ("not-submitted", NOT_SUBMITTED) in codes
     assert any(p.county == BROKEN and p.severity.value == "error" for p in a.problems)
     assert {d.item for d in result["361124"].deductions} == {"criticized-by-province"}
@@ -175,7 +174,8 @@ def test_missing_zero_against_hold(province, assessed, tmp_path):
     assert zero.result(BLANK_CELL).status.value == "scored" and zero.result(BLANK_CELL).rank is not None
     held = hold.result(BLANK_CELL)
     assert held.status.value == "held" and held.rank is None and held.total is None
-    assert sum(1 for c in hold.counties if c.rank is not None) == 97
+    assert hold.result(DASH).status.value == "held"  # its refused "—" is a blank
+    assert sum(1 for c in hold.counties if c.rank is not None) == 96
 
 
 def test_validate_exit_codes(province, tmp_path):

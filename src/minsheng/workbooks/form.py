@@ -24,6 +24,7 @@ from ..model import (
     County,
     Indicator,
     Problem,
+    Provenance,
     Reporter,
     Rule,
     Scheme,
@@ -544,6 +545,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
     key_col = cols.get("key", cols["seq"])
     values: dict[str, Value] = {}
     self_scores: dict[str, Decimal] = {}
+    self_cells: dict[str, Provenance] = {}
     codes = {ind.code: ind for ind in scheme.indicators}
     for row in sheet.rows(layout.header_row + 1):
         by_col = {c.col: c for c in row}
@@ -577,6 +579,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
             )
             if own.status is ValueStatus.REPORTED and own.amount is not None:
                 self_scores[key] = own.amount
+                self_cells[key] = own.provenance
 
     problems = [evolve(p, county=p.county or code) for p in problems]
     if not any(k in codes for k in values):
@@ -603,6 +606,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
             date=_parse_date(date_text) if date_text else None,
         ),
         self_scores=self_scores,
+        self_score_sources=self_cells,
         submitted_on=_parse_date(submitted) if submitted else None,
         source=context.provenance(layout.sheet, labels.get("county_code", ("", None))[1]),  # whose report
     )
