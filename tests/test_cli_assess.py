@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -247,6 +249,22 @@ def test_demo_is_deterministic_and_the_committed_example_is_current(province):
         )
 
 
-def test_assessment_date_comes_from_the_inputs(assessed):
+def test_the_assessment_date_is_the_day_of_the_assessment_never_a_countys(assessed, province, tmp_path):
+    """考核日期: --assessed-on, else SOURCE_DATE_EPOCH (reproducible builds), else today; never the
+    latest county's report date (#12 item 17)."""
     _, _, a = assessed
-    assert a.assessed_on == DEADLINE + dt.timedelta(days=10)  # the latest report date (the late county)
+    before, after = dt.date.today() - dt.timedelta(days=1), dt.date.today()
+    assert before <= a.assessed_on <= after and a.assessed_on != DEADLINE + dt.timedelta(days=10)
+    nanchang = next((province / "报表").rglob("360111-*.xlsx"))
+    base = ["assess", str(nanchang), "--targets", str(province / "目标任务表.xlsx"), "--json"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1200528000"}  # 2008-01-17 00:00 UTC
+    for extra, expected in (([], "2008-01-17"), (["--assessed-on", "2008-02-01"], "2008-02-01")):
+        out = tmp_path / f"a{len(extra)}.json"
+        r = subprocess.run(
+            [sys.executable, "-m", "minsheng", *base, str(out), *extra],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert r.returncode == 0, r.stderr
+        assert json.loads(out.read_text(encoding="utf-8"))["assessed_on"] == expected
