@@ -69,18 +69,23 @@ def test_the_report_date_is_the_submission_date_before_the_reporters_date(scheme
     assert out.values["6.2"].amount == D(2) and [p.code for p in problems] == ["late-submission"]
 
 
-def test_no_report_date_changes_nothing(scheme):
+def test_no_report_date_leaves_the_days_late_missing_with_the_reason(scheme):
+    """Lateness is the office's finding (#12): with no date to count from, 6.2 is a missing value
+    that says why, never a number the county typed, never 0."""
     sub = without_62(scheme)
-    assert apply_deadline(scheme, sub, DEADLINE) == (sub, [])
+    out, problems = apply_deadline(scheme, sub, DEADLINE)
+    assert problems == []
+    assert out.values["6.2"].status.value == "missing" and "无法计算逾期天数" in out.values["6.2"].raw
 
 
-def test_a_blank_62_is_filled_and_a_reported_one_kept(scheme):
+def test_a_blank_62_is_filled_and_a_typed_one_never_lowers_the_days(scheme):
     sub = without_62(scheme, DEADLINE + dt.timedelta(days=3))
     blank = attrs.evolve(sub, values={**sub.values, "6.2": Value.missing()})
     assert apply_deadline(scheme, blank, DEADLINE)[0].values["6.2"].amount == D(3)
     typed = attrs.evolve(sub, values={**sub.values, "6.2": Value.of(1)})
-    out, problems = apply_deadline(scheme, typed, DEADLINE)
-    assert out.values["6.2"].amount == D(1) and [p.code for p in problems] == ["late-submission"]
+    out, problems = apply_deadline(scheme, typed, DEADLINE)  # the county's 1 never lowers the 3 days
+    assert out.values["6.2"].amount == D(3)
+    assert sorted(p.code for p in problems) == ["late-submission", "lateness-claim-ignored"]
 
 
 def test_a_scheme_without_62_still_warns_but_fills_nothing(scheme):
@@ -210,22 +215,26 @@ def _assess(scheme, self_scores=None, self_total=None, **values):
     return score(scheme, make_targets(["1"], scheme), [sub])
 
 
-def test_self_score_differing_by_exactly_one_cent_is_flagged(scheme):
-    """self_score_tolerance: a difference of 0.01 is a mismatch; the indicator's bonus counts in."""
+def test_self_score_within_one_cent_passes_and_beyond_it_is_flagged(scheme):
+    """#12 item 5: a tolerance of 0.01 on the indicator (score + bonus); 0.02 off is a mismatch."""
     a = _assess(scheme, {"1.1": D("5.99"), "5.1": D("5.50")}, None, **{"5.1": "110"})
+    assert check_self_scores(a) == []  # 0.01 off: within the tolerance
+    a = _assess(scheme, {"1.1": D("5.98"), "5.1": D("5.50")}, None, **{"5.1": "110"})
     problems = check_self_scores(a)
     assert [(p.code, p.severity, p.county, p.indicator) for p in problems] == [
         ("self-score-mismatch", Severity.WARNING, "1", "1.1")
     ]
-    assert "0.01" in problems[0].message
+    assert "0.02" in problems[0].message
+    a = _assess(scheme, {"5.1": D("5.48")}, None, **{"5.1": "110"})  # 5.00 + 0.50 bonus, 0.02 off
+    assert [p.indicator for p in check_self_scores(a)] == ["5.1"]
 
 
-def test_self_total_differing_by_exactly_one_cent_is_flagged(scheme):
-    assert check_self_scores(_assess(scheme, None, D("100"))) == []
-    problems = check_self_scores(_assess(scheme, None, D("100.01")))
-    assert [(p.code, p.indicator, p.cell) for p in problems] == [("self-score-mismatch", None, "F12")]
-    problems = check_self_scores(_assess(scheme, None, D("99.99")))
-    assert [p.code for p in problems] == ["self-score-mismatch"]
+def test_self_total_within_one_cent_passes_and_beyond_it_is_flagged(scheme):
+    for total in ("100", "100.01", "99.99"):
+        assert check_self_scores(_assess(scheme, None, D(total))) == [], total
+    for total in ("100.02", "99.98"):
+        problems = check_self_scores(_assess(scheme, None, D(total)))
+        assert [(p.code, p.indicator) for p in problems] == [("self-score-mismatch", None)], total
 
 
 def test_self_total_of_a_held_county_is_not_compared(scheme):

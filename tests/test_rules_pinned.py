@@ -203,30 +203,33 @@ def test_ratio_kept_on_the_score_is_rounded_half_up_to_four_places():
     assert s.ratio == D("0.0001")
 
 
-def test_declared_not_applicable_is_located_at_its_cell_for_the_county():
-    from minsheng import Provenance
+def test_a_countys_dash_is_refused_at_its_cell_where_the_province_set_no_exemption():
+    """#12: only the province makes an indicator 不考核. A county's "—" on a veto (or any indicator
+    it owes) is not-applicable-refused at its cell and scored as blank; with no target it is 不考核."""
+    from minsheng import Provenance, Severity
 
     cell = Provenance(file="县.xlsx", sheet="表2", cell="C9")
     agreed = ind(Rule.BINARY, "2", condition=Condition.EQ, threshold=D(100))
     s, problems = score_indicator(agreed, "2", None, Value.of(1, cell), "c")  # "—" target: 不考核
-    assert s.status is IndicatorStatus.NOT_APPLICABLE
+    assert s.status is IndicatorStatus.NOT_APPLICABLE and problems == []
     s, problems = score_indicator(ind(Rule.VETO, "0"), "7", D(1), Value.not_applicable(cell, "无"), "c9")
-    assert s.status is IndicatorStatus.NOT_APPLICABLE and s.provenance == cell
-    assert [(p.code, p.county, p.indicator, p.cell) for p in problems] == [
-        ("declared-not-applicable", "c9", "x", "C9")
+    assert s.status is IndicatorStatus.MISSING
+    assert [(p.code, p.severity, p.county, p.indicator, p.cell) for p in problems] == [
+        ("not-applicable-refused", Severity.ERROR, "c9", "x", "C9")
     ]
 
 
-def test_unexpected_not_applicable_is_an_error_at_its_cell():
+def test_a_dash_where_a_target_is_set_is_an_error_and_scores_as_blank():
     from minsheng import Provenance, Severity
 
     cell = Provenance(file="县.xlsx", sheet="表2", cell="D3")
     s, problems = score_indicator(ind(Rule.RATIO), "1", D(100), Value.not_applicable(cell, "—"), "c7")
     assert s.status is IndicatorStatus.MISSING and s.score == 0
     assert [(p.code, p.severity, p.county, p.indicator, p.cell) for p in problems] == [
-        ("unexpected-not-applicable", Severity.ERROR, "c7", "x", "D3"),
-        ("missing-value", Severity.ERROR, "c7", "x", "D3"),
+        ("not-applicable-refused", Severity.ERROR, "c7", "x", "D3"),
     ]
+    s, problems = score_indicator(ind(Rule.RATIO), "1", None, Value.not_applicable(cell, "—"), "c7")
+    assert s.status is IndicatorStatus.NOT_APPLICABLE and problems == []  # no target: 不考核
 
 
 # --- a county: rescaling, bonus cap, deductions ------------------------------------------------
