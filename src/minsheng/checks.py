@@ -11,6 +11,7 @@ import datetime as dt
 import statistics
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from attrs import evolve
 
@@ -40,6 +41,27 @@ def report_date(sub: Submission) -> dt.date | None:
     return sub.submitted_on or sub.reporter.date
 
 
+def no_values(scheme: Scheme, sub: Submission) -> Problem | None:
+    """A file its plugin claimed but from which no indicator value came (every one blank or not
+    found): the county is not scored from nothing but 出错, with this problem."""
+    codes = {ind.code for ind in scheme.indicators}
+    if any(
+        v.status is not ValueStatus.MISSING for key, v in sub.values.items() if key.partition("/")[0] in codes
+    ):
+        return None
+    src = sub.source
+    name = Path(src.file).name if src.file else "报表"
+    by = f"插件“{src.plugin}”认领了" if src.plugin else "读取了"
+    return Problem.at(
+        "no-indicator-values",
+        f"{by}“{name}”，但没有从中读到任何一个指标的数值（本方案的指标都是空白或没有找到）；"
+        "该县按出错处理，不予评分。请确认报送的是本县填好的报表，格式未被改动；"
+        "若格式是对的，请把此信息转给读取它的插件的维护人员。",
+        src,
+        county=sub.county,
+    )
+
+
 def apply_deadline(
     scheme: Scheme, sub: Submission, deadline: dt.date | None
 ) -> tuple[Submission, list[Problem]]:
@@ -49,7 +71,7 @@ def apply_deadline(
     date = report_date(sub)
     problems: list[Problem] = []
     if date is None:
-        return sub, problems
+        return sub, _no_report_date(scheme, sub)
     late = (date - deadline).days
     if late > 0:
         problems.append(
@@ -73,6 +95,28 @@ def apply_deadline(
         )
         sub = evolve(sub, values={**sub.values, LATE_INDICATOR: days})
     return sub, problems
+
+
+def _no_report_date(scheme: Scheme, sub: Submission) -> list[Problem]:
+    """No readable report date while a deadline is set: lateness (6.2) is not computed, and said."""
+    try:
+        ind = scheme.indicator(LATE_INDICATOR)
+    except KeyError:
+        return []
+    current = sub.values.get(LATE_INDICATOR)
+    if current is not None and current.status is not ValueStatus.MISSING:
+        return []
+    return [
+        Problem.at(
+            "no-report-date",
+            f"报表中没有可识别的报出日期（或填报日期），无法计算该县的逾期天数：指标 {ind.code}“{ind.name}”"
+            "未计算，按未填报处理；请核实该县的实际报送日期（见上面的日期问题），改正报表后重新报送。",
+            sub.source,
+            severity=Severity.WARNING,
+            county=sub.county,
+            indicator=LATE_INDICATOR,
+        )
+    ]
 
 
 def check_submission(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from attrs import evolve, frozen
 
+from . import checks as _checks
 from .checks import apply_deadline, check_outliers, check_self_scores, check_submission, report_date
 from .guard import read_county_file_guarded
 from .limits import Limits
@@ -156,6 +157,11 @@ def check_reads(
         if read.submission is None:
             if county is not None:
                 failed.add(county)
+            continue
+        empty = _checks.no_values(scheme, read.submission)  # claimed, but nothing read: 出错, never scored
+        if empty is not None:
+            problems.append(empty)
+            failed.add(read.submission.county)
             continue
         sub, late = apply_deadline(scheme, read.submission, deadline)
         problems.extend(late)
