@@ -24,7 +24,7 @@ from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Su
 from .plugins.host import ReadResult
 from .scoring import score
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".et"}
 
 
 def is_temporary(path: Path) -> bool:
