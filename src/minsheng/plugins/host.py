@@ -530,7 +530,10 @@ class PluginHost:
             outcome = self._call("minsheng_claim", impl, {"path": path, "book": book})
             if not outcome.ok:
                 assert outcome.error is not None
-                problems.append(self._failed(name, file, outcome.error))
+                # a SheetError from the toolkit (a sheet that cannot be read) is the file's fault
+                problem = self._read_failed(name, file, outcome.error)
+                if not any((p.code, p.message) == (problem.code, problem.message) for p in problems):
+                    problems.append(problem)
                 tried.append(f"{name}（出错）")
                 claims.append((name, None))
                 continue
@@ -543,6 +546,8 @@ class PluginHost:
             claims.append((name, confidence))
             tried.append(f"{name}（不认领）" if confidence is None else f"{name}（{confidence:g}）")
         sure = [(n, c) for n, c in claims if c is not None]
+        if not sure and _file_at_fault(problems):  # the file's own problem says it all
+            return FileMatch(path, None, None, tuple(claims), tuple(problems))
         if not sure:
             listing = "、".join(tried) if tried else "没有任何插件实现 minsheng_claim"
             hidden = _hidden_sheets(book)
@@ -759,6 +764,11 @@ class PluginHost:
             file=file,
             plugin=plugin,
         )
+
+
+def _file_at_fault(problems: list[Problem]) -> bool:
+    """Whether a claim found the file itself unreadable (a toolkit code, not ``plugin-error``)."""
+    return any(p.code != "plugin-error" and p.severity is Severity.ERROR for p in problems)
 
 
 def _hidden_sheets(book: Workbook) -> list[str]:
