@@ -252,3 +252,193 @@ def test_self_score_with_fen_reads_as_a_number(host: PluginHost, tmp_path: Path)
     assert read.submission.self_scores["1.1"] == D(6)
     assert read.submission.self_scores["1.2"] == D("3.5")
     assert not [p for p in read.problems if p.code == "not-a-number"]
+
+
+# --------------------------------------------------------------------------------------------
+# 3, 4, 5. sizes by what a sheet holds; .xlsb; refusals that say the true cause
+
+CORPUS = Path(__file__).parent / "corpus" / "files"
+#: words a Chinese message may carry in Latin letters (formats, programs); any other is a reader's English
+ALLOWED_LATIN = {
+    "excel",
+    "wps",
+    "xlsx",
+    "xlsb",
+    "xlsm",
+    "xls",
+    "ods",
+    "biff",
+    "word",
+    "powerpoint",
+    "xml",
+    "dtd",
+}
+
+
+def _no_english(message: str) -> bool:
+    import re
+
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", message)}
+    return words <= ALLOWED_LATIN | {Path(w).stem.lower() for w in words}
+
+
+def test_find_files_takes_xlsb(tmp_path: Path) -> None:
+    from minsheng.pipeline import find_files
+
+    (tmp_path / "360121-南昌县.xlsb").write_bytes((CORPUS / "form.xlsb").read_bytes())
+    files, problems = find_files([tmp_path])
+    assert [f.name for f in files] == ["360121-南昌县.xlsb"] and problems == []
+
+
+def test_an_xlsb_form_reads_like_the_xlsx_it_came_from(host: PluginHost) -> None:
+    form = CORPUS.parent / "province"
+    xlsx = next(form.glob("360111-*.xlsx"))
+    with open_workbook(CORPUS / "form.xlsb") as book:
+        assert book.format == "xlsb" and book.sheet_names[0] == "报表"
+    a = host.read(xlsx, "standard-form", SCHEME, 2007).submission
+    b = host.read(CORPUS / "form.xlsb", "standard-form", SCHEME, 2007).submission
+    assert {k: v.amount for k, v in a.values.items()} == {k: v.amount for k, v in b.values.items()}
+    assert a.submitted_on == b.submitted_on and a.self_scores == b.self_scores
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "words"),
+    [
+        ("xlsb-lying-record.xlsb", "unreadable-file", "二进制工作簿（.xlsb）"),
+        ("xlsb-far-cell.xlsb", "sheet-too-large", "有数据的单元格"),
+        ("excel95.xls", "old-excel-format", "旧版 Excel 5.0/95"),
+        ("excel4.xls", "old-excel-format", "旧版 Excel 2.x–4.0"),
+    ],
+)
+def test_refusals_say_the_true_cause_in_chinese(name: str, code: str, words: str) -> None:
+    from minsheng.sheets import SheetError
+
+    with pytest.raises(SheetError) as err:
+        with open_workbook(CORPUS / name) as book:
+            book.sheet(0)
+    assert err.value.code == code and words in err.value.message_zh
+    assert _no_english(err.value.message_zh), err.value.message_zh
+
+
+def test_a_small_hostile_xlsb_costs_little_memory() -> None:
+    """A record claiming 256 MB, a value at XFD1048576: refused before any reader allocates."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys\n"
+        "from minsheng.sheets import open_workbook, SheetError\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "for name in sys.argv[1:]:\n"
+        "    try:\n"
+        "        open_workbook(name).sheet(0)\n"
+        "    except SheetError as e:\n"
+        "        print(e.code)\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)\n"
+    )
+    names = [str(CORPUS / n) for n in ("xlsb-lying-record.xlsb", "xlsb-far-cell.xlsb")]
+    run = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True, check=True)
+    *codes, grown = run.stdout.split()
+    assert codes == ["unreadable-file", "sheet-too-large"] and int(grown) < 50  # MB
+
+
+def test_a_word_document_is_named_as_such(tmp_path: Path) -> None:
+    import zipfile
+
+    from minsheng.sheets import SheetError
+
+    path = tmp_path / "360121.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        zf.writestr("word/document.xml", "<document/>")
+    with pytest.raises(SheetError) as err:
+        open_workbook(path)
+    assert err.value.code == "not-a-spreadsheet" and "Word 文档" in err.value.message_zh
+
+
+def test_a_package_with_unusual_part_names_is_read(host: PluginHost) -> None:
+    """calamine looks for xl/workbook.xml; the package says excel/book.xml: openpyxl reads it."""
+    with open_workbook(CORPUS / "unusual-part-names.xlsx") as book:
+        assert book.sheet_names == ("报表", "填报说明")
+    read = host.read(CORPUS / "unusual-part-names.xlsx", "standard-form", SCHEME, 2007)
+    assert read.submission is not None and read.submission.county == "360111"
+    assert not [p for p in read.problems if p.severity.value == "error"]
+
+
+def test_a_sheet_error_while_claiming_is_the_files_problem(host: PluginHost, tmp_path: Path) -> None:
+    """A sheet calamine cannot parse, met by the plugins' claims: the file's unreadable-file, once,
+    with neither plugin-error nor no-plugin."""
+    import io
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "报表"
+    wb.active["A1"] = "2007年民生工程目标任务完成情况表"
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = tmp_path / "360121.xlsx"
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"<sheetData>", b"<sheetData><row r='x'><c r='??'><v>1</v></c></row>")
+            zout.writestr(info, body)
+    match = host.claim(path)
+    codes = [p.code for p in match.problems]
+    assert match.plugin is None and codes == ["unreadable-file"], match.problems
+    assert _no_english(match.problems[0].message)
+
+
+def test_a_sheet_formatted_to_the_last_row_reads_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    """Two rows of values, every row down to 1,048,576 formatted (as Mac Excel writes it)."""
+    import subprocess
+    import sys
+    import zipfile
+
+    rows = b"".join(
+        b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (r, r, r)
+        for r in range(3, 1048577)
+    )
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1:XFD1048576"/><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>zhibiao</t></is></c><c r="B1"><v>1</v></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>heji</t></is></c><c r="B2"><v>2</v></c></row>'
+        + rows
+        + b"</sheetData></worksheet>"
+    )
+    base = io_workbook()
+    path = tmp_path / "mac.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(
+                info.filename, xml if info.filename == "xl/worksheets/sheet1.xml" else zin.read(info)
+            )
+    code = (
+        "import resource, sys, time\n"
+        "from minsheng.sheets import open_workbook\n"
+        "t = time.monotonic()\n"
+        "sheet = open_workbook(sys.argv[1]).sheet(0)\n"
+        "print(sheet.n_rows, sheet.n_cols, round(time.monotonic() - t, 1),\n"
+        "      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    n_rows, n_cols, seconds, peak_mb = run.stdout.split()
+    assert (int(n_rows), int(n_cols)) == (2, 2)
+    assert float(seconds) < 30 and int(peak_mb) < 400, run.stdout
+
+
+def io_workbook():
+    import io
+
+    wb = openpyxl.Workbook()
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return buf
