@@ -471,6 +471,16 @@ class PluginHost:
             return problem if problem.file else evolve(problem, file=file)
         return self._failed(plugin, file, exc)
 
+    def _claim_failed(self, plugin: str, file: str, exc: BaseException) -> Problem:
+        """A claim that raised: the file's own problem when the toolkit found the file broken (a
+        sheet that cannot be read, too large, unsafe), ``plugin-error`` otherwise (a sheet or table
+        the plugin assumed and should have looked for first is not the file's fault)."""
+        from ..sheets import SheetError
+
+        if isinstance(exc, SheetError) and exc.code not in _LOOKUP_CODES:
+            return self._read_failed(plugin, file, exc)
+        return self._failed(plugin, file, exc)
+
     def _unusable(self, plugin: str, file: str | None, reason: str) -> Problem:
         problem = self._plugin_error(plugin, file, "返回了无法使用的结果", reason)
         if self.strict:
@@ -530,8 +540,7 @@ class PluginHost:
             outcome = self._call("minsheng_claim", impl, {"path": path, "book": book})
             if not outcome.ok:
                 assert outcome.error is not None
-                # a SheetError from the toolkit (a sheet that cannot be read) is the file's fault
-                problem = self._read_failed(name, file, outcome.error)
+                problem = self._claim_failed(name, file, outcome.error)
                 if not any((p.code, p.message) == (problem.code, problem.message) for p in problems):
                     problems.append(problem)
                 tried.append(f"{name}（出错）")
@@ -764,6 +773,10 @@ class PluginHost:
             file=file,
             plugin=plugin,
         )
+
+
+#: SheetError codes that say a plugin looked for something the file does not have, not that it is broken
+_LOOKUP_CODES = frozenset({"no-such-sheet", "table-not-found", "column-not-found"})
 
 
 def _file_at_fault(problems: list[Problem]) -> bool:
