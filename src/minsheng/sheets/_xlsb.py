@@ -91,8 +91,12 @@ def _relationships(zf: zipfile.ZipFile) -> dict[str, str]:
     name = "xl/_rels/workbook.bin.rels"
     if name not in zf.namelist():
         return {}
+    try:
+        root = SafeET.fromstring(zf.read(name))
+    except Exception:  # a broken relationships part: calamine will refuse the file, with our words
+        return {}
     out = {}
-    for rel in SafeET.fromstring(zf.read(name)):
+    for rel in root:
         target = rel.get("Target", "")
         out[rel.get("Id", "")] = (
             target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")

@@ -168,8 +168,12 @@ def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
 
     if "[Content_Types].xml" not in zf.namelist():
         return {}
+    try:
+        root = SafeET.fromstring(zf.read("[Content_Types].xml"))
+    except Exception:  # broken or unsafe XML: judged by the part names; the XML scan will say what is wrong
+        return {}
     out = {}
-    for el in SafeET.fromstring(zf.read("[Content_Types].xml")):
+    for el in root:
         if el.tag.rsplit("}", 1)[-1] == "Override":
             out[el.get("PartName", "").lstrip("/")] = el.get("ContentType", "")
     return out
@@ -181,7 +185,11 @@ def _main_part(zf: zipfile.ZipFile) -> str | None:
 
     if "_rels/.rels" not in zf.namelist():
         return None
-    for rel in SafeET.fromstring(zf.read("_rels/.rels")):
+    try:
+        root = SafeET.fromstring(zf.read("_rels/.rels"))
+    except Exception:  # as for the content types
+        return None
+    for rel in root:
         if rel.get("Type", "").endswith("/officeDocument"):
             return rel.get("Target", "").lstrip("/")
     return None
