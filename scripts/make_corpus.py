@@ -11,7 +11,7 @@ standard form for each) and the corpus (``files/``), each file with the outcome 
 whether it replaces the victim county's valid form or is added beside the valid forms.
 
 The big files are stream-generated (a 1 GB zip bomb costs the script a few MB of memory), and are
-left out of the committed corpus; the tests make them in a temporary folder with :func:`make_big`.
+left out of the committed corpus; the tests make them in a temporary folder with ``--big-only``.
 Everything is deterministic: same script, same bytes.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import io
 import json
 import random
@@ -32,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from minsheng import County, Reporter, Rule, Scheme, Submission, Targets, Value, load_scheme
+from minsheng.testing import write_cfb
 
 YEAR = 2007
 COUNTIES = (
@@ -438,7 +438,7 @@ def biff5_book(path: Path) -> Path:
     bof = struct.pack("<HHHH", 0x0809, 8, 0x0500, 0x0005) + b"\0" * 4
     sheet = struct.pack("<HHIBB", 0x0085, 12, 0, 0, 0) + b"\x06Sheet1"
     eof = struct.pack("<HH", 0x000A, 0)
-    return _cfb_writer()(path, {"Book": bof + sheet + eof})
+    return write_cfb(path, {"Book": bof + sheet + eof})
 
 
 #: an Excel 4.0 worksheet: a bare BIFF4 stream, no OLE2 container
@@ -529,16 +529,6 @@ def _declare_size(path: Path, member: str, size: int) -> None:
     path.write_bytes(bytes(raw))
 
 
-def _cfb_writer() -> Callable[[Path, dict[str, bytes]], Path]:
-    """The OLE2 writer of the sheet toolkit's tests (tests/sheets/sheetfiles.py)."""
-    here = Path(__file__).resolve().parent.parent / "tests" / "sheets" / "sheetfiles.py"
-    spec = importlib.util.spec_from_file_location("_sheetfiles", here)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.write_cfb  # type: ignore[no-any-return]
-
-
 def encrypted(path: Path) -> Path:
     """What Excel writes for a password-protected .xlsx: an OLE2 file with EncryptionInfo and
     EncryptedPackage streams (the package bytes drawn from a fixed seed)."""
@@ -550,7 +540,7 @@ def encrypted(path: Path) -> Path:
         b"</encryption>"
     )
     package = struct.pack("<Q", 8192) + random.Random(7).randbytes(8192)
-    return _cfb_writer()(path, {"EncryptionInfo": info, "EncryptedPackage": package})
+    return write_cfb(path, {"EncryptionInfo": info, "EncryptedPackage": package})
 
 
 # --------------------------------------------------------------------------------------------
@@ -980,7 +970,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--big", action="store_true", help="also write the big files (zip bombs, 1M rows, 20k members)"
     )
+    parser.add_argument(
+        "--big-only",
+        metavar="NAME,...",
+        help="write only these big files (comma-separated) and their manifest.json into OUT, from --form",
+    )
+    parser.add_argument("--form", type=Path, help="with --big-only: the victim county's valid form")
     args = parser.parse_args(argv)
+    if args.big_only:
+        if args.form is None:
+            parser.error("--big-only needs --form")
+        big = make_big(args.out, args.form, [n.strip() for n in args.big_only.split(",") if n.strip()])
+        (args.out / "manifest.json").write_text(
+            json.dumps(big, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        print(f"{len(big)} big corpus files in {args.out}", file=sys.stderr)
+        return
     manifest = make_small(args.out)
     if args.big:
         big = make_big(args.out / "big", args.out / "province" / form_name(VICTIM))

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from minsheng import load_scheme
+import minsheng
 from minsheng.convert import to_json
 from minsheng.limits import Limits
 from minsheng.model import CountyStatus
-from minsheng.pipeline import assess_reads, find_files, read_files
-from minsheng.workbooks import read_targets
+from minsheng.workbooks import write_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -37,27 +36,11 @@ LIMITS = Limits(time_budget=60, memory_budget=768 << 20)
 RELATIVE = ("rank", "grade", "advanced", "last")
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "scripts" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-make_corpus = _load_script()
-
-
-@pytest.fixture(scope="module")
-def scheme():
-    return load_scheme("jiangxi-2007")
-
-
-@pytest.fixture(scope="module")
-def targets(scheme):
-    targets, _findings, problems = read_targets(PROVINCE / "targets.xlsx", scheme)
-    assert not problems
-    return targets
+SCRIPT = ROOT / "scripts" / "make_corpus.py"
+#: the big cases, written by the script (``--big-only``) into a temporary folder
+BIG = ("blank-rows.xlsx", "many-members.xlsx", "zip-bomb-lying.xlsx", "zip-bomb.xlsx")
+#: the county whose file the corpus files replace
+VICTIM = next(e["county"] for e in MANIFEST.values() if e["mode"] == "replace")
 
 
 def forms() -> dict[str, Path]:
@@ -87,10 +70,11 @@ def province_dir(root: Path, entry: dict, source: Path) -> Path:
     return folder
 
 
-def assess(folder: Path, scheme, targets):
-    files, problems = find_files([folder])
-    reads = read_files(files, scheme_source="jiangxi-2007", year=2007, limits=LIMITS)
-    return assess_reads(scheme, targets, reads, problems=problems), files
+def assess(folder: Path) -> minsheng.AssessmentRun:
+    """The run of ``minsheng assess`` on ``folder`` with the corpus targets."""
+    run = minsheng.assess(folder, PROVINCE / "targets.xlsx", limits=LIMITS)
+    assert not [p for p in run.problems if p.file == str(PROVINCE / "targets.xlsx")]
+    return run
 
 
 def per_county(assessment, folder: Path) -> dict[str, dict]:
@@ -108,19 +92,20 @@ def per_county(assessment, folder: Path) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def baseline(scheme, targets, tmp_path_factory):
+def baseline(tmp_path_factory):
     folder = province_dir(
         tmp_path_factory.mktemp("baseline"), {"mode": "add", "county": ""}, PROVINCE / "targets.xlsx"
     )
     (folder / "targets.xlsx").unlink()
-    assessment, _ = assess(folder, scheme, targets)
+    assessment = assess(folder).assessment
     assert all(r.status is CountyStatus.SCORED for r in assessment.counties)
     return per_county(assessment, folder)
 
 
-def check_case(name: str, entry: dict, source: Path, scheme, targets, baseline, tmp_path: Path) -> None:
+def check_case(name: str, entry: dict, source: Path, baseline, tmp_path: Path) -> None:
     folder = province_dir(tmp_path, entry, source)
-    assessment, files = assess(folder, scheme, targets)
+    run = assess(folder)
+    assessment = run.assessment
     victim = entry["county"]
     mine = str(folder / file_name(entry, source))
     own = [p for p in assessment.problems if p.county == victim or p.file == mine]
@@ -137,21 +122,18 @@ def check_case(name: str, entry: dict, source: Path, scheme, targets, baseline, 
             continue
         assert now[code] == before, f"{name} changed the assessment of {code}"
     if entry["mode"] == "lock":
-        assert not any(f.name.startswith("~$") for f in files)
+        assert not any(Path(r.path).name.startswith("~$") for r in run.reads)
         assert now[victim] == baseline[victim]
     if entry.get("injection"):
-        check_no_formulas(assessment, scheme, tmp_path)
+        check_no_formulas(run, tmp_path)
 
 
-def check_no_formulas(assessment, scheme, tmp_path: Path) -> None:
+def check_no_formulas(run, tmp_path: Path) -> None:
     """The assessment workbook holds no formula that came from county text."""
     import openpyxl
 
-    from minsheng.workbooks import write_assessment
-
     out = tmp_path / "out.xlsx"
-    write_assessment(assessment, scheme, out)
-    injected = [s.split("(")[0].split("|")[0] for s in make_corpus.INJECTIONS]
+    write_assessment(run, out)
     wb = openpyxl.load_workbook(out)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -162,38 +144,53 @@ def check_no_formulas(assessment, scheme, tmp_path: Path) -> None:
                         ws.title,
                         cell.coordinate,
                     )
-    assert injected  # the corpus has injections to look for
 
 
 SMALL = sorted(MANIFEST)
 
 
 @pytest.mark.parametrize("name", SMALL)
-def test_corpus_file(name, scheme, targets, baseline, tmp_path):
+def test_corpus_file(name, baseline, tmp_path):
     entry = MANIFEST[name]
     if (
         entry.get("plugin")
         and importlib.util.find_spec(f"minsheng_{entry['plugin'].replace('-', '_')}") is None
     ):
         pytest.skip(f"the {entry['plugin']} plugin is not installed")
-    check_case(name, entry, CORPUS / "files" / name, scheme, targets, baseline, tmp_path)
+    check_case(name, entry, CORPUS / "files" / name, baseline, tmp_path)
+
+
+def make_big(out: Path, names: list[str]) -> dict[str, dict]:
+    """Write the big cases ``names`` into ``out`` with the corpus script; their manifest entries."""
+    command = [
+        sys.executable,
+        str(SCRIPT),
+        str(out),
+        "--big-only",
+        ",".join(names),
+        "--form",
+        str(forms()[VICTIM]),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (out / "manifest.json").unlink()
+    assert sorted(manifest) == sorted(names)
+    return manifest
 
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     """The big corpus files, generated once (the heavy one only with MINSHENG_HEAVY_TESTS=1)."""
-    names = [n for n in make_corpus.BIG if HEAVY or n != "blank-rows.xlsx"]
     out = tmp_path_factory.mktemp("big")
-    manifest = make_corpus.make_big(out, forms()[make_corpus.VICTIM.code], names)
-    return out, manifest
+    return out, make_big(out, [n for n in BIG if HEAVY or n != "blank-rows.xlsx"])
 
 
-@pytest.mark.parametrize("name", sorted(make_corpus.BIG))
-def test_big_corpus_file(name, big, scheme, targets, baseline, tmp_path):
+@pytest.mark.parametrize("name", BIG)
+def test_big_corpus_file(name, big, baseline, tmp_path):
     out, manifest = big
     if name not in manifest:
         pytest.skip("a million blank rows take ~15 s: set MINSHENG_HEAVY_TESTS=1")
-    check_case(name, manifest[name], out / name, scheme, targets, baseline, tmp_path)
+    check_case(name, manifest[name], out / name, baseline, tmp_path)
 
 
 def test_every_issue_case_is_in_the_corpus():
@@ -209,9 +206,7 @@ def test_every_issue_case_is_in_the_corpus():
     }  # fmt: skip
     assert wanted <= set(MANIFEST)
     assert any(n.startswith("~$") for n in MANIFEST)
-    assert {"zip-bomb.xlsx", "zip-bomb-lying.xlsx", "blank-rows.xlsx", "many-members.xlsx"} <= set(
-        make_corpus.BIG
-    )
+    assert {"zip-bomb.xlsx", "zip-bomb-lying.xlsx", "blank-rows.xlsx", "many-members.xlsx"} <= set(BIG)
     for name in MANIFEST:
         assert (CORPUS / "files" / name).is_file(), name
 

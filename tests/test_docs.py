@@ -13,7 +13,8 @@ def python_blocks(name):
 
 
 @pytest.mark.parametrize("name", ["api.md", "worked-example.md"])
-def test_doc_examples_run(name, capsys):
+def test_doc_examples_run(name, capsys, monkeypatch):
+    monkeypatch.chdir(DOCS.parent)  # the examples name files from the repository's root
     blocks = python_blocks(name)
     assert blocks, f"{name} has no python example"
     namespace: dict = {}

@@ -63,7 +63,8 @@ def test_veto_on_a_high_score_fails_and_ranks_last(scheme):
     assert vetoed.total == D(100) and vetoed.grade == "不合格" and vetoed.vetoed
     assert [r.county.code for r in a.counties] == ["2", "3", "1"]
     assert [r.rank for r in a.counties] == [1, 2, 3]
-    assert vetoed.last and not vetoed.advanced
+    assert not vetoed.last and not vetoed.advanced  # a vetoed county is 一票否决, not 末位
+    assert [r.county.code for r in a.counties if r.last] == ["3"]  # the last ranked on its score
 
 
 def test_falsification_finding_vetoes(scheme):

@@ -1,20 +1,30 @@
 """minsheng: 民生工程目标管理考核.
 
-The scoring library for other programs::
+The whole year-end run, as the command line makes it (docs/api.md, "The whole run")::
 
     import minsheng
+    run = minsheng.assess("报表", "目标任务表.xlsx", deadline=date(2008, 1, 10))
+    minsheng.workbooks.write_assessment(run, "考核结果.xlsx")
+    text = minsheng.run_to_json(run)          # what ``minsheng assess --json`` writes
+
+The scoring library for other programs::
+
     scheme = minsheng.load_scheme("jiangxi-2007")
     assessment = minsheng.score(scheme, targets, submissions)
     data = minsheng.unstructure(assessment)   # plain dicts, Decimals as strings
 
 Importing this package loads neither openpyxl, click nor pluggy: reading spreadsheets lives in
-``minsheng.sheets``, the plugin host in ``minsheng.plugins``, workbooks in ``minsheng.workbooks``.
+``minsheng.sheets``, the plugin host in ``minsheng.plugins``, workbooks in ``minsheng.workbooks``;
+:func:`assess` imports them when it runs.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
 from .calculators import CALCULATORS, Calculation
+from .config import PluginConfig
 from .convert import from_json, structure, to_json, unstructure
+from .errors import InputError
+from .limits import Limits
 from .model import (
     Assessment,
     Bonus,
@@ -49,6 +59,7 @@ from .model import (
     ValueStatus,
 )
 from .progress import Progress, expected_share, progress_status
+from .run import AssessmentRun, assess, run_to_json
 from .scheme import (
     BUILTIN_SCHEMES,
     SchemeError,
@@ -68,6 +79,7 @@ __all__ = [
     "BUILTIN_SCHEMES",
     "CALCULATORS",
     "Assessment",
+    "AssessmentRun",
     "Bonus",
     "Calculation",
     "City",
@@ -86,7 +98,10 @@ __all__ = [
     "IndicatorScore",
     "IndicatorStatus",
     "InputAmount",
+    "InputError",
     "InputFile",
+    "Limits",
+    "PluginConfig",
     "Problem",
     "Progress",
     "Provenance",
@@ -101,6 +116,7 @@ __all__ = [
     "Targets",
     "Value",
     "ValueStatus",
+    "assess",
     "builtin_scheme_text",
     "derive_actuals",
     "expected_share",
@@ -111,6 +127,7 @@ __all__ = [
     "q2",
     "rank_counties",
     "rule_score",
+    "run_to_json",
     "score",
     "score_county",
     "score_indicator",

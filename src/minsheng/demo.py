@@ -13,6 +13,7 @@ from pathlib import Path
 
 from attrs import frozen
 
+from .config import PluginConfig
 from .example import ExampleProvince, example_province
 from .files import atomic_write_bytes
 from .model import Scheme
@@ -31,9 +32,16 @@ class DemoFiles:
     province: ExampleProvince
 
 
-def write_demo(directory: str | Path, scheme: Scheme, *, plugins_dir: str | None = None) -> DemoFiles:
-    """Write the example province into ``directory`` and say what was written."""
-    from .plugins.host import PluginHost
+def write_demo(
+    directory: str | Path,
+    scheme: Scheme,
+    *,
+    plugins_dir: str | None = None,
+    plugins: PluginConfig | None = None,
+) -> DemoFiles:
+    """Write the example province into ``directory`` and say what was written; the counties with
+    their own layout are written by the plugins of ``plugins`` (default: ``plugins_dir``'s)."""
+    from .plugins.reading import host_for, plugin_config
     from .workbooks import form_filename, write_form, write_targets_template
 
     directory = Path(directory)
@@ -41,7 +49,7 @@ def write_demo(directory: str | Path, scheme: Scheme, *, plugins_dir: str | None
     targets = province.targets
     write_targets_template(scheme, directory / TARGETS_FILE, targets=targets, findings=province.findings)
 
-    host = PluginHost.load(plugins_dir=plugins_dir)
+    host = host_for(plugin_config(plugins, plugins_dir))
     writers = set(host.sample_writers())
     by_code = {c.code: c for c in targets.counties}
     layouts: dict[str, str] = {}

@@ -3,10 +3,14 @@
 A county file is untrusted and a plugin may be buggy: a read that hangs, eats memory or crashes
 the interpreter (a stack overflow, an allocation failure in the Rust reader) must cost only its
 own county. :func:`read_county_file_guarded` forks, sets ``RLIMIT_AS``/``RLIMIT_DATA`` in the
-child, runs :func:`minsheng.plugins.host.read_county_file` there and sends its
-:class:`~minsheng.plugins.host.ReadResult` back over a pipe; the parent waits at most the time
+child, runs :func:`minsheng.plugins.reading.read_county_file` there and sends its
+:class:`~minsheng.plugins.reading.ReadResult` back over a pipe; the parent waits at most the time
 budget, kills the child when it is up, and turns every way of failing into a ReadResult with a
 problem (``time-budget``, ``memory-budget``, ``read-crashed``), never an exception.
+
+The settings that decide the read travel as values: a :class:`~minsheng.config.PluginConfig`
+and the :class:`~minsheng.limits.Limits` are arguments (pickled to a worker with the call,
+inherited by the forked child), never environment variables.
 
 It forks from wherever it runs: inline, in a ``ProcessPoolExecutor`` worker or in a Dask
 worker. The plugin host, the scheme and the readers are loaded once in the forking process, so
@@ -28,10 +32,10 @@ from pathlib import Path
 
 from attrs import evolve
 
-from . import limits as _limits_mod
+from .config import PluginConfig
 from .limits import Limits
 from .model import Problem, Scheme, Severity
-from .plugins.host import STRICT_ENV, TRACE_ENV, ReadResult, read_county_file
+from .plugins.reading import ReadResult, plugin_config, read_county_file
 
 #: Stable codes of the problems the guard gives.
 GUARD_CODES = (
@@ -40,7 +44,6 @@ GUARD_CODES = (
     "read-crashed",  # the process reading the file died (a crash in a reader or a plugin)
 )
 
-_TRUE = {"1", "true", "yes", "on"}
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
 _ALLOC_FAILED = b"memory allocation of"  # what Rust prints before it aborts on an allocation failure
 _KEEP_STDERR = 64 << 10
@@ -52,22 +55,19 @@ _warm: set[tuple[object, ...]] = set()
 _fork_lock = threading.Lock()
 
 
-def _warm_up(
-    scheme_source: str | os.PathLike[str] | Scheme, plugins_dir: str | os.PathLike[str] | None
-) -> None:
+def _warm_up(scheme_source: str | os.PathLike[str] | Scheme, plugins: PluginConfig) -> None:
     """Load in this process what every child needs, so that each fork starts warm."""
     key = (
         id(scheme_source) if isinstance(scheme_source, Scheme) else os.fspath(scheme_source),
-        os.fspath(plugins_dir) if plugins_dir is not None else None,
-        os.environ.get(STRICT_ENV, ""),
+        plugins,
     )
     if key in _warm:
         return
     _load_libc()
-    from .plugins import host as _host
+    from .plugins import reading
 
-    _host._host_for(plugins_dir)
-    _host._scheme_for(scheme_source)
+    reading.host_for(plugins)
+    reading.scheme_for(scheme_source)
     import python_calamine  # noqa: F401
 
     from . import files, sheets  # noqa: F401
@@ -77,9 +77,7 @@ def _warm_up(
     try:  # one read of the bundled form template fills the readers' caches (compiled patterns, labels)
         from .workbooks import template_path
 
-        _host.read_county_file(
-            template_path("form"), None, scheme_source=scheme_source, year=2000, plugins_dir=plugins_dir
-        )
+        read_county_file(template_path("form"), None, scheme_source=scheme_source, year=2000, plugins=plugins)
     except Exception:
         pass
 
@@ -179,7 +177,7 @@ def _child(
     path: str,
     scheme_source: str | os.PathLike[str] | Scheme,
     year: int,
-    plugins_dir: str | os.PathLike[str] | None,
+    plugins: PluginConfig,
     limits: Limits,
     parent: int,
 ) -> None:
@@ -195,13 +193,14 @@ def _child(
         if os.getppid() != parent:
             os._exit(1)
         os.dup2(err_fd, 2)
-        _limits_mod.use(limits)
         _limit_cpu(limits.time_budget)
         _limit_memory(limits.memory_budget)
         try:
             outcome: tuple[str, object] = (
                 "ok",
-                read_county_file(path, None, scheme_source=scheme_source, year=year, plugins_dir=plugins_dir),
+                read_county_file(
+                    path, None, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits
+                ),
             )
         except MemoryError:
             outcome = ("memory", None)
@@ -233,24 +232,28 @@ def read_county_file_guarded(
     *,
     scheme_source: str | os.PathLike[str] | Scheme = "jiangxi-2007",
     year: int,
-    plugins_dir: str | os.PathLike[str] | None = None,
+    plugins: PluginConfig | None = None,
     limits: Limits | None = None,
+    plugins_dir: str | os.PathLike[str] | None = None,
 ) -> ReadResult:
-    """:func:`~minsheng.plugins.host.read_county_file` in a forked child under ``limits``.
+    """:func:`~minsheng.plugins.reading.read_county_file` in a forked child under ``limits``.
 
-    Returns the child's result, or a result without a submission and with a ``time-budget``,
-    ``memory-budget`` or ``read-crashed`` problem when the child ran out of time or memory or
-    died. Never raises for anything the file or a plugin does (in strict mode,
-    ``MINSHENG_STRICT_PLUGINS=1``, a plugin's exception is raised again here). Picklable: hand
-    it to any executor.
+    ``plugins`` (default: ``PluginConfig(plugins_dir=plugins_dir)``) and ``limits`` (default:
+    ``Limits()``) decide the read. Returns the child's result, or a result without a submission
+    and with a ``time-budget``, ``memory-budget`` or ``read-crashed`` problem when the child ran
+    out of time or memory or died. Never raises for anything the file or a plugin does (with
+    ``plugins.strict``, a plugin's exception is raised again here). Picklable: hand it to any
+    executor.
     """
-    limits = limits or _limits_mod.current()
+    plugins = plugin_config(plugins, plugins_dir)
+    limits = limits or Limits()
     path = os.fspath(path)
     if not _CAN_FORK:
-        _limits_mod.use(limits)
-        return read_county_file(path, None, scheme_source=scheme_source, year=year, plugins_dir=plugins_dir)
+        return read_county_file(
+            path, None, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits
+        )
     with _fork_lock:
-        _warm_up(scheme_source, plugins_dir)
+        _warm_up(scheme_source, plugins)
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         parent = os.getpid()
@@ -269,7 +272,7 @@ def read_county_file_guarded(
         if pid == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
             os.close(out_r)
             os.close(err_r)
-            _child(out_w, err_w, path, scheme_source, year, plugins_dir, limits, parent)
+            _child(out_w, err_w, path, scheme_source, year, plugins, limits, parent)
         os.close(out_w)
         os.close(err_w)
     try:
@@ -283,8 +286,8 @@ def read_county_file_guarded(
     if timed_out:
         _kill(pid)
     status = _reap(pid)
-    result = None if timed_out else _outcome(path, payload, stderr, status, limits)
-    if (result is not None and payload) or os.environ.get(TRACE_ENV, "").strip().lower() in _TRUE:
+    result = None if timed_out else _outcome(path, payload, stderr, status, limits, plugins.strict)
+    if (result is not None and payload) or plugins.trace:
         _forward(stderr)  # a plugin's own output (a trace); a dying child's last words are not for users
     if timed_out:
         return _failed(
@@ -379,7 +382,9 @@ def _memory_message(path: str, limits: Limits) -> str:
     )
 
 
-def _outcome(path: str, payload: bytes, stderr: bytes, status: int | None, limits: Limits) -> ReadResult:
+def _outcome(
+    path: str, payload: bytes, stderr: bytes, status: int | None, limits: Limits, strict: bool
+) -> ReadResult:
     outcome = None
     if len(payload) >= 8:
         (size,) = struct.unpack_from("<Q", payload)
@@ -412,7 +417,7 @@ def _outcome(path: str, payload: bytes, stderr: bytes, status: int | None, limit
         return _failed(path, "memory-budget", _memory_message(path, limits))
     if kind == "error":
         name, text, exc = value
-        if os.environ.get(STRICT_ENV, "").strip().lower() in _TRUE:  # strict: stop, as inline
+        if strict:  # stop, as inline
             if exc is not None:
                 raise exc
             raise RuntimeError(f"{name}: {text}（读取“{path}”时）")

@@ -10,7 +10,7 @@ The defaults fit the largest real county files (a roster of a few hundred thousa
 room to spare, and stop what no spreadsheet program writes. They can be changed per run::
 
     Limits(time_budget=30, memory_budget=512 << 20)
-    Limits.from_env()          # MINSHENG_LIMITS="time_budget=30,memory_budget=512M"
+    Limits.from_env()          # MINSHENG_LIMITS="time_budget=30,memory_budget=512M" (the CLI's way)
 
 Nothing here imports openpyxl, calamine or the plugin host.
 """
@@ -139,21 +139,13 @@ def _number(name: str, raw: object, kind: type) -> int | float:
     return kind(value)
 
 
-_current: Limits | None = None
-
-
 def current() -> Limits:
-    """The limits in force in this process: those set by :func:`use`, else :meth:`Limits.from_env`."""
-    global _current
-    if _current is None:
-        _current = Limits.from_env()
-    return _current
+    """The limits of a workbook opened without any: the defaults.
 
-
-def use(limits: Limits | None) -> None:
-    """Set the limits in force in this process (``None``: back to the environment's or defaults)."""
-    global _current
-    _current = limits
+    A run passes its :class:`Limits` explicitly to every read (see :func:`minsheng.assess`); the
+    environment variable ``MINSHENG_LIMITS`` is read by the command line only (:meth:`Limits.from_env`).
+    """
+    return Limits()
 
 
 def require_defusedxml() -> None:
@@ -187,4 +179,4 @@ class UnsafeXmlParser(RuntimeError):
     """openpyxl would parse county files without defusedxml (see :func:`require_defusedxml`)."""
 
 
-__all__ = ["LIMITS_ENV", "Limits", "UnsafeXmlParser", "current", "require_defusedxml", "use"]
+__all__ = ["LIMITS_ENV", "Limits", "UnsafeXmlParser", "current", "require_defusedxml"]

@@ -18,10 +18,11 @@ from attrs import evolve, frozen
 
 from . import checks as _checks
 from .checks import apply_deadline, check_outliers, check_self_scores, check_submission, report_date
+from .config import PluginConfig
 from .guard import read_county_file_guarded
 from .limits import Limits
 from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
-from .plugins.host import ReadResult
+from .plugins.reading import ReadResult, plugin_config
 from .scoring import score
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".et"}
@@ -100,19 +101,25 @@ def read_files(
     *,
     scheme_source: str | Scheme,
     year: int,
-    plugins_dir: str | None = None,
+    plugins: PluginConfig | None = None,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
     limits: Limits | None = None,
+    plugins_dir: str | None = None,
 ) -> list[ReadResult]:
     """Match and read every file, through ``executor`` when given (else here); results in input order.
 
-    Each file is read in a child process under ``limits`` (default: ``Limits.from_env()``, the
-    defaults unless ``MINSHENG_LIMITS`` says otherwise): a file or plugin that hangs, eats memory
-    or crashes costs only its own county (see :mod:`minsheng.guard`).
+    Each file is read in a child process with the plugins of ``plugins`` (default:
+    ``PluginConfig(plugins_dir=plugins_dir)``) under ``limits`` (default: ``Limits()``), both
+    passed with every call: a file or plugin that hangs, eats memory or crashes costs only its
+    own county (see :mod:`minsheng.guard`). ``progress(1)`` is called after each file.
     """
-    limits = limits or Limits.from_env()
-    kwargs = {"scheme_source": scheme_source, "year": year, "plugins_dir": plugins_dir, "limits": limits}
+    kwargs = {
+        "scheme_source": scheme_source,
+        "year": year,
+        "plugins": plugin_config(plugins, plugins_dir),
+        "limits": limits or Limits(),
+    }
     results: list[ReadResult] = []
     if executor is None:
         for p in paths:

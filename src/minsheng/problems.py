@@ -198,6 +198,17 @@ SECTIONS = (
         ("read-crashed", _E, "读取进程崩溃", "读取该文件的进程意外终止（读取程序或插件崩溃）；请把文件转给技术人员检查。"),
     ),
     _section(
+        "input",
+        "无法开始考核的输入（InputError，退出码 2）",
+        ("scheme-invalid", _E, "考核方案无法使用", "考核方案无法载入；请按提示改正方案文件或名称。"),
+        ("targets-not-found", _E, "找不到目标任务表", "目标任务表不存在；请检查路径。"),
+        ("targets-unreadable", _E, "目标任务表无法读取", "目标任务表无法打开或不是目标任务表；请用 minsheng template targets 生成的表。"),
+        ("targets-invalid", _E, "目标任务表有错误", "目标任务表中有错误（已逐条列出）；请改正后重试。"),
+        ("submissions-not-found", _E, "找不到报表", "给出的报表文件或目录不存在；请检查路径。"),
+        ("submissions-empty", _E, "报表目录中没有表格", "给出的报表目录里没有任何表格文件（.xlsx .xls .xlsm .ods）；请检查路径。"),
+        ("bad-argument", _E, "参数不对", "调用时某个参数不是可用的值；请按说明改正。"),
+    ),
+    _section(
         "output",
         "输出文件（不写入，退出码 2）",
         ("output-exists", _E, "输出文件已存在", "同名文件已存在，未覆盖；要替换请加 --force，或换一个文件名。"),

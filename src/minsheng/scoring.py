@@ -591,7 +591,8 @@ def rank_counties(scheme: Scheme, results: Iterable[CountyResult]) -> list[Count
                     grades[i] = lower
 
     ordered = clean + vetoed
-    last_rank = max(ranks) if ranks else None
+    # 末位 (通报批评) is the last county ranked on its score: a vetoed county is listed as 一票否决
+    last_rank = max(ranks[: len(clean)]) if clean else None
     out = []
     for r, rank, grade in zip(ordered, ranks, grades, strict=True):
         out.append(
@@ -600,7 +601,7 @@ def rank_counties(scheme: Scheme, results: Iterable[CountyResult]) -> list[Count
                 rank=rank,
                 grade=grade,
                 advanced=(not r.vetoed and grade == scheme.excellent_grade and rank <= scheme.advanced_count),
-                last=rank == last_rank,
+                last=not r.vetoed and rank == last_rank,
             )
         )
     order = {CountyStatus.HELD: 0, CountyStatus.FAILED: 1, CountyStatus.NOT_SUBMITTED: 2}

@@ -166,21 +166,24 @@ def test_read_county_file_in_worker_processes(plugins_dir, county_file, monkeypa
     assert pickle.loads(pickle.dumps(a)) == a
 
 
-def test_read_county_file_in_process_caches_the_host(plugins_dir, county_file, monkeypatch, minsheng_scheme):
-    for var in ("MINSHENG_STRICT_PLUGINS", "MINSHENG_BLOCK_PLUGINS", "MINSHENG_TRACE_PLUGINS"):
-        monkeypatch.delenv(var, raising=False)
-    paths = _files(plugins_dir, county_file)
-    from minsheng.plugins import host as host_module
+def test_read_county_file_in_process_caches_the_host(plugins_dir, county_file, minsheng_scheme):
+    """One host per PluginConfig value in a process: an equal value reuses it, another loads anew."""
+    from minsheng import PluginConfig
+    from minsheng.plugins import reading
 
-    first = read_county_file(
-        paths[0], "good", scheme_source="jiangxi-2007", year=2007, plugins_dir=plugins_dir.path
-    )
-    cached = dict(host_module._HOSTS)
+    paths = _files(plugins_dir, county_file)
+    config = PluginConfig(plugins_dir=plugins_dir.path)
+    first = read_county_file(paths[0], "good", scheme_source="jiangxi-2007", year=2007, plugins=config)
+    cached = dict(reading._HOSTS)
+    assert reading.host_for(PluginConfig(plugins_dir=str(plugins_dir.path))) is cached[config]
     second = read_county_file(
         paths[3], scheme_source=minsheng_scheme, year=2007, plugins_dir=plugins_dir.path
     )
-    assert dict(host_module._HOSTS) == cached
+    assert dict(reading._HOSTS) == cached
     assert first.ok and second.ok and isinstance(second, ReadResult)
+    strict = PluginConfig(plugins_dir=plugins_dir.path, strict=True)
+    assert reading.host_for(strict) is not cached[config] and reading.host_for(strict).strict
+    assert hash(strict) != hash(config) and pickle.loads(pickle.dumps(strict)) == strict
 
 
 def test_importing_minsheng_loads_no_plugin_machinery():

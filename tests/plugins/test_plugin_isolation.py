@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from plugin_helpers import codes, minsheng_cli, reader_source
 
+from minsheng import PluginConfig
 from minsheng.plugins import PluginError, PluginHost, hookimpl
 
 pytest_plugins = ["plugin_fixtures"]  # plugins_dir, county_file, load
@@ -86,16 +87,14 @@ def test_plugin_that_raises_while_reading_costs_only_its_own_file(
     assert "bad.xlsx" in problem.message
 
 
-def test_strict_mode_reraises_import_and_read_errors(
-    plugins_dir, county_file, load, minsheng_scheme, monkeypatch
-):
+def test_strict_mode_reraises_import_and_read_errors(plugins_dir, county_file, load, minsheng_scheme):
     plugins_dir.add("broken", RAISES_ON_IMPORT)
-    monkeypatch.setenv("MINSHENG_STRICT_PLUGINS", "1")
+    strict = PluginConfig(plugins_dir=plugins_dir.path, strict=True, defaults=False, entry_points=False)
     with pytest.raises(ImportError, match="xlrd_county_tools"):
-        PluginHost.load(plugins_dir.path, defaults=False, entry_points=False)
+        PluginHost.from_config(strict)
     (plugins_dir.path / "broken.py").unlink()
     plugins_dir.add("crashy", RAISES_ON_READ)
-    host = PluginHost.load(plugins_dir.path, defaults=False, entry_points=False)
+    host = PluginHost.from_config(strict)
     assert host.strict
     with pytest.raises(ZeroDivisionError):
         host.read(county_file("坏表"), "crashy", minsheng_scheme, 2007)
@@ -131,7 +130,7 @@ def test_strict_mode_raises_on_unusable_return(plugins_dir, county_file, load):
     assert info.value.problem.code == "plugin-error"
 
 
-def test_blocking_skips_a_plugin_without_importing_it(plugins_dir, county_file, load, tmp_path, monkeypatch):
+def test_blocking_skips_a_plugin_without_importing_it(plugins_dir, county_file, load, tmp_path):
     marker = tmp_path / "imported.txt"
     plugins_dir.add(
         "noisy",
@@ -146,8 +145,13 @@ def test_blocking_skips_a_plugin_without_importing_it(plugins_dir, county_file, 
         """,
     )
     plugins_dir.add("good", reader_source("表1", 0.5))
-    monkeypatch.setenv("MINSHENG_BLOCK_PLUGINS", "noisy, other")
-    host = PluginHost.load(plugins_dir.path, defaults=False, entry_points=False)
+    blocking = PluginConfig.from_env(
+        {"MINSHENG_BLOCK_PLUGINS": "noisy, other"},
+        plugins_dir=plugins_dir.path,
+        defaults=False,
+        entry_points=False,
+    )
+    host = PluginHost.from_config(blocking)
     assert not marker.exists()
     assert host.blocked == ("noisy", "other")
     assert [i.name for i in host.plugins()] == ["good"]
@@ -157,7 +161,6 @@ def test_blocking_skips_a_plugin_without_importing_it(plugins_dir, county_file, 
     path = county_file("表1")
     assert host.match([path]) == ([(path, "good")], [])
     # without the block, the noisy plugin is imported and wins the file
-    monkeypatch.delenv("MINSHENG_BLOCK_PLUGINS")
     assert load().match([path]) == ([(path, "noisy")], [])
     assert marker.exists()
 
@@ -168,11 +171,10 @@ def test_blocking_the_builtin_plugin():
     assert [p.code for p in host.problems] == ["plugin-blocked"]
 
 
-def test_tracing_prints_every_hook_call(plugins_dir, county_file, load, minsheng_scheme, capsys, monkeypatch):
+def test_tracing_prints_every_hook_call(plugins_dir, county_file, load, minsheng_scheme, capsys):
     plugins_dir.add("good", reader_source("表1"))
     plugins_dir.add("crashy", RAISES_ON_READ)
-    monkeypatch.setenv("MINSHENG_TRACE_PLUGINS", "1")
-    host = PluginHost.load(plugins_dir.path, defaults=False, entry_points=False)
+    host = PluginHost.load(plugins_dir.path, defaults=False, entry_points=False, trace=True)
     path = county_file("表1", name="trace-me.xlsx")
     host.claim(path)
     host.read(path, "good", minsheng_scheme, 2007)
@@ -184,7 +186,6 @@ def test_tracing_prints_every_hook_call(plugins_dir, county_file, load, minsheng
     assert "minsheng-trace: minsheng_claim [crashy] -> None" in err
     assert any(line.startswith("minsheng-trace: minsheng_read [good] -> Submission(") for line in err)
     assert "minsheng-trace: minsheng_read [crashy] raised ZeroDivisionError: division by zero" in err
-    monkeypatch.delenv("MINSHENG_TRACE_PLUGINS")
     PluginHost.load(plugins_dir.path, defaults=False, entry_points=False).claim(path)
     assert capsys.readouterr().err == ""
 

@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape, quoteattr
 import openpyxl
 import xlwt
 
+from minsheng.testing import write_cfb
+
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 
 
@@ -170,81 +172,6 @@ def write_xls(
                 else:
                     ws.write(r, c, v)
     wb.save(str(path))
-    return path
-
-
-def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
-    """An OLE2 compound file (version 3, 512-byte sectors) holding ``streams`` at the root.
-
-    Streams under 4096 bytes go to the mini stream, as the format requires, so readers must
-    follow the mini FAT; the directory is a chain of right siblings (a valid, if lopsided, tree).
-    """
-    import math
-    import struct
-
-    ss, mss, end, free, fatsect = 512, 64, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
-    sectors: list[bytes] = []
-    fat: list[int] = []
-
-    def add_chain(data: bytes) -> int:
-        n = max(1, math.ceil(len(data) / ss))
-        start = len(sectors)
-        for i in range(n):
-            sectors.append(data[i * ss : (i + 1) * ss].ljust(ss, b"\0"))
-            fat.append(start + i + 1 if i < n - 1 else end)
-        return start
-
-    mini = bytearray()
-    minifat: list[int] = []
-    entries: list[tuple[str, int, int, int]] = []
-    for name, data in streams.items():
-        if len(data) >= 4096:
-            entries.append((name, 2, add_chain(data), len(data)))
-        else:
-            start = len(mini) // mss
-            n = max(1, math.ceil(len(data) / mss))
-            minifat.extend(start + i + 1 if i < n - 1 else end for i in range(n))
-            mini += data.ljust(n * mss, b"\0")
-            entries.append((name, 2, start, len(data)))
-    root_start = add_chain(bytes(mini)) if mini else end
-    minifat_start, n_minifat = end, 0
-    if minifat:
-        padded = minifat + [free] * (-len(minifat) % (ss // 4))
-        minifat_start = add_chain(struct.pack(f"<{len(padded)}I", *padded))
-        n_minifat = len(padded) * 4 // ss
-
-    def entry(name: str, kind: int, start: int, size: int, right: int, child: int) -> bytes:
-        raw = name.encode("utf-16-le") + b"\0\0"
-        return (
-            raw.ljust(64, b"\0")
-            + struct.pack("<HBB", len(raw), kind, 1)
-            + struct.pack("<III", free, right, child)
-            + b"\0" * 36
-            + struct.pack("<IQ", start, size)
-        )
-
-    directory = entry("Root Entry", 5, root_start, len(mini), free, 1 if entries else free)
-    for i, (name, kind, start, size) in enumerate(entries, start=1):
-        directory += entry(name, kind, start, size, i + 1 if i < len(entries) else free, free)
-    directory += b"\0" * (-len(directory) % ss)
-    dir_start = add_chain(directory)
-    k = 1
-    while len(sectors) + k > k * (ss // 4):
-        k += 1
-    fat_sectors = list(range(len(sectors), len(sectors) + k))
-    fat.extend([fatsect] * k)
-    fat.extend([free] * (k * (ss // 4) - len(fat)))
-    for i in range(k):
-        sectors.append(struct.pack(f"<{ss // 4}I", *fat[i * (ss // 4) : (i + 1) * (ss // 4)]))
-    header = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-        + b"\0" * 16
-        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-        + b"\0" * 6
-        + struct.pack("<IIIIIIIII", 0, k, dir_start, 0, 4096, minifat_start, n_minifat, end, 0)
-        + struct.pack("<109I", *(fat_sectors + [free] * (109 - k)))
-    )
-    path.write_bytes(header + b"".join(sectors))
     return path
 
 

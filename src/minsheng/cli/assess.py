@@ -10,13 +10,16 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import Any
 
 import click
 
+from ..config import PluginConfig
+from ..errors import InputError
 from ..limits import Limits
-from ..model import SEVERITY_ORDER, Assessment, CountyStatus, Problem, Scheme, Severity, Targets
-from ..scheme import SchemeError, load_scheme
-from .common import fail_usage, scheme_option
+from ..model import SEVERITY_ORDER, CountyStatus, Problem, Severity
+from ..run import AssessmentRun
+from .common import check_output, fail_usage, force_option, scheme_option
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -44,7 +47,9 @@ def inputs_options(f):  # type: ignore[no-untyped-def]
     """The options assess and validate share."""
     for decorator in reversed(
         [
-            click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path)),
+            click.argument(
+                "submissions", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="报表目录..."
+            ),
             click.option(
                 "--targets",
                 "targets_path",
@@ -91,34 +96,9 @@ def inputs_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def load_inputs(
-    scheme_source: str, targets_path: Path, year: int | None
-) -> tuple[Scheme, Targets, list, list[Problem]]:
-    """The scheme and the targets workbook; either failing is a usage error (exit 2)."""
-    try:
-        scheme = load_scheme(scheme_source)
-    except SchemeError as exc:
-        fail_usage(exc)
-    from ..workbooks import read_targets
-
-    if not targets_path.is_file():
-        fail_usage(
-            f"[targets-not-found] 找不到目标任务表“{targets_path}”；请检查路径，或用 minsheng template targets 生成一份。"
-        )
-    try:
-        targets, findings, problems = read_targets(targets_path, scheme)
-    except Exception as exc:  # an unreadable targets workbook stops the run: nothing can be scored without it
-        code = getattr(exc, "code", "targets-unreadable")
-        fail_usage(f"[{code}] 无法读取目标任务表“{targets_path}”：{exc}")
-    fatal = [p for p in problems if p.severity is Severity.ERROR]
-    if fatal:
-        _print_problems(fatal)
-        fail_usage(
-            f"[targets-invalid] 目标任务表“{targets_path}”有 {len(fatal)} 处错误（见上），请改正后重试。"
-        )
-    if year is not None and year != targets.year:
-        fail_usage(f"[wrong-year] --year {year} 与目标任务表的年度 {targets.year} 不一致。")
-    return scheme, targets, list(findings), list(problems)
+def plugin_config(plugins_dir: Path | None) -> PluginConfig:
+    """The plugins of a run: ``--plugins-dir`` and the MINSHENG_*_PLUGINS environment variables."""
+    return PluginConfig.from_env(plugins_dir=plugins_dir)
 
 
 @contextlib.contextmanager
@@ -149,46 +129,27 @@ def make_executor(jobs: int, scheduler: str | None) -> Iterator[Executor | None]
         yield pool
 
 
-def run_reads(
-    files: Sequence[Path],
-    scheme_source: str,
-    year: int,
-    plugins_dir: Path | None,
-    jobs: int,
-    scheduler: str | None,
-    limits: Limits | None = None,
-):  # type: ignore[no-untyped-def]
-    from ..pipeline import read_files
-    from ..plugins.host import PluginHost
+class _ProgressBar:
+    """``progress(done, total)`` for the run: a click progress bar on a terminal, for several files."""
 
-    pdir = str(plugins_dir) if plugins_dir else None
-    host_problems = list(PluginHost.load(plugins_dir=pdir).problems)
-    show = sys.stderr.isatty() and len(files) > 1
-    with make_executor(jobs, scheduler) as executor:
-        if show:
-            with click.progressbar(length=len(files), label="读取报表", file=sys.stderr) as bar:
-                reads = read_files(
-                    files,
-                    scheme_source=scheme_source,
-                    year=year,
-                    plugins_dir=pdir,
-                    executor=executor,
-                    progress=bar.update,
-                    limits=limits,
-                )
-        else:
-            reads = read_files(
-                files,
-                scheme_source=scheme_source,
-                year=year,
-                plugins_dir=pdir,
-                executor=executor,
-                limits=limits,
-            )
-    return reads, host_problems
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None and done == 0 and total > 1 and sys.stderr.isatty():
+            self._bar = click.progressbar(length=total, label="读取报表", file=sys.stderr)
+            self._bar.__enter__()
+        if self._bar is not None:
+            self._bar.update(done - self._done)
+            self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
 
 
-def run_assessment(  # type: ignore[no-untyped-def]
+def run_assessment(
     submissions: Sequence[Path],
     targets_path: Path,
     scheme_source: str,
@@ -200,32 +161,48 @@ def run_assessment(  # type: ignore[no-untyped-def]
     missing: str = "zero",
     assessed_on: dt.date | None = None,
     limits: Limits | None = None,
-):
-    """What assess and validate share: load, find, read, check and score → (scheme, assessment, reads)."""
-    from ..pipeline import assess_reads, find_files
+) -> AssessmentRun:
+    """:func:`minsheng.assess` with the options of assess and validate; bad input exits 2."""
+    from ..run import assess
 
-    scheme, targets, findings, target_problems = load_inputs(scheme_source, targets_path, year)
-    files, file_problems = find_files(submissions)
-    reads, host_problems = run_reads(files, scheme_source, targets.year, plugins_dir, jobs, scheduler, limits)
-    assessment = assess_reads(
-        scheme,
-        targets,
-        reads,
-        findings=findings,
-        problems=[*target_problems, *host_problems, *file_problems],
-        deadline=deadline,
-        missing=missing,
-        assessed_on=assessed_on,
-    )
-    return scheme, assessment, reads
+    bar = _ProgressBar()
+    try:
+        with make_executor(jobs, scheduler) as executor:
+            return assess(
+                submissions,
+                targets_path,
+                scheme=scheme_source,
+                year=year,
+                deadline=deadline,
+                missing=missing,
+                assessed_on=assessed_on,
+                plugins=plugin_config(plugins_dir),
+                limits=limits or Limits.from_env(),
+                executor=executor,
+                progress=bar,
+            )
+    except InputError as exc:
+        _print_problems(exc.problems)
+        fail_usage(str(exc))
+    finally:
+        bar.close()
+
+
+LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+def _problem_line(p: Problem) -> str:
+    """``[错误] missing-value（应报未报的数值）  file，sheet，cell  message``."""
+    from ..problems import title
+
+    where = "，".join(x for x in (p.file, p.sheet, p.cell) if x)
+    return f"[{LABELS[p.severity]}] {p.code}（{title(p.code)}）  {where}  {p.message}"
 
 
 def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
-    label = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
     shown = problems if limit is None else problems[:limit]
     for p in shown:
-        where = "，".join(x for x in (p.file, p.sheet, p.cell) if x)
-        click.echo(f"[{label[p.severity]}] {p.code}  {where}  {p.message}", err=True)
+        click.echo(_problem_line(p), err=True)
     if limit is not None and len(problems) > limit:
         click.echo(f"……另有 {len(problems) - limit} 条问题，见考核工作簿“问题清单”或 --json 输出。", err=True)
 
@@ -261,6 +238,7 @@ def exit_status(problems: Sequence[Problem], fail_on: str) -> int:
     help="应报未报的数值：zero 按 0 分计；hold 暂缓评定该县。",
 )
 @click.option("--assessed-on", callback=_date, help="考核日期 YYYY-MM-DD（默认取各县最晚的报出日期）。")
+@force_option
 def assess(
     submissions: tuple[Path, ...],
     targets_path: Path,
@@ -277,15 +255,19 @@ def assess(
     per_county: Path | None,
     missing: str,
     assessed_on: dt.date | None,
+    force: bool,
 ) -> None:
     """读取各县报表，检查、评分、定等、排名，输出考核结果工作簿。
 
-    SUBMISSIONS 为报表文件或目录（递归查找，跳过 ~$ 开头的锁文件）。目标任务表中的每个县都会出现在结果中：
+    报表目录为报表文件或目录（递归查找，跳过 ~$ 开头的锁文件）。目标任务表中的每个县都会出现在结果中：
     已评、缺报（未报送）、出错（文件无法读取）或暂缓（--missing hold 时有缺报数值）。
     """
     from ..files import atomic_write_text
 
-    scheme, assessment, _ = run_assessment(
+    check_output(output, force)
+    check_output(json_path, force, (".json",))
+    _check_county_folder(per_county, force)
+    run = run_assessment(
         submissions,
         targets_path,
         scheme_source,
@@ -301,20 +283,35 @@ def assess(
     if output is not None:
         from ..workbooks import write_assessment
 
-        write_assessment(assessment, scheme, output)
+        write_assessment(run, output)
     if per_county is not None:
         from ..workbooks import write_county_sheets
 
-        write_county_sheets(assessment, scheme, per_county)
+        write_county_sheets(run, per_county)
     if json_path is not None:
-        from ..convert import to_json
+        from ..run import run_to_json
 
-        atomic_write_text(json_path, to_json(assessment) + "\n")
-    _summary(assessment, output, json_path, per_county)
-    raise SystemExit(exit_status(assessment.problems, fail_on or "never"))
+        atomic_write_text(json_path, run_to_json(run))
+    _summary(run, output, json_path, per_county)
+    raise SystemExit(exit_status(run.problems, fail_on or "never"))
 
 
-def _summary(a: Assessment, output: Path | None, json_path: Path | None, per_county: Path | None) -> None:
+def _check_county_folder(folder: Path | None, force: bool) -> None:
+    """``--per-county``: refuse to replace 考核评分表 already in the folder without --force."""
+    if folder is None or force or not folder.is_dir():
+        return
+    existing = sorted(p.name for p in folder.glob("*.xlsx"))
+    if existing:
+        fail_usage(
+            f"[output-exists] 目录“{folder}”中已有“{existing[0]}”等 {len(existing)} 个工作簿，未覆盖。"
+            "要替换它们，请加 --force；或换一个目录。"
+        )
+
+
+def _summary(
+    run: AssessmentRun, output: Path | None, json_path: Path | None, per_county: Path | None
+) -> None:
+    a = run.assessment
     status = Counter(r.status for r in a.counties)
     grades = Counter(r.grade for r in a.counties if r.grade)
     severities = Counter(p.severity for p in a.problems)
@@ -331,23 +328,40 @@ def _summary(a: Assessment, output: Path | None, json_path: Path | None, per_cou
             )
         )
     )
-    click.echo("  等次：" + "，".join(f"{g} {n}" for g, n in sorted(grades.items(), key=lambda x: -x[1])))
-    top = [r for r in a.counties if r.advanced]
-    if top:
-        click.echo("  先进：" + "、".join(f"{r.county.name}（{r.total}）" for r in top))
-    last = [r for r in a.counties if r.last]
-    if last:
-        click.echo("  末位：" + "、".join(f"{r.county.name}（{r.total}）" for r in last))
+    bands = [band.name for band in sorted(run.scheme.grades, key=lambda band: -band.minimum)]
+    click.echo("  等次：" + "，".join(f"{g} {grades[g]}" for g in bands if grades.get(g)))
+    for label, counties in (
+        ("先进", [r for r in a.counties if r.advanced]),
+        ("末位", [r for r in a.counties if r.last]),
+        ("一票否决", [r for r in a.counties if r.vetoed]),
+    ):
+        if counties:
+            click.echo(f"  {label}：" + "、".join(f"{r.county.name}（{r.total}）" for r in counties))
     click.echo(
         f"  问题：错误 {severities.get(Severity.ERROR, 0)}，警告 {severities.get(Severity.WARNING, 0)}，提示 {severities.get(Severity.INFO, 0)}"
     )
-    for label, path in (("考核结果工作簿", output), ("JSON", json_path), ("各县考核评分表", per_county)):
-        if path is not None:
-            click.echo(f"  {label}：{path}")
+    written = [
+        (label, path)
+        for label, path in (("考核结果工作簿", output), ("JSON", json_path), ("各县考核评分表", per_county))
+        if path is not None
+    ]
+    for label, path in written:
+        click.echo(f"  {label}：{path}")
+    if not written:
+        click.echo(
+            "  未保存任何文件：结果只显示在这里。要保存，请加 -o 考核结果.xlsx（及 --json、--per-county）。"
+        )
 
 
 @click.command()
 @inputs_options
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="把检查结果（各县的问题）写成 JSON（供其他程序使用）。",
+)
+@force_option
 def validate(
     submissions: tuple[Path, ...],
     targets_path: Path,
@@ -359,12 +373,17 @@ def validate(
     scheduler: str | None,
     limits_text: Limits | None,
     fail_on: str | None,
+    json_path: Path | None,
+    force: bool,
 ) -> None:
-    """只读取和检查各县报表，不出考核结果；列出全部问题（文件、工作表、单元格），与 assess 的问题清单相同。
+    """只读取和检查各县报表，不出考核结果；按县列出全部问题（文件、工作表、单元格），与 assess 的问题清单相同。
+
+    问题按县分组输出到标准输出（可用 > 保存到文件），每组先写县代码、县名、状态和问题数。
 
     退出码：0 没有达到 --fail-on 级别（默认 error）的问题；1 有；2 用法错误或目标任务表无法读取。
     """
-    _, assessment, reads = run_assessment(
+    check_output(json_path, force, (".json",))
+    run = run_assessment(
         submissions,
         targets_path,
         scheme_source,
@@ -375,12 +394,76 @@ def validate(
         scheduler,
         limits=limits_text,
     )
-    problems = assessment.problems
-    read = sum(1 for r in reads if r.submission is not None)
-    _print_problems(problems)
-    counts = Counter(p.severity for p in problems)
+    report = validation_report(run)
+    for group in report["counties"]:
+        _print_group(group)
+    counts = Counter(p.severity for p in run.problems)
     click.echo(
-        f"检查了 {len(reads)} 个文件，读出 {read} 份报表：错误 {counts.get(Severity.ERROR, 0)}，"
-        f"警告 {counts.get(Severity.WARNING, 0)}，提示 {counts.get(Severity.INFO, 0)}。"
+        f"共 {len(report['counties'])} 组。检查了 {len(run.reads)} 个文件，读出 {run.read_ok} 份报表："
+        f"错误 {counts.get(Severity.ERROR, 0)}，警告 {counts.get(Severity.WARNING, 0)}，提示 {counts.get(Severity.INFO, 0)}。"
     )
-    raise SystemExit(exit_status(problems, fail_on or "error"))
+    if json_path is not None:
+        import json
+
+        from ..files import atomic_write_text
+
+        atomic_write_text(json_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    raise SystemExit(exit_status(run.problems, fail_on or "error"))
+
+
+STATUS_LABELS = {
+    CountyStatus.SCORED: "已读出",
+    CountyStatus.NOT_SUBMITTED: "缺报",
+    CountyStatus.FAILED: "出错",
+    CountyStatus.HELD: "暂缓",
+}
+
+
+def validation_report(run: AssessmentRun) -> dict[str, Any]:
+    """What ``validate`` shows, as data: one group per county (code order) with its status, counts
+    and problems, then the problems that belong to no county."""
+    from ..convert import unstructure
+    from ..problems import title
+
+    def entry(p: Problem) -> dict[str, Any]:
+        data: dict[str, Any] = unstructure(p)
+        data["severity"] = p.severity.value
+        data["title"] = title(p.code)
+        return data
+
+    by_county: dict[str | None, list[Problem]] = {}
+    for p in run.problems:
+        by_county.setdefault(p.county, []).append(p)
+    groups = []
+    for result in sorted(run.assessment.counties, key=lambda r: r.county.code):
+        problems = by_county.pop(result.county.code, [])
+        groups.append(
+            _group(result.county.code, result.county.name, STATUS_LABELS[result.status], problems, entry)
+        )
+    rest = [p for code in sorted(by_county, key=lambda c: (c is None, c or "")) for p in by_county[code]]
+    if rest:
+        groups.append(_group(None, "未能归入某县", None, rest, entry))
+    return {"counties": groups}
+
+
+def _group(code, name, status, problems, entry):  # type: ignore[no-untyped-def]
+    counts = Counter(p.severity for p in problems)
+    return {
+        "code": code,
+        "name": name,
+        "status": status,
+        "errors": counts.get(Severity.ERROR, 0),
+        "warnings": counts.get(Severity.WARNING, 0),
+        "infos": counts.get(Severity.INFO, 0),
+        "problems": [entry(p) for p in problems],
+    }
+
+
+def _print_group(group: dict[str, Any]) -> None:
+    head = " ".join(x for x in (group["code"], group["name"]) if x)
+    status = f"（{group['status']}）" if group["status"] else ""
+    click.echo(f"{head}{status}：错误 {group['errors']}，警告 {group['warnings']}，提示 {group['infos']}")
+    for p in group["problems"]:
+        where = "，".join(x for x in (p["file"], p["sheet"], p["cell"]) if x)
+        label = {"error": "错误", "warning": "警告", "info": "提示"}[p["severity"]]
+        click.echo(f"  [{label}] {p['code']}（{p['title']}）  {where}  {p['message']}")

@@ -35,9 +35,10 @@ def plugins(plugins_dir: Path | None, as_json: bool) -> None:
     有插件无法加载时退出码为 1。环境变量 MINSHENG_BLOCK_PLUGINS=名称1,名称2 屏蔽插件，
     MINSHENG_STRICT_PLUGINS=1 让加载错误直接报错，MINSHENG_TRACE_PLUGINS=1 跟踪每次钩子调用。
     """
+    from ..config import PluginConfig
     from ..plugins import PluginHost
 
-    host = PluginHost.load(plugins_dir)
+    host = PluginHost.from_config(PluginConfig.from_env(plugins_dir=plugins_dir))
     infos = host.plugins()
     errors = [p for p in host.problems if p.severity is Severity.ERROR]
     if as_json:
@@ -70,7 +71,7 @@ def plugins(plugins_dir: Path | None, as_json: bool) -> None:
 
 
 @click.command("new-plugin")
-@click.argument("name")
+@click.argument("name", metavar="名称")
 @click.option(
     "-o",
     "--output",
@@ -84,10 +85,10 @@ def plugins(plugins_dir: Path | None, as_json: bool) -> None:
 def new_plugin(name: str, parent: Path) -> None:
     """生成一个县级插件包骨架：pyproject（含入口点）、插件模块、示例报表生成脚本和测试。
 
-    NAME 用小写英文字母、数字和连字符，例如县名拼音 wanan。生成后：
+    名称用小写英文字母、数字和连字符，例如县名拼音 wanan。生成后：
 
     \b
-      cd minsheng-NAME
+      cd minsheng-名称
       pip install -e .
       python -m pytest
     """
@@ -108,9 +109,10 @@ def plugin_command(name: str) -> click.Command | None:
     Built-in commands always win; a plugin that fails while adding its commands is reported on
     stderr and skipped.
     """
+    from ..config import PluginConfig
     from ..plugins import PluginHost
 
-    host = PluginHost.load()
+    host = PluginHost.from_config(PluginConfig.from_env())
     group = click.Group()
     problems = host.register_commands(group)
     command = group.commands.get(name)

@@ -61,7 +61,7 @@ def policy_lines(ind: Indicator) -> list[str]:
 
 
 @scheme.command("export")
-@click.argument("name", default=BUILTIN_SCHEMES[0], type=click.Choice(BUILTIN_SCHEMES))
+@click.argument("name", default=BUILTIN_SCHEMES[0], type=click.Choice(BUILTIN_SCHEMES), metavar="方案名")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件（.toml）"
 )

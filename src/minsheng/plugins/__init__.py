@@ -13,9 +13,11 @@ A county plugin is a module with functions marked ``@hookimpl``::
         ...  # return a minsheng.Submission
 
 The rest of minsheng calls plugins only through :class:`PluginHost` and
-:func:`read_county_file`. See ``docs/plugins.md``.
+:func:`read_county_file`, with the plugins to load given as a :class:`~minsheng.PluginConfig`
+value. See ``docs/plugins.md``.
 """
 
+from ..config import PluginConfig
 from .context import ReadContext
 from .hookspecs import hookimpl, hookspec
 from .host import (
@@ -41,6 +43,7 @@ __all__ = [
     "STRICT_ENV",
     "TRACE_ENV",
     "FileMatch",
+    "PluginConfig",
     "PluginError",
     "PluginHost",
     "PluginInfo",
