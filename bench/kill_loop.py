@@ -47,6 +47,7 @@ def command(folder: Path, out: Path, jobs: int) -> list[str]:
         str(jobs),
         "-o",
         str(out),
+        "--force",  # (the output is there already in half the tries: that is the point)
     ]
 
 
@@ -172,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(line + (f"  FAILED: {', '.join(wrong)}" if wrong else ""), flush=True)
                 if wrong:
                     failures.append(line + " " + ", ".join(wrong))
+                    print("      stderr: " + r["stderr"][-800:].replace("\n", "\n      "), flush=True)
                 shutil.rmtree(out_dir)
         finally:
             stop.set()

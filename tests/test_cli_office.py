@@ -116,3 +116,35 @@ def test_validate_groups_problems_by_county_on_stdout_and_as_json(tmp_path):
         1 for g in data["counties"] for p in g["problems"] if p["severity"] == "error"
     )
     assert "missing-value（" in r.stdout and r.stderr == ""
+
+
+def test_a_file_named_for_one_county_holding_anothers_report_scores_for_neither(tmp_path):
+    """东湖区's form saved as 西湖区's file: 西湖区 is 出错 with the reason (never a silent 缺报 or a
+    score from another county's figures); 东湖区, which sent nothing of its own, stays 缺报 but is told."""
+    folder = tmp_path / "报表"
+    folder.mkdir()
+    source = next(NANCHANG.glob("360102-*.xlsx"))
+    (folder / "360103-西湖区-2007年民生工程报表.xlsx").write_bytes(source.read_bytes())
+    (folder / next(NANCHANG.glob("360104-*.xlsx")).name).write_bytes(
+        next(NANCHANG.glob("360104-*.xlsx")).read_bytes()
+    )
+    r = minsheng(
+        "assess",
+        str(folder),
+        "--targets",
+        str(TARGETS),
+        "--deadline",
+        "2008-01-10",
+        "--json",
+        "a.json",
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    status = {c["county"]["code"]: c["status"] for c in data["counties"]}
+    assert (status["360102"], status["360103"], status["360104"]) == ("not-submitted", "failed", "scored")
+    found = {(p["county"], p["severity"]) for p in data["problems"] if p["code"] == "county-mismatch"}
+    assert found == {("360103", "error"), ("360102", "warning")}
+    p = next(p for p in data["problems"] if p["code"] == "county-mismatch")
+    assert "西湖区" in p["message"] and "东湖区" in p["message"] and p["cell"] and p["sheet"]
+    assert p["file"].endswith("360103-西湖区-2007年民生工程报表.xlsx")

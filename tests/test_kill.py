@@ -74,7 +74,7 @@ PAUSED_WRITER = textwrap.dedent(
 
 
 def assess_args(folder: Path, out: Path) -> list[str]:
-    return ["assess", str(folder), "--targets", str(TARGETS), "-o", str(out)]
+    return ["assess", str(folder), "--targets", str(TARGETS), "-o", str(out), "--force"]
 
 
 def run(folder: Path, out: Path) -> bytes:

@@ -85,6 +85,43 @@ def guess_county(path: str | Path, targets: Targets) -> str | None:
     return longest[0].code if longest else None
 
 
+def county_in_name(path: str | Path, targets: Targets) -> str | None:
+    """The one county a file's own name names (its 6-digit code, else its name), or None."""
+    name = Path(path).name
+    codes = set(re.findall(r"(?<!\d)(\d{6})(?!\d)", name))
+    hits = {c.code for c in targets.counties if c.code in codes}
+    if not hits:
+        hits = {c.code for c in targets.counties if c.name and c.name in name}
+        hits -= {a for a in hits for b in hits if a != b and _name(targets, a) in _name(targets, b)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _name(targets: Targets, code: str) -> str:
+    try:
+        return targets.county(code).name or code
+    except KeyError:
+        return code
+
+
+def _mismatch(read: ReadResult, named: str, content: str, targets: Targets) -> list[Problem]:
+    """A file named for one county that holds another's report: an error for the county it is
+    named for (出错: the office must decide) and a word to the county whose report it holds."""
+    sub = read.submission
+    assert sub is not None
+    where = sub.source
+    file, sheet, cell = where.file or read.path, where.sheet, where.cell
+    a, b = f"{_name(targets, named)}（{named}）", f"{_name(targets, content)}（{content}）"
+    text = (
+        f"文件“{Path(read.path).name}”按文件名是{a}的报表，内容却是{b}的（代码见"
+        f"{'，'.join(x for x in (sheet, cell) if x) or '报表中'}）。该文件不计入任何一个县的考核，"
+        f"请核实：是否把{b}的报表另存成了{a}的文件，或{a}填错了本县代码。改正后重新报送。"
+    )
+    return [
+        Problem("county-mismatch", text, county=named, file=file, sheet=sheet, cell=cell),
+        Problem("county-mismatch", text, Severity.WARNING, county=content, file=file, sheet=sheet, cell=cell),
+    ]
+
+
 def _worker_failed(path: str, exc: BaseException) -> ReadResult:
     problem = Problem(
         "read-failed",
@@ -157,6 +194,15 @@ def check_reads(
     failed: set[str] = set()
     inputs: list[InputFile] = []
     for read in reads:
+        if read.submission is not None:
+            named = county_in_name(read.path, targets)
+            if named is not None and named != read.submission.county:
+                problems.extend(read.problems)
+                problems.extend(_mismatch(read, named, read.submission.county, targets))
+                failed.add(named)
+                if read.sha256 is not None:
+                    inputs.append(InputFile(read.path, read.sha256, named, read.plugin, read.plugin_version))
+                continue
         county = read.submission.county if read.submission else guess_county(read.path, targets)
         problems.extend(p if p.county or not county else evolve(p, county=county) for p in read.problems)
         if read.sha256 is not None:

@@ -110,6 +110,12 @@ def scheme_from_dict(data: Mapping[str, Any], origin: str = "<scheme>") -> Schem
     return scheme
 
 
+def _given(value: Decimal | None, default: Decimal) -> Decimal:
+    """``value`` as read, or ``default`` only where nothing could be read (a 0 stays a 0, and the
+    checks of the scheme see it)."""
+    return default if value is None else value
+
+
 class _Builder:
     def __init__(self, origin: str):
         self.origin = origin
@@ -142,7 +148,9 @@ class _Builder:
         grades = tuple(
             Grade(
                 name=str(g.get("name", "")),
-                minimum=self.number(g.get("minimum"), f"等次“{g.get('name', '?')}”的 minimum") or Decimal(0),
+                minimum=_given(
+                    self.number(g.get("minimum"), f"等次“{g.get('name', '?')}”的 minimum"), Decimal(0)
+                ),
                 below=self.number(g.get("below"), "", required=False),
             )
             for g in data.get("grades") or []
@@ -151,7 +159,9 @@ class _Builder:
             CrossItem(
                 code=str(c.get("code", "")),
                 name=str(c.get("name", "")),
-                points=self.number(c.get("points", 0), f"共性项目“{c.get('code')}”的 points") or Decimal(0),
+                points=_given(
+                    self.number(c.get("points", 0), f"共性项目“{c.get('code')}”的 points"), Decimal(0)
+                ),
                 veto=bool(c.get("veto", False)),
             )
             for c in data.get("cross_items") or []
@@ -165,8 +175,8 @@ class _Builder:
             groups=groups,
             grades=grades,
             year=int(data["year"]) if data.get("year") is not None else None,
-            total=self.number(data.get("total", 100), "total") or Decimal(100),
-            bonus_cap=self.number(data.get("bonus_cap", 0), "bonus_cap") or Decimal(0),
+            total=_given(self.number(data.get("total", 100), "total"), Decimal(100)),
+            bonus_cap=_given(self.number(data.get("bonus_cap", 0), "bonus_cap"), Decimal(0)),
             excellent_grade=str(data.get("excellent_grade", "优秀")),
             excellent_quota=self.number(quota, "excellent_quota", required=False),
             veto_grade=str(data.get("veto_grade", "不合格")),
@@ -181,7 +191,7 @@ class _Builder:
         return IndicatorGroup(
             code=code,
             name=str(g.get("name", "")),
-            weight=self.number(g.get("weight"), f"指标组 {code} 的 weight") or Decimal(0),
+            weight=_given(self.number(g.get("weight"), f"指标组 {code} 的 weight"), Decimal(0)),
             indicators=tuple(self.indicator(i, code) for i in g.get("indicators") or []),
             description=str(g.get("description", "")),
         )
@@ -209,9 +219,9 @@ class _Builder:
                 )
             else:
                 bonus = Bonus(
-                    step=self.number(b.get("step"), f"{where} 的 bonus.step") or Decimal(1),
-                    per_step=self.number(b.get("per_step"), f"{where} 的 bonus.per_step") or Decimal(0),
-                    cap=self.number(b.get("cap"), f"{where} 的 bonus.cap") or Decimal(0),
+                    step=_given(self.number(b.get("step"), f"{where} 的 bonus.step"), Decimal(1)),
+                    per_step=_given(self.number(b.get("per_step"), f"{where} 的 bonus.per_step"), Decimal(0)),
+                    cap=_given(self.number(b.get("cap"), f"{where} 的 bonus.cap"), Decimal(0)),
                 )
         steps: list[Step] = []
         for s in d.get("steps") or []:
@@ -235,7 +245,7 @@ class _Builder:
             name=str(d.get("name", "")),
             unit=str(d.get("unit", "")),
             rule=rule,
-            weight=self.number(d.get("weight", 0), f"{where} 的 weight") or Decimal(0),
+            weight=_given(self.number(d.get("weight", 0), f"{where} 的 weight"), Decimal(0)),
             description=str(d.get("description", "")),
             aliases=tuple(str(a) for a in d.get("aliases") or ()),
             bonus=bonus,

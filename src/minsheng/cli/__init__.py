@@ -69,3 +69,14 @@ def main() -> None:
 
     退出码：0 正常；1 发现达到 --fail-on 级别的问题；2 用法错误或必需的输入无法读取。
     """
+
+
+def run() -> None:
+    """The ``minsheng`` program: :data:`main`, and once it is done, a Ctrl-C while Python shuts
+    down (joining worker threads and processes) is ignored instead of printing a traceback."""
+    import signal
+
+    try:
+        main()
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -667,5 +667,5 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
         ),
         self_scores=self_scores,
         submitted_on=submitted,
-        source=context.provenance(layout.sheet),
+        source=context.provenance(layout.sheet, labels.get("county_code", ("", None))[1]),  # whose report
     )
