@@ -108,15 +108,18 @@ def row_template(
         ws.row_dimensions[row].height = height
 
 
-def a4_landscape(ws: Worksheet, title_rows: str, area: str, *, fit_width: bool = True) -> None:
+def a4_landscape(ws: Worksheet, title_rows: str | None, area: str | None, *, fit_width: bool = True) -> None:
+    """A4 landscape; ``area`` None prints whatever the sheet holds (a table the office extends)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     if fit_width:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
-    ws.print_area = area
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
+    if area is not None:
+        ws.print_area = area
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = 0.6
@@ -135,7 +138,7 @@ def number_validation(sqref: str, prompt: str) -> DataValidation:
         showInputMessage=True,
         errorStyle="warning",
         errorTitle="请填写数字",
-        error="此处应填写不小于 0 的数字（可带小数）。不适用的指标请填“—”，空白表示未填报（不等于 0）。",
+        error="此处应填写不小于 0 的数字（可带小数）。年度目标为“—”（不考核）的指标可填“—”，空白表示未填报（不等于 0）。",
         promptTitle="填报提示",
         prompt=prompt,
     )
@@ -276,7 +279,9 @@ def form_template() -> Workbook:
     for r in (7, 8, 9, 10, 11):
         ws[f"F{r}"].number_format = "0.0%"
         ws[f"I{r}"].font = font(9, color="808080")
-    ws.add_data_validation(number_validation("E8:E11", "填写本年累计完成数；不适用填“—”。空白表示未填报。"))
+    ws.add_data_validation(
+        number_validation("E8:E11", "填写本年累计完成数；年度目标为“—”的可填“—”。空白表示未填报。")
+    )
     ws.add_data_validation(number_validation("G8:G9", "填写本县自评得分（可不填）。"))
 
     ws.row_dimensions[12].height = 8
@@ -293,7 +298,7 @@ def form_template() -> Workbook:
         ws,
         "A14:H14",
         "说明：1. 黄色单元格为填报项，其余单元格已锁定（审阅→撤销工作表保护，无密码）。"
-        "2. 不适用的指标填“—”；空白表示未填报，不等于 0。3. 详见“填报说明”工作表。",
+        "2. 只有年度目标为“—”（不考核）的指标可填“—”；空白表示未填报，不等于 0。3. 详见“填报说明”工作表。",
         f=font(9),
     )
     ws.row_dimensions[14].height = 30
@@ -311,11 +316,14 @@ def form_template() -> Workbook:
             "一、本表由各县（市、区）按考核方案“{方案名称}”填报，报送设区市和省民生工程办公室。",
             "二、“年度目标”为省下达的目标任务，不得修改；“累计完成”填写 1 月至报告期末的累计数；“完成率”自动计算。",
             "三、计量单位见丙栏：人、户、次、起、天填整数，万元保留两位小数，%栏填百分数（如 4.2 表示 4.2%）。",
-            "四、不适用的指标填“—”；空白表示未填报，不等于 0，考核时按缺报处理。数字中可用千分位逗号，不要填文字说明。",
-            "五、“其中”项为上一行指标的组成部分，各项之和不得大于合计数。",
+            "四、只有年度目标为“—”（省里定为不考核）的指标可填“—”；扣分、否决和按固定标准考核的指标须如实填报（没有发生的填 0），填“—”的按缺报处理。空白表示未填报，不等于 0，考核时按缺报处理。数字中可用千分位逗号，不要填文字说明。",
+            "五、“其中”项为上一行指标的组成部分，各项之和不得大于合计数。逾期天数（报表按时报送）由省里按收文登记的"
+            "收到日期（没有登记的按本表的报出日期）计算，县里填写的数不作依据；请如实填写表尾的报出日期。",
             "六、第八、九组的到位率可直接填写；也可只填写其下方的测算项（人数、金额，单位为元），由省里按政策标准测算到位率。"
             "两者都填时以直接填写的到位率为准。",
-            "七、“自评分”为本县自评得分，可不填；“备注”可填写说明。",
+            "七、“自评分”为本县按考核方案算出的该指标得分（含超额加分），可不填；不考核、未填报的指标不比对。"
+            "省里只在考核计分的指标上与考评得分比对，相差超过 0.01 分的在问题清单中提示（指向自评分那一格），"
+            "不影响得分；自评总分与“折算后的指标得分加加分”（不含省里督查扣分）比对。“备注”可填写说明。",
             "八、“指标代码”栏（不打印）供汇总程序识别指标，请勿修改；请勿增删行列或修改表头文字。",
             "九、表头“县（市、区）”“代码”“年度”“方案”四项用于识别报表，请勿修改。",
         ],
@@ -359,24 +367,57 @@ def targets_template() -> Workbook:
     ws.print_title_cols = "A:D"
     ws.page_setup.scale = 85
 
+    # 督查发现 and 收文登记: the note above the header and nothing below the rows, so that the office
+    # can add, insert and type rows anywhere below in Excel or WPS without unmerging anything
     fs = wb.create_sheet("督查发现")
     widths(fs, {"A": 14, "B": 14, "C": 22, "D": 8, "E": 50})
     title(fs, "A1:E1", "{年度}年督查发现（通报批评、弄虚作假等）", size=14)
-    header(fs, 2, ["县（市、区）代码", "县（市、区）", "项目", "次数", "说明"])
+    text(
+        fs,
+        "A2:E2",
+        "说明：每条一行。“项目”填考核方案中的共性扣分或否决项目名称（可下拉选择）；次数为整数，不填按 1 次计。"
+        "行不够时在表格下方接着填写或插入行，所有行都会读取；填不全的行会报错，不会被略过。",
+        f=font(9),
+    )
+    fs.row_dimensions[2].height = 30
+    header(fs, 3, ["县（市、区）代码", "县（市、区）", "项目", "次数", "说明"])
     row_template(
         fs,
-        3,
+        4,
         ["{督查县代码}", "{督查县名}", "{项目}", "{次数}", "{说明}"],
         aligns=[CENTER, CENTER, LEFT, RIGHT, LEFT],
     )
+    fs.freeze_panes = "A4"
+    a4_landscape(fs, "3:3", None)
+
+    rs = wb.create_sheet("收文登记")
+    widths(rs, {"A": 14, "B": 14, "C": 14, "D": 12, "E": 40})
+    title(rs, "A1:E1", "{年度}年报表收文登记", size=14)
+    text(rs, "A2", "报送截止日期：", align=RIGHT, f=font(11, bold=True))
+    rs["B2"].value = "{截止日期}"
+    rs["B2"].number_format = "yyyy-mm-dd"
+    rs["B2"].protection = UNLOCKED
+    rs["B2"].fill = INPUT_FILL
+    rs["B2"].font = font(11)
     text(
-        fs,
-        "A5:E5",
-        "说明：“项目”填考核方案中的共性扣分或否决项目名称（可下拉选择）；次数为整数，不填按 1 次计。",
+        rs,
+        "C2:E2",
+        "说明：收到各县报表的当天填“收到日期”（如 2008-01-12）。逾期天数按本表的收到日期计算，"
+        "不取县里在报表中填的数；本表没有登记的县按其报表上的报出日期计算。",
         f=font(9),
     )
-    fs.freeze_panes = "A3"
-    a4_landscape(fs, "2:2", "A1:E5")
+    rs.row_dimensions[2].height = 42
+    header(rs, 3, ["县（市、区）代码", "县（市、区）", "收到日期", "收件人", "说明"])
+    row_template(
+        rs,
+        4,
+        ["{收文县代码}", "{收文县名}", "{收到日期}", None, "{收文说明}"],
+        aligns=[CENTER, CENTER, CENTER, CENTER, LEFT],
+        inputs=(3, 4, 5),
+    )
+    rs["C4"].number_format = "yyyy-mm-dd"
+    rs.freeze_panes = "A4"
+    a4_landscape(rs, "3:3", None)
 
     notes_sheet(
         wb,
@@ -388,6 +429,8 @@ def targets_template() -> Workbook:
             "三、“—”或空白表示该县不考核该指标；目标不得为负数，不得填文字。",
             "四、人数、户数、金额类指标的各县目标之和应等于全省合计；不相等时程序给出差额提示。百分比类指标不求和。",
             "五、“督查发现”工作表登记督查中发现的通报批评、弄虚作假等情况，每条一行，按考核方案扣分或一票否决。",
+            "六、“收文登记”工作表登记收到各县报表的日期和报送截止日期；逾期天数（6.2）由程序按收到日期计算，"
+            "以本表为准，不取县里填报的数；未登记的县按其报表的报出日期计算。",
         ],
     )
     return wb
@@ -424,18 +467,15 @@ def assessment_template() -> Workbook:
             cover[f"{col}{i}"].border = BOX
         cover.row_dimensions[i].height = 22
     cover["B5"].alignment = LEFT
-    text(cover, "A12:F12", "输入文件（SHA-256 校验值可用于核对文件是否被改动）", f=font(11, bold=True))
-    header(cover, 13, ["序号", "县（市、区）", "文件", "SHA-256", "读取插件", "插件版本"])
-    row_template(
-        cover,
-        14,
-        ["{文件序号}", "{文件县}", "{文件}", "{校验值}", "{插件}", "{插件版本}"],
-        aligns=[CENTER, CENTER, LEFT, LEFT, LEFT, CENTER],
-        height=None,
-    )
-    cover["D14"].font = Font(name="Consolas", size=8)
-    cover["D14"].alignment = Alignment(horizontal="left", vertical="center")
-    a4_landscape(cover, "13:13", "A1:F14")
+    text(cover, "A11", "输入文件", f=font(11, bold=True))
+    cover["A11"].border = BOX
+    text(cover, "B11:F11", "共 {文件数} 个，各文件的 SHA-256 校验值和读取插件见“数据来源”工作表", f=font(11))
+    for col in "BCDEF":
+        cover[f"{col}11"].border = BOX
+    cover.row_dimensions[11].height = 22
+    # the cover is one printed page: nothing on it grows with the number of counties or files
+    a4_landscape(cover, None, "A1:F11")
+    cover.page_setup.fitToHeight = 1
 
     rank = wb.create_sheet("综合排名")
     widths(
@@ -705,8 +745,28 @@ def assessment_template() -> Workbook:
         aligns=[CENTER, CENTER, CENTER, LEFT, RIGHT, LEFT, CENTER, CENTER, LEFT, CENTER],
         height=None,
     )
+    sources.row_dimensions[4].height = 10
+    text(
+        sources,
+        "A5:J5",
+        "输入文件（按路径排序；路径相对于报表目录；SHA-256 校验值可用于核对文件是否被改动）",
+        f=font(11, bold=True),
+    )
+    header(sources, 6, ["序号", "县（市、区）", "文件", "", "", "SHA-256", "", "", "读取插件", "插件版本"])
+    sources.merge_cells("C6:E6")
+    sources.merge_cells("F6:H6")
+    row_template(
+        sources,
+        7,
+        ["{文件序号}", "{文件县}", "{文件路径}", None, None, "{校验值}", None, None, "{插件}", "{插件版本}"],
+        aligns=[CENTER, CENTER, LEFT, LEFT, LEFT, LEFT, LEFT, LEFT, LEFT, CENTER],
+        height=None,
+    )
+    sources.merge_cells("C7:E7")
+    sources.merge_cells("F7:H7")
+    sources["F7"].font = Font(name="Consolas", size=8)
     sources.freeze_panes = "A3"
-    a4_landscape(sources, "2:2", "A1:J3")
+    a4_landscape(sources, "2:2", None)
     return wb
 
 

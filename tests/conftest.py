@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -34,11 +35,16 @@ def perfect_values(scheme, allocation):
     return values
 
 
+DEADLINE = dt.date(2008, 1, 10)  # the targets' 报送截止日期: 6.2 is computed, never taken from the county
+ON_TIME = dt.date(2008, 1, 8)
+
+
 def make_submission(scheme, county, allocation, **overrides):
+    """A county's report, sent on time (报出日期 before :data:`DEADLINE`)."""
     values = perfect_values(scheme, allocation)
     for code, v in overrides.items():
         values[code] = v if isinstance(v, Value) else Value.of(v)
-    return Submission(county=county, year=2007, values=values)
+    return Submission(county=county, year=2007, values=values, submitted_on=ON_TIME)
 
 
 def make_targets(codes, scheme, cities=None):
@@ -51,4 +57,9 @@ def make_targets(codes, scheme, cities=None):
         )
         for code in codes
     )
-    return Targets(year=2007, counties=counties, allocations={c: full_allocation(scheme) for c in codes})
+    return Targets(
+        year=2007,
+        counties=counties,
+        allocations={c: full_allocation(scheme) for c in codes},
+        deadline=DEADLINE,
+    )

@@ -320,7 +320,7 @@ def test_nothing_due_is_not_assessed_and_the_weight_is_rescaled(scheme, code, am
     assert r.status is CountyStatus.SCORED
     assert r.applicable_weight == D(96) and r.raw_total == D(93)
     assert r.indicator_total == D("96.88") and r.total == D("96.88")
-    assert codes(a, "missing-value", "unexpected-not-applicable") == []
+    assert codes(a, "missing-value", "not-applicable-refused") == []
     assert [(c, sev, i) for c, sev, i, _ in codes(a, "nothing-due")] == [("nothing-due", Severity.INFO, code)]
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from minsheng import Assessment, from_json, load_scheme
-from minsheng.example import BLANK_CELL, BROKEN, DEADLINE, LATE, NOT_SUBMITTED, VETOED, example_province
+from minsheng.example import BLANK_CELL, BROKEN, DASH, DEADLINE, LATE, NOT_SUBMITTED, VETOED, example_province
 from minsheng.regions import load_regions
 
 D = Decimal
@@ -85,9 +87,7 @@ def expected_totals(scheme, ex) -> dict[str, Decimal]:
                 continue
             if ind.rule.value in ("ratio", "ceiling") and not t:
                 continue  # 不考核
-            if v is not None and v.status.value == "not-applicable":
-                continue  # declared "—" on a fixed-threshold indicator
-            weight += w
+            weight += w  # a county's "—" on a fixed-threshold indicator is refused: scored as blank
             if a is None:
                 continue  # missing scores 0
             if ind.rule.value == "ratio":
@@ -152,6 +152,7 @@ def test_assess_ranks_grades_and_statuses(assessed):
     codes = {(p.code, p.county) for p in a.problems}
     assert ("late-submission", LATE) in codes
     assert ("missing-value", BLANK_CELL) in codes
+    assert ("not-applicable-refused", DASH) in codes
     assert ("not-submitted", NOT_SUBMITTED) in codes
     assert any(p.county == BROKEN and p.severity.value == "error" for p in a.problems)
     assert {d.item for d in result["361124"].deductions} == {"criticized-by-province"}
@@ -175,7 +176,8 @@ def test_missing_zero_against_hold(province, assessed, tmp_path):
     assert zero.result(BLANK_CELL).status.value == "scored" and zero.result(BLANK_CELL).rank is not None
     held = hold.result(BLANK_CELL)
     assert held.status.value == "held" and held.rank is None and held.total is None
-    assert sum(1 for c in hold.counties if c.rank is not None) == 97
+    assert hold.result(DASH).status.value == "held"  # its refused "—" is a blank
+    assert sum(1 for c in hold.counties if c.rank is not None) == 96
 
 
 def test_validate_exit_codes(province, tmp_path):
@@ -247,6 +249,22 @@ def test_demo_is_deterministic_and_the_committed_example_is_current(province):
         )
 
 
-def test_assessment_date_comes_from_the_inputs(assessed):
+def test_the_assessment_date_is_the_day_of_the_assessment_never_a_countys(assessed, province, tmp_path):
+    """考核日期: --assessed-on, else SOURCE_DATE_EPOCH (reproducible builds), else today; never the
+    latest county's report date (#12 item 17)."""
     _, _, a = assessed
-    assert a.assessed_on == DEADLINE + dt.timedelta(days=10)  # the latest report date (the late county)
+    before, after = dt.date.today() - dt.timedelta(days=1), dt.date.today()
+    assert before <= a.assessed_on <= after and a.assessed_on != DEADLINE + dt.timedelta(days=10)
+    nanchang = next((province / "报表").rglob("360111-*.xlsx"))
+    base = ["assess", str(nanchang), "--targets", str(province / "目标任务表.xlsx"), "--json"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1200528000"}  # 2008-01-17 00:00 UTC
+    for extra, expected in (([], "2008-01-17"), (["--assessed-on", "2008-02-01"], "2008-02-01")):
+        out = tmp_path / f"a{len(extra)}.json"
+        r = subprocess.run(
+            [sys.executable, "-m", "minsheng", *base, str(out), *extra],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert r.returncode == 0, r.stderr
+        assert json.loads(out.read_text(encoding="utf-8"))["assessed_on"] == expected

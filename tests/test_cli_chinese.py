@@ -94,3 +94,21 @@ def test_what_click_prints_is_chinese(args):
     assert english == [], f"English in `minsheng {' '.join(args)}`: {english}\n{text}"
     if r.returncode == 2:
         assert "错误：" in r.stderr
+
+
+def test_scheme_show_explains_every_rule_in_chinese():
+    r = minsheng("scheme", "show")
+    assert r.returncode == 0, r.stderr
+    for words in (
+        "按完成比例",
+        "超额加分",
+        "上限（越低越好）",
+        "达标",
+        "扣分",
+        "一票否决",
+        "只统计",
+        "别名：",
+    ):
+        assert words in r.stdout, words
+    assert "每超过目标 10% 加 0.5 分，最多 2 分" in r.stdout  # 5.1's bonus, with the numbers one may edit
+    assert "每 1天 扣 0.5 分" in r.stdout and "不取县里填报的数" in r.stdout  # 6.2, the office's finding

@@ -148,3 +148,27 @@ def test_a_file_named_for_one_county_holding_anothers_report_scores_for_neither(
     p = next(p for p in data["problems"] if p["code"] == "county-mismatch")
     assert "西湖区" in p["message"] and "东湖区" in p["message"] and p["cell"] and p["sheet"]
     assert p["file"].endswith("360103-西湖区-2007年民生工程报表.xlsx")
+
+
+def test_a_receipt_register_decides_the_days_late(tmp_path):
+    """--received FILE: the day the office received the report wins over the county's 报出日期."""
+    form = next(NANCHANG.glob("360111-*.xlsx"))
+    register = tmp_path / "收文登记.csv"
+    register.write_text("县（市、区）代码,收到日期\n360111,2008-01-14\n", encoding="utf-8-sig")
+    args = ["assess", str(form), "--targets", str(TARGETS), "--deadline", "2008-01-10", "--json"]
+    assert minsheng(*args, "plain.json", cwd=tmp_path).returncode == 0
+    r = minsheng(*args, "received.json", "--received", str(register), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+
+    def late(name: str) -> dict:
+        data = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+        county = next(c for c in data["counties"] if c["county"]["code"] == "360111")
+        return next(s for s in county["indicators"] if s["code"] == "6.2")
+
+    assert late("received.json")["actual"] == "4"  # 4 days late by the register
+    assert late("received.json")["score"] == "1.00"  # 3 − 0.5 × 4
+    assert late("plain.json")["score"] != late("received.json")["score"]
+    bad = tmp_path / "坏登记.csv"
+    bad.write_text("县（市、区）代码,收到日期\n360111,某天\n", encoding="utf-8")
+    r = minsheng(*args, "bad.json", "--received", str(bad), cwd=tmp_path)
+    assert r.returncode == 2 and "收文登记" in r.stderr and "Traceback" not in r.stderr

@@ -46,3 +46,24 @@ def test_json_is_deterministic(scheme):
     subs = [make_submission(scheme, c, full_allocation(scheme), **{"1.1": str(50 + int(c))}) for c in "123"]
     assert to_json(score(scheme, t, subs)) == to_json(score(scheme, t, list(reversed(subs))))
     assert unstructure(D("1.10")) == "1.10"
+
+
+def test_json_says_vetoed_and_every_total_has_two_decimals(scheme):
+    """#12: a program reads ``vetoed`` and sees 0.00, not 0, for a total floored at zero."""
+    t = make_targets(["1", "2"], scheme)
+    subs = [make_submission(scheme, c, full_allocation(scheme)) for c in ("1", "2")]
+    a = score(
+        scheme,
+        t,
+        subs,
+        findings=[Finding("1", "criticized-by-province", 80), Finding("2", "falsification")],
+    )
+    data = json.loads(to_json(a))
+    by_code = {c["county"]["code"]: c for c in data["counties"]}
+    assert by_code["1"]["total"] == "0.00"
+    assert by_code["1"]["vetoed"] is False and by_code["2"]["vetoed"] is True
+    for c in data["counties"]:
+        for key in ("total", "indicator_total", "raw_total", "bonus"):
+            assert c[key].split(".")[1].__len__() == 2, (key, c[key])
+        assert all(len(g["score"].split(".")[1]) == 2 for g in c["groups"])
+    assert from_json(to_json(a), Assessment) == a

@@ -9,6 +9,7 @@ from minsheng import (
     Condition,
     Indicator,
     IndicatorStatus,
+    Provenance,
     Rule,
     Step,
     Value,
@@ -162,17 +163,41 @@ def test_blank_is_missing_never_zero():
     assert s.status is IndicatorStatus.MISSING and s.score == 0 and problems[0].code == "missing-value"
 
 
-def test_not_applicable_claimed_against_a_target_is_a_problem():
+def test_not_applicable_claimed_against_a_target_is_refused():
     s, problems = score_indicator(RATIO, "1", D(100), Value.not_applicable(raw="—"), "c")
     assert s.status is IndicatorStatus.MISSING
-    assert [p.code for p in problems] == ["unexpected-not-applicable", "missing-value"]
+    assert [(p.code, p.severity.value) for p in problems] == [("not-applicable-refused", "error")]
 
 
-def test_not_applicable_declared_on_fixed_threshold_rule_is_a_warning():
+@pytest.mark.parametrize(
+    "rule",
+    [
+        ind(Rule.BINARY, "2", condition=Condition.EQ, threshold=D(100)),
+        ind(Rule.CEILING, "4"),
+        ind(Rule.DEDUCT, "3", per_unit=D("0.5")),
+        ind(Rule.VETO, "0"),
+    ],
+    ids=["binary-threshold", "ceiling", "deduct", "veto"],
+)
+def test_a_county_cannot_drop_what_it_owes_with_a_dash(rule):
+    """#12 item 2: "—" from a county on a deduct, veto or fixed-threshold rule is refused, scored blank."""
+    target = D("4.5") if rule.rule is Rule.CEILING else _ABSENT
+    dash = Value.not_applicable(Provenance(file="a.xlsx", sheet="报表", cell="E20"), raw="—")
+    s, problems = score_indicator(rule, "2", target, dash, "c")
+    assert s.status is IndicatorStatus.MISSING and s.score == 0
+    assert [(p.code, p.severity.value, p.cell) for p in problems] == [
+        ("not-applicable-refused", "error", "E20")
+    ]
+
+
+def test_only_the_province_makes_an_indicator_not_applicable():
+    """A 不考核 in the targets workbook (None) is skipped and rescaled; the county's "—" then agrees."""
     agreed = ind(Rule.BINARY, "2", condition=Condition.EQ, threshold=D(100))
-    s, problems = score_indicator(agreed, "2", _ABSENT, Value.not_applicable(raw="无"), "c")
-    assert s.status is IndicatorStatus.NOT_APPLICABLE
-    assert [(p.code, p.severity.value) for p in problems] == [("declared-not-applicable", "warning")]
+    for value in (Value.not_applicable(raw="—"), None, Value.of(100)):
+        s, problems = score_indicator(agreed, "2", None, value, "c")
+        assert s.status is IndicatorStatus.NOT_APPLICABLE and problems == []
+    s, problems = score_indicator(RATIO, "1", None, Value.not_applicable(raw="—"), "c")
+    assert s.status is IndicatorStatus.NOT_APPLICABLE and problems == []
 
 
 def test_ratio_is_kept_to_four_places():

@@ -130,3 +130,20 @@ def test_steps_rule_in_a_province_scheme():
     assert s.indicator("1.1").rule is Rule.STEPS and s.indicator("1.1").steps[1].fraction == D("0.6")
     bad = text.replace("[[1, 1], [0.8, 0.6], [0.5, 0.3]]", "[[0.5, 0.3], [1, 1]]")
     assert [p.code for p in problems_of(bad)] == ["bad-parameter"]
+
+
+def test_lateness_marker_is_one_deduct_indicator():
+    from minsheng.scheme import builtin_scheme_text, parse_scheme
+
+    text = builtin_scheme_text()
+    two = text.replace("per_unit = 2\nweight = 2\n", "per_unit = 2\nweight = 2\nlateness = true\n")
+    with pytest.raises(SchemeError, match="只能有一个逾期天数指标"):
+        parse_scheme(two)
+    ratio = text.replace("lateness = true", "").replace(
+        'code = "1.1"\nname = "城镇新增就业人数"\n',
+        'code = "1.1"\nname = "城镇新增就业人数"\nlateness = true\n',
+    )
+    with pytest.raises(SchemeError, match="应为扣分制"):
+        parse_scheme(ratio)
+    with pytest.raises(SchemeError, match="应为 true 或 false"):
+        parse_scheme(text.replace("lateness = true", 'lateness = "是"'))

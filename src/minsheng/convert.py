@@ -1,7 +1,8 @@
 """The plain-data form of the model, for other programs: dicts and JSON that round-trip.
 
 Decimals become strings (``"12.50"``, never a binary float), dates ISO strings, enums their
-values, tuples lists. ``unstructure``/``structure`` give dicts; ``to_json``/``from_json`` text.
+values, tuples lists. A county's result also carries ``vetoed``
+(ignored when read back). ``unstructure``/``structure`` give dicts; ``to_json``/``from_json`` text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn
+
+from .model import CountyResult
 
 T = TypeVar("T")
 
@@ -22,6 +26,17 @@ converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
 converter.register_structure_hook(
     dt.date, lambda v, _: v if isinstance(v, dt.date) else dt.date.fromisoformat(v)
 )
+
+
+_county_result_fields = make_dict_unstructure_fn(CountyResult, converter)
+
+
+def _unstructure_county_result(result: CountyResult) -> dict[str, Any]:
+    """A county's result with ``vetoed`` (一票否决) written out, so a program need not work it out."""
+    return {**_county_result_fields(result), "vetoed": result.vetoed}
+
+
+converter.register_unstructure_hook(CountyResult, _unstructure_county_result)
 
 
 def unstructure(value: Any) -> Any:

@@ -64,6 +64,7 @@ NOT_SUBMITTED = "360735"  # 石城县: no report at all
 LATE = "360426"  # 德安县: reported ten days after the deadline
 BROKEN = "361030"  # 广昌县: its file is truncated
 BLANK_CELL = "360725"  # 崇义县: left 4.4 blank
+DASH = "360429"  # 湖口县: wrote "—" into 2.3, which the province assesses: not-applicable-refused
 NOT_PILOT = ("360105", "360482", "360483", "360222", "360323", "360521", "360622", "361028")  # 7.3 不考核
 LAGGARDS = ("360321", "360723", "360734", "361025", "361125", "360830")
 LEADERS = ("360102", "360502", "360681", "360982")
@@ -147,12 +148,12 @@ def make_submission(
         elif ind.code == "2.2":
             amount = Decimal(1 if rng.random() < 0.06 else 0)
         elif ind.code == "2.3":
-            values[ind.code] = (
-                Value.not_applicable(raw="—")
-                if rng.random() < 0.15
-                else Value.of(100 if rng.random() < 0.95 else 90)
-            )
-            continue
+            # no restructuring this year (15%): the rate is met; the random draws are as they were
+            met = rng.random() < 0.15 or rng.random() < 0.95
+            amount = Decimal(100 if met else 90)
+            if county.code == DASH:
+                values[ind.code] = Value.not_applicable(raw="—")  # refused: only the province says 不考核
+                continue
         elif ind.code == "4.2":
             amount = Decimal(0 if rng.random() < 0.9 else rng.randint(1, 3))
         elif ind.code == "6.2":

@@ -107,6 +107,9 @@ class Indicator:
     calculator: str | None = None
     calculator_params: dict[str, Decimal] = field(factory=dict)
     calculator_defaults: dict[str, Decimal] = field(factory=dict)
+    # 逾期天数: computed by minsheng from the deadline and the receipt register or the report date,
+    # never read from the county (``lateness = true`` in the scheme file; at most one indicator)
+    lateness: bool = False
 
     @property
     def needs_target(self) -> bool:
@@ -181,6 +184,11 @@ class Scheme:
             if ind.code == code:
                 return ind
         raise KeyError(code)
+
+    @property
+    def lateness_indicator(self) -> Indicator | None:
+        """The indicator the scheme marks as its lateness indicator (逾期天数), if any."""
+        return next((ind for ind in self.indicators if ind.lateness), None)
 
     def group_of(self, code: str) -> IndicatorGroup:
         """The group holding the indicator with this code."""
@@ -320,12 +328,22 @@ class Problem:
 
 
 @frozen
+class Receipt:
+    """The day the office received a county's report (收文登记), and the cell that says so."""
+
+    date: dt.date
+    source: Provenance = field(factory=Provenance)
+
+
+@frozen
 class Targets:
     """The year's targets (目标任务): province totals and each county's allocation (目标分解).
 
     ``allocations[county_code][indicator_code]`` is the county's target; ``None`` means the
     indicator is not assessed for that county (不考核). ``counties`` is the list of counties being
-    assessed: every one of them appears in the assessment, submitted or not.
+    assessed: every one of them appears in the assessment, submitted or not. ``deadline`` (报送截止日期)
+    and ``receipts`` (收文登记: county code → the day the office received its report) are what the
+    lateness indicator is computed from.
     """
 
     year: int
@@ -333,6 +351,8 @@ class Targets:
     allocations: dict[str, dict[str, Decimal | None]] = field(factory=dict)
     province: dict[str, Decimal] = field(factory=dict)
     source: Provenance = field(factory=Provenance)
+    deadline: dt.date | None = None
+    receipts: dict[str, Receipt] = field(factory=dict)
 
     def county(self, code: str) -> County:
         for c in self.counties:
@@ -357,7 +377,8 @@ class Submission:
 
     ``values`` holds actuals by indicator code and, for the policy calculators, reported amounts by
     ``"<indicator>/<input>"`` keys (for example ``"8.1/paid"``). ``self_scores`` holds the county's own
-    scores (自评分) by indicator code, and ``self_total`` its own total where it gave one.
+    scores (自评分) by indicator code, and ``self_total`` its own total where it gave one;
+    ``self_score_sources`` (by indicator code) and ``self_total_source`` say which cells they are in.
     """
 
     county: str
@@ -369,6 +390,8 @@ class Submission:
     self_total: Decimal | None = None
     submitted_on: dt.date | None = None
     source: Provenance = field(factory=Provenance)
+    self_score_sources: dict[str, Provenance] = field(factory=dict)
+    self_total_source: Provenance | None = None
 
 
 @frozen
@@ -433,6 +456,8 @@ class IndicatorScore:
     self_score: Decimal | None = None
     #: for an indicator with a policy calculator, the amounts the county reported for it
     inputs: tuple[InputAmount, ...] = ()
+    #: the 自评分 cell, where the county's own score was read (None: not known)
+    self_score_source: Provenance | None = None
 
 
 @frozen
@@ -493,6 +518,7 @@ class CountyResult:
     last: bool = False  # 末位
     self_total: Decimal | None = None
     submission: Provenance | None = None
+    self_total_source: Provenance | None = None
 
     @property
     def vetoed(self) -> bool:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
 from attrs import evolve, frozen
 
 from . import checks as _checks
-from .checks import apply_deadline, check_outliers, check_self_scores, check_submission, report_date
+from .checks import check_outliers, check_self_scores, check_submission
 from .config import PluginConfig
 from .guard import read_county_file_guarded
 from .limits import Limits
@@ -188,7 +188,8 @@ class CheckedReads:
 def check_reads(
     scheme: Scheme, targets: Targets, reads: Sequence[ReadResult], *, deadline: dt.date | None = None
 ) -> CheckedReads:
-    """Attribute each read to its county, apply the deadline and run the per-county and peer checks."""
+    """Attribute each read to its county and run the per-county and peer checks (``deadline`` is
+    kept for callers; lateness is computed when scoring)."""
     problems: list[Problem] = []
     submissions: list[Submission] = []
     failed: set[str] = set()
@@ -216,8 +217,7 @@ def check_reads(
             problems.append(empty)
             failed.add(read.submission.county)
             continue
-        sub, late = apply_deadline(scheme, read.submission, deadline)
-        problems.extend(late)
+        sub = read.submission  # (its lateness is computed when it is scored, never taken from it)
         problems.extend(check_submission(scheme, sub, targets.allocations.get(sub.county, {})))
         submissions.append(sub)
     problems.extend(check_outliers(scheme, submissions, targets))
@@ -234,12 +234,10 @@ def assess_reads(
     deadline: dt.date | None = None,
     missing: str = "zero",
     assessed_on: dt.date | None = None,
+    received: Mapping[str, dt.date] | None = None,
 ) -> Assessment:
     """Check and score what was read. Every county of the targets appears in the result."""
     checked = check_reads(scheme, targets, reads, deadline=deadline)
-    if assessed_on is None:
-        dates = [d for d in (report_date(s) for s in checked.submissions) if d is not None]
-        assessed_on = max(dates) if dates else None
     assessment = score(
         scheme,
         targets,
@@ -250,5 +248,7 @@ def assess_reads(
         problems=[*problems, *checked.problems],
         inputs=checked.inputs,
         assessed_on=assessed_on,
+        deadline=deadline,
+        received=received,
     )
     return evolve(assessment, problems=assessment.problems + tuple(check_self_scores(assessment)))

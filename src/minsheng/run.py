@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ from .config import PluginConfig
 from .errors import InputError
 from .limits import Limits
 from .model import Assessment, Finding, Problem, Scheme, Severity, Targets
+from .relpaths import relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -75,7 +76,7 @@ def assess(
     scheme: PathLike | Scheme = DEFAULT_SCHEME,
     year: int | None = None,
     deadline: dt.date | None = None,
-    received: object = None,
+    received: Mapping[str, dt.date] | None = None,
     missing: str = "zero",
     assessed_on: dt.date | None = None,
     plugins: PluginConfig | None = None,
@@ -90,9 +91,11 @@ def assess(
     - ``scheme``: a built-in scheme name, a TOML file, or a :class:`Scheme`.
     - ``year``: checked against the targets' year (default: the targets' year).
     - ``deadline``: the reporting deadline; days late count against 6.2.
-    - ``received``: reserved for the receipt register (accepted and ignored for now).
+    - ``received``: county code → the day the office received its report (the receipt register);
+      wins over the targets workbook's 收文登记 and the counties' report dates for lateness.
     - ``missing``: ``"zero"`` scores a value not reported as 0; ``"hold"`` holds the county back.
-    - ``assessed_on``: the assessment date (default: the latest report date of the counties).
+    - ``assessed_on``: the assessment date (default: today, or ``SOURCE_DATE_EPOCH``; see
+      :func:`minsheng.clock.assessment_date`).
     - ``plugins``, ``limits``: the plugins and the per-file limits, passed to every read
       (default: ``PluginConfig()`` and ``Limits()``; the environment is not read).
     - ``executor``: any :class:`concurrent.futures.Executor` to read through (worker processes,
@@ -133,7 +136,9 @@ def assess(
         deadline=deadline,
         missing=missing,
         assessed_on=assessed_on,
+        received=received,
     )
+    assessment = relative_paths(assessment, [p if p.is_dir() else p.parent for p in paths])
     return AssessmentRun(loaded, given.targets, assessment, tuple(reads), plugins, limits)
 
 

@@ -257,7 +257,15 @@ class _Builder:
             calculator=str(d["calculator"]) if d.get("calculator") else None,
             calculator_params=self.table(d, "calculator_params", where),
             calculator_defaults=self.table(d, "calculator_defaults", where),
+            lateness=self.flag(d, "lateness", where),
         )
+
+    def flag(self, d: Mapping[str, Any], key: str, where: str) -> bool:
+        value = d.get(key, False)
+        if not isinstance(value, bool):
+            self.fail("bad-parameter", f"{where} 的 {key} 应为 true 或 false，实为“{value}”。")
+            return False
+        return value
 
     def table(self, d: Mapping[str, Any], key: str, where: str) -> dict[str, Decimal]:
         """A table of numbers (``calculator_params``, ``calculator_defaults``); with the speech's
@@ -341,6 +349,18 @@ def validate_scheme(scheme: Scheme, origin: str = "<scheme>") -> list[Problem]:
             )
         problems.extend(_calculator_problems(ind, where, origin))
 
+    late = [ind for ind in scheme.indicators if ind.lateness]
+    if len(late) > 1:
+        fail(
+            "bad-parameter",
+            f"只能有一个逾期天数指标（lateness = true），现有：{'、'.join(i.code for i in late)}。",
+        )
+    for ind in late:
+        if ind.rule is not Rule.DEDUCT:
+            fail(
+                "bad-parameter",
+                f'逾期天数指标 {ind.code}“{ind.name}”应为扣分制（rule = "deduct"），按逾期天数扣分。',
+            )
     problems.extend(_grade_problems(scheme, origin))
 
     cross_codes = [c.code for c in scheme.cross_items]

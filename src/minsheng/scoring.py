@@ -19,6 +19,8 @@ from typing import Any
 from attrs import evolve, frozen
 
 from .calculators import CALCULATORS
+from .checks import OFFICE, is_office_finding, lateness
+from .clock import assessment_date
 from .model import (
     Assessment,
     CityResult,
@@ -36,6 +38,7 @@ from .model import (
     InputFile,
     Problem,
     Provenance,
+    Receipt,
     Rule,
     Scheme,
     Settings,
@@ -141,6 +144,38 @@ def _not_applicable(ind: Indicator, target: Any) -> bool:
     return ind.rule in (Rule.RATIO, Rule.STEPS) and target == 0
 
 
+def _missing_message(ind: Indicator, value: Value | None) -> str:
+    if is_office_finding(value):
+        assert value is not None and value.raw is not None
+        return (
+            f"指标 {ind.code}“{ind.name}”{value.raw.removeprefix(OFFICE)}，按缺报处理；"
+            "请指定报送截止日期（--deadline），并在目标任务表的“收文登记”中登记收到日期。"
+        )
+    return f"指标 {ind.code}“{ind.name}”应填报而未填报（空白不等于 0）；请补报实际完成数。"
+
+
+def _not_applicable_refused(ind: Indicator, target: Any, value: Value, county: str) -> Problem:
+    """A county's "—" on an indicator the province assesses it on: refused, scored as blank.
+
+    Only the targets workbook makes an indicator 不考核 (no target, or "—" for that county); a
+    county cannot drop a deduction, a veto or a fixed threshold by writing "—" (DOMAIN.md §3).
+    """
+    if ind.needs_target:
+        owed = f"省里下达了目标 {target}{ind.unit}"
+    elif ind.rule in (Rule.DEDUCT, Rule.VETO):
+        owed = "该项为扣分或一票否决项目，各县都须如实填报（没有发生的填 0）"
+    else:
+        owed = f"该项按考核方案规定的标准 {ind.threshold}{ind.unit} 考核，各县都须填报"
+    return Problem.at(
+        "not-applicable-refused",
+        f"指标 {ind.code}“{ind.name}”填报为“{value.raw or '不适用'}”，但{owed}；只有目标任务表中不考核的指标"
+        "才可填“—”。按缺报（空白）处理，请填报实际数。",
+        value.provenance,
+        county=county,
+        indicator=ind.code,
+    )
+
+
 def score_indicator(
     ind: Indicator,
     group: str,
@@ -176,35 +211,13 @@ def score_indicator(
         ), []
     problems: list[Problem] = []
     if value is not None and value.status is ValueStatus.NOT_APPLICABLE:
-        if ind.needs_target:
-            problems.append(
-                Problem.at(
-                    "unexpected-not-applicable",
-                    f"指标 {ind.code}“{ind.name}”下达了目标 {target}{ind.unit}，但填报为“{value.raw or '不适用'}”；"
-                    "有目标的指标须填报实际完成数，按缺报处理。",
-                    prov,
-                    county=county,
-                    indicator=ind.code,
-                )
-            )
-            value = Value.missing(prov)
-        else:
-            problems.append(
-                Problem.at(
-                    "declared-not-applicable",
-                    f"指标 {ind.code}“{ind.name}”填报为“{value.raw or '不适用'}”，按不考核处理；请核实。",
-                    prov,
-                    severity=Severity.WARNING,
-                    county=county,
-                    indicator=ind.code,
-                )
-            )
-            return IndicatorScore(status=IndicatorStatus.NOT_APPLICABLE, provenance=prov, **base), problems
+        problems.append(_not_applicable_refused(ind, target, value, county))
+        return IndicatorScore(status=IndicatorStatus.MISSING, provenance=prov, **base), problems
     if value is None or not value.is_reported:
         problems.append(
             Problem.at(
                 "missing-value",
-                f"指标 {ind.code}“{ind.name}”应填报而未填报（空白不等于 0）；请补报实际完成数。",
+                _missing_message(ind, value),
                 prov,
                 county=county,
                 indicator=ind.code,
@@ -448,6 +461,8 @@ def score_county(
             inputs = _calculator_inputs(ind, submission)
             if inputs:
                 s = evolve(s, inputs=inputs)
+            if ind.code in submission.self_score_sources:
+                s = evolve(s, self_score_source=submission.self_score_sources[ind.code])
             group_scores.append(s)
             if s.veto:
                 veto_reasons.append(f"{ind.code} {ind.name}：{s.actual}{ind.unit}")
@@ -460,7 +475,7 @@ def score_county(
                 name=group.name,
                 weight=group.weight,
                 applicable_weight=sum((s.weight for s in applicable), ZERO),
-                score=sum((s.score for s in applicable), ZERO),
+                score=q2(sum((s.score for s in applicable), ZERO)),
             )
         )
         scores.extend(group_scores)
@@ -500,16 +515,16 @@ def score_county(
             deductions.append(Deduction(item.code, item.name, finding.count, item.points * finding.count))
 
     applicable_weight = sum((g.applicable_weight for g in groups), ZERO)
-    raw_total = sum((g.score for g in groups), ZERO)
+    raw_total = q2(sum((g.score for g in groups), ZERO))
     if applicable_weight == 0:
-        indicator_total = ZERO
+        indicator_total = q2(ZERO)
     elif applicable_weight == scheme.total:
         indicator_total = raw_total
     else:
         indicator_total = q2(Fraction(scheme.total) * Fraction(raw_total) / Fraction(applicable_weight))
-    bonus = min(scheme.bonus_cap, sum((s.bonus for s in scores), ZERO))
+    bonus = q2(min(scheme.bonus_cap, sum((s.bonus for s in scores), ZERO)))
     deducted = sum((d.points for d in deductions), ZERO)
-    total = max(ZERO, indicator_total + bonus - deducted)
+    total = q2(max(ZERO, indicator_total + bonus - deducted))  # two decimals, a floored 0 too
 
     missing = any(s.status is IndicatorStatus.MISSING for s in scores)
     held = missing and settings is not None and settings.missing == "hold"
@@ -528,6 +543,7 @@ def score_county(
             veto_reasons=tuple(veto_reasons),
             self_total=submission.self_total,
             submission=submission.source,
+            self_total_source=submission.self_total_source,
         ),
         problems,
     )
@@ -654,6 +670,18 @@ def city_rollups(scheme: Scheme, targets: Targets, results: Sequence[CountyResul
 # A whole run
 
 
+def _receipts(received: Mapping[str, dt.date | Receipt]) -> dict[str, Receipt]:
+    """Receipt dates as a program gives them (dates, ISO strings or :class:`Receipt`) → receipts."""
+    out = {}
+    for code, when in received.items():
+        if isinstance(when, Receipt):
+            out[code] = when
+        else:
+            date = when if isinstance(when, dt.date) else dt.date.fromisoformat(str(when))
+            out[code] = Receipt(date)
+    return out
+
+
 def score(
     scheme: Scheme,
     targets: Targets | Mapping[str, Any],
@@ -665,6 +693,8 @@ def score(
     problems: Iterable[Problem] = (),
     inputs: Iterable[InputFile] = (),
     assessed_on: dt.date | None = None,
+    deadline: dt.date | None = None,
+    received: Mapping[str, dt.date | Receipt] | None = None,
 ) -> Assessment:
     """Score every county of ``targets`` and return the assessment.
 
@@ -672,7 +702,11 @@ def score(
     ``missing`` is ``"zero"`` (a missing actual scores 0, with a ``missing-value`` problem) or
     ``"hold"`` (the county is held back, unranked). ``failed`` names counties whose files could not
     be read (status 出错); ``problems`` are those found before scoring (reading, checks), kept in
-    the assessment.
+    the assessment. The lateness indicator (6.2 逾期天数) is computed, never taken from the county:
+    from ``received`` (county code → the day the office received its report; the targets' 收文登记
+    when not given) and ``deadline`` (the targets' when not given), else from the county's report
+    date (:func:`minsheng.checks.lateness`). ``assessed_on`` is the 考核日期 (default: today; see
+    :func:`minsheng.clock.assessment_date`), never a county's report date.
     """
     from .convert import structure
 
@@ -687,6 +721,8 @@ def score(
     failed_codes = set(failed)
 
     known = {c.code for c in targets.counties}
+    deadline = deadline or targets.deadline
+    receipts = {**targets.receipts, **_receipts(received or {})}
     by_county: dict[str, list[Submission]] = defaultdict(list)
     for sub in subs:
         if sub.county not in known:
@@ -709,6 +745,8 @@ def score(
                     county=sub.county,
                 )
             )
+        sub, late = lateness(scheme, sub, deadline, receipts.get(sub.county))
+        all_problems.extend(late)
         by_county[sub.county].append(sub)
     findings_by_county: dict[str, list[Finding]] = defaultdict(list)
     for f in finds:
@@ -774,6 +812,6 @@ def score(
         problems=tuple(all_problems),
         inputs=tuple(inputs),
         settings=settings,
-        assessed_on=assessed_on,
+        assessed_on=assessment_date(assessed_on),
         month=max((s.month for s in subs), default=12),
     )

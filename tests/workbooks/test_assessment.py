@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import attrs
 import pytest
 from wbhelpers import header_row, num, open_book, table, xml_parts
 
+import minsheng
 from minsheng import CountyStatus, IndicatorStatus
 from minsheng.model import COUNTY_STATUS_LABELS
 from minsheng.problems import title as problem_title
@@ -32,15 +34,54 @@ def test_sheets_in_order(book):
     assert book.sheetnames == SHEETS
 
 
-def test_cover_names_scheme_date_and_every_input(book, assessment):
+def test_cover_names_scheme_date_and_how_many_inputs(book, assessment):
     ws = book["封面"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("2008年1月20日" in t for t in texts)
     assert any(assessment.scheme_id in t for t in texts)
-    rows = table(ws, "SHA-256")
+    assert any(f"共 {len(assessment.inputs)} 个" in t for t in texts)
+
+
+def test_cover_is_one_printed_page(book):
+    """#12 item 18: nothing on the cover grows with the counties or the files; it prints on one page."""
+    ws = book["封面"]
+    assert ws.max_row <= 12
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1)
+
+
+def test_input_files_are_listed_sorted_in_data_sources(book, assessment):
+    rows = table(book["数据来源"], "SHA-256")
+    files = sorted(assessment.inputs, key=lambda f: f.path)
     assert [(r["文件"].value, r["SHA-256"].value, r["读取插件"].value) for r in rows] == [
-        (f.path, f.sha256, f.plugin) for f in assessment.inputs
+        (f.path, f.sha256, f.plugin) for f in files
     ]
+
+
+def test_no_absolute_path_of_the_office_in_any_output(tmp_path, assessment, scheme):
+    """#12 item 18: paths relative to the submissions folder; a file outside it keeps only its name."""
+    from minsheng.relpaths import relative_paths
+
+    root = "/home/办公室/2007年终考核/报表"
+    moved = attrs.evolve(
+        assessment,
+        inputs=tuple(
+            attrs.evolve(f, path=f"{root}/{'南昌市' if i % 2 else '九江市'}/{f.path}")
+            for i, f in enumerate(reversed(assessment.inputs))
+        ),
+        problems=tuple(
+            attrs.evolve(p, file=f"/home/办公室/{p.file}") if p.file else p for p in assessment.problems
+        ),
+    )
+    path = tmp_path / "考核结果.xlsx"
+    write_assessment(moved, scheme, path)
+    assert not any("/home/" in text for text in xml_parts(path).values())
+    rows = table(open_book(path)["数据来源"], "SHA-256")
+    shown = [r["文件"].value for r in rows]
+    assert shown == sorted(shown) and all(p.startswith(("南昌市/", "九江市/")) for p in shown)
+    explicit = relative_paths(moved, [root])
+    assert sorted(f.path for f in explicit.inputs) == shown
+    assert "/home/" not in minsheng.to_json(explicit)
 
 
 def test_ranking_matches_assessment(book, assessment):
@@ -62,7 +103,7 @@ def test_ranking_matches_assessment(book, assessment):
     statuses = {row["状态"].value for row in rows}
     assert {"已评", "缺报"} <= statuses
     vetoed = next(row for row in rows if row["代码"].value == "360402")
-    assert "一票否决" in vetoed["标记"].value and "末位" in vetoed["标记"].value
+    assert vetoed["标记"].value == "一票否决"  # a vetoed county is never 末位 (#12 item 16)
 
 
 def test_ranking_has_a_bar_chart_of_totals(book_path, assessment):
@@ -175,7 +216,7 @@ def test_print_setup(book):
         ws = book[name]
         assert ws.page_setup.orientation == "landscape", name
         assert int(ws.page_setup.paperSize) == 9, name  # A4
-        assert ws.print_title_rows, name
+        assert ws.print_title_rows or name == "封面", name
     assert book["综合排名"].freeze_panes == "A5"
     assert book["指标明细"].freeze_panes == "D3"
 
@@ -257,3 +298,17 @@ def test_a_template_without_the_title_column_still_fills(tmp_path, assessment, s
         for p in assessment.problems
     ]
     assert "问题" not in rows[0]
+
+
+def test_chart_axis_starts_near_the_lowest_total(book_path, assessment):
+    """#12 item 19: a 90 and a 101 look different; the axis is not pinned at 0."""
+    from minsheng.workbooks.assessment import axis_minimum
+
+    assert axis_minimum([D("90"), D("101")]) == 80
+    assert axis_minimum([D("95.5"), D("99")]) == 90
+    assert axis_minimum([D("3"), D("100")]) == 0
+    assert axis_minimum([D("0.00")]) == 0
+    parts = xml_parts(book_path)
+    chart = next(v for k, v in parts.items() if k.startswith("xl/charts/chart"))
+    lowest = min(r.total for r in assessment.counties if r.total is not None)
+    assert f'<min val="{axis_minimum([lowest])}"' in chart

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from decimal import Decimal as D
 
@@ -175,9 +176,14 @@ def test_round_trip_reads_back_exactly_what_was_written(form, scheme, targets):
     assert str(sub.reporter.date) == "2008-01-10" and str(sub.submitted_on) == "2008-01-12"
 
     # and it scores: the blank 1.3 is a missing value at its cell, 8.1 comes from the calculator
-    result = score(scheme, targets, [sub])
+    # and 6.2 is the office's: two days late by the 报出日期, whatever the county typed in E{6.2}
+    result = score(scheme, targets, [sub], deadline=dt.date(2008, 1, 10))
     missing = [p for p in result.problems if p.code == "missing-value" and p.county == "360102"]
     assert [(p.indicator, p.cell) for p in missing] == [("1.3", f"E{rows['1.3']}")]
+    s62 = next(s for s in result.result("360102").indicators if s.code == "6.2")
+    assert s62.actual == 2 and s62.score == D("2.00")
+    claim = [p for p in result.problems if p.code == "lateness-claim-ignored"]
+    assert [(p.cell, p.county) for p in claim] == [(f"E{rows['6.2']}", "360102")]
     s81 = next(s for s in result.result("360102").indicators if s.code == "8.1")
     assert s81.actual == D(100) and s81.provenance.cell == f"E{rows['8.1/paid']}"
 
@@ -300,3 +306,29 @@ def test_a_form_resaved_by_an_office_program_still_reads(tmp_path, form, scheme,
     assert sub.values["2.1"].amount == D("4.2")
     assert sub.values["3.2.1"].status is ValueStatus.NOT_APPLICABLE
     assert sub.values["1.2"].status is ValueStatus.MISSING
+
+
+def test_self_score_is_read_with_its_cell_and_the_mismatch_points_there(form, scheme, targets):
+    """#12 item 5: a 自评分 that differs points at the 自评分 cell, not at 累计完成."""
+    from minsheng.checks import check_self_scores
+
+    wb = load_workbook(form)
+    ws = wb["报表"]
+    rows = key_rows(ws)
+    alloc = targets.allocations[COUNTY.code]
+    for ind in scheme.indicators:
+        if ind.rule in (Rule.DEDUCT, Rule.VETO):
+            ws.cell(rows[ind.code], 5).value = 0
+        elif ind.rule is Rule.BINARY:
+            ws.cell(rows[ind.code], 5).value = int(ind.threshold)
+        elif alloc.get(ind.code) is not None:
+            ws.cell(rows[ind.code], 5).value = float(alloc[ind.code])
+    ws.cell(rows["1.1"], 7).value = 5.5
+    filled = form.with_name("self.xlsx")
+    wb.save(filled)
+    sub, _ = read(filled, scheme)
+    assert sub.self_score_sources["1.1"].cell == f"G{rows['1.1']}"
+    problems = check_self_scores(score(scheme, targets, [sub]))
+    assert [(p.indicator, p.cell) for p in problems if p.county == COUNTY.code] == [
+        ("1.1", f"G{rows['1.1']}")
+    ]

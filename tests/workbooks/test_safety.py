@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from wbhelpers import ID_NUMBER, INJECTION, xml_parts
 
 from minsheng import IndicatorScore, IndicatorStatus
+from minsheng.files import OutputError
 from minsheng.workbooks import (
     mask_ids,
     write_assessment,
@@ -117,7 +118,7 @@ def test_a_failed_county_write_leaves_no_partial_file(tmp_path, assessment, sche
         / f"{assessment.counties[1].county.code}-{assessment.counties[1].county.name}-2007年度考核评分表.xlsx"
     )
     blocker.mkdir()  # a folder where a file should go: the rename fails
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="output-not-writable"):  # said in Chinese, no traceback
         write_county_sheets(assessment, scheme, target)
     assert sorted(p.name for p in target.iterdir() if p.is_file()) == [
         f"{assessment.counties[0].county.code}-{assessment.counties[0].county.name}-2007年度考核评分表.xlsx"

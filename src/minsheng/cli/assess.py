@@ -59,7 +59,17 @@ def inputs_options(f):  # type: ignore[no-untyped-def]
             ),
             scheme_option,
             click.option("--year", type=int, help="考核年度（默认取目标任务表中的年度）。"),
-            click.option("--deadline", callback=_date, help="报送截止日期 YYYY-MM-DD；逾期天数计入 6.2。"),
+            click.option(
+                "--deadline",
+                callback=_date,
+                help="报送截止日期 YYYY-MM-DD；逾期天数按收文登记的收到日期，否则按报出日期计算（6.2）。",
+            ),
+            click.option(
+                "--received",
+                "received_path",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="收文登记（.xlsx/.csv：县（市、区）代码、收到日期）；逾期天数以此为准。",
+            ),
             click.option(
                 "--plugins-dir",
                 type=click.Path(file_okay=False, path_type=Path),
@@ -161,9 +171,25 @@ def run_assessment(
     missing: str = "zero",
     assessed_on: dt.date | None = None,
     limits: Limits | None = None,
+    received_path: Path | None = None,
 ) -> AssessmentRun:
     """:func:`minsheng.assess` with the options of assess and validate; bad input exits 2."""
+    from ..clock import assessment_date
     from ..run import assess
+    from ..sheets import SheetError
+
+    received = None
+    if received_path is not None:
+        from ..workbooks import read_received
+
+        try:
+            received = read_received(received_path)
+        except (ValueError, OSError, SheetError) as exc:
+            fail_usage(f"[targets-unreadable] 无法读取收文登记“{received_path}”：{exc}")
+    try:
+        assessed_on = assessment_date(assessed_on, os.environ)
+    except ValueError as exc:
+        fail_usage(str(exc))
 
     bar = _ProgressBar()
     try:
@@ -176,6 +202,7 @@ def run_assessment(
                 deadline=deadline,
                 missing=missing,
                 assessed_on=assessed_on,
+                received=received,
                 plugins=plugin_config(plugins_dir),
                 limits=limits or Limits.from_env(),
                 executor=executor,
@@ -237,7 +264,11 @@ def exit_status(problems: Sequence[Problem], fail_on: str) -> int:
     show_default=True,
     help="应报未报的数值：zero 按 0 分计；hold 暂缓评定该县。",
 )
-@click.option("--assessed-on", callback=_date, help="考核日期 YYYY-MM-DD（默认取各县最晚的报出日期）。")
+@click.option(
+    "--assessed-on",
+    callback=_date,
+    help="考核日期 YYYY-MM-DD（默认取环境变量 SOURCE_DATE_EPOCH，否则当天）。",
+)
 @force_option
 def assess(
     submissions: tuple[Path, ...],
@@ -245,6 +276,7 @@ def assess(
     scheme_source: str,
     year: int | None,
     deadline: dt.date | None,
+    received_path: Path | None,
     plugins_dir: Path | None,
     jobs: int,
     scheduler: str | None,
@@ -279,6 +311,7 @@ def assess(
         missing,
         assessed_on,
         limits_text,
+        received_path,
     )
     if output is not None:
         from ..workbooks import write_assessment
@@ -368,6 +401,7 @@ def validate(
     scheme_source: str,
     year: int | None,
     deadline: dt.date | None,
+    received_path: Path | None,
     plugins_dir: Path | None,
     jobs: int,
     scheduler: str | None,
@@ -393,6 +427,7 @@ def validate(
         jobs,
         scheduler,
         limits=limits_text,
+        received_path=received_path,
     )
     report = validation_report(run)
     for group in report["counties"]:

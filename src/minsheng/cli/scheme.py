@@ -30,11 +30,48 @@ def show(scheme_source: str) -> None:
     for g in s.groups:
         click.echo(f"{g.code} {g.name}（{g.weight} 分）")
         for i in g.indicators:
-            click.echo(f"    {i.code:<6} {i.name}（{i.unit}）  {i.rule.value}  {i.weight} 分")
+            click.echo(f"    {i.code:<6} {i.name}（{i.unit}）  {i.weight} 分")
+            click.echo(f"           {rule_text(i)}（规则 {i.rule.value}）")
+            if i.aliases:
+                click.echo(f"           别名：{'、'.join(i.aliases)}")
             for line in policy_lines(i):
                 click.echo(f"           {line}")
     bands = "、".join(f"{g.name} ≥ {g.minimum}" for g in sorted(s.grades, key=lambda g: -g.minimum))
     click.echo(f"等次：{bands}")
+
+
+def _pct(x) -> str:  # type: ignore[no-untyped-def]
+    return f"{(x * 100).normalize():f}%"
+
+
+_CONDITIONS = {"ge": "不低于", "le": "不高于", "eq": "等于"}
+
+
+def rule_text(ind: Indicator) -> str:
+    """The indicator's rule in the words of a 考核方案, with the numbers a clerk may edit."""
+    w = ind.weight
+    rule = ind.rule.value
+    if rule == "ratio":
+        text = f"按完成比例：得分 = {w} × 完成率（最多 100%）"
+        if ind.bonus is not None:
+            b = ind.bonus
+            text += f"；超额加分：每超过目标 {_pct(b.step)} 加 {b.per_step} 分，最多 {b.cap} 分（step、per_step、cap）"
+        return text
+    if rule == "steps":
+        bands = "，".join(f"完成率 ≥ {_pct(st.at)} 得 {_pct(st.fraction)}" for st in ind.steps)
+        return f"阶梯：{bands}（即 {w} 分的相应比例），否则 0 分（steps）"
+    if rule == "ceiling":
+        return f"上限（越低越好）：不高于目标得 {w} 分；超出目标的，按超出比例扣减，扣完为止"
+    if rule == "binary":
+        cond = _CONDITIONS.get(ind.condition.value if ind.condition else "ge", "不低于")
+        target = f"{ind.threshold}{ind.unit}" if ind.threshold is not None else "本县目标"
+        return f"达标：实际{cond} {target} 得 {w} 分，否则 0 分（condition、threshold）"
+    if rule == "deduct":
+        extra = "；由考核办按收到日期计算，不取县里填报的数" if ind.lateness else ""
+        return f"扣分：每 1{ind.unit} 扣 {ind.per_unit} 分，扣完 {w} 分为止（per_unit）{extra}"
+    if rule == "veto":
+        return "一票否决：有 1 起即定为不合格，排在所有县之后"
+    return "只统计、核对，不计分"
 
 
 def policy_lines(ind: Indicator) -> list[str]:

@@ -43,7 +43,7 @@ template_option = click.option(
     "--regions",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="地区表 CSV（列：county_code,county_name,city_code,city_name）；每县生成一行。",
+    help="地区表 CSV（列：county_code,county_name,city_code,city_name，或 县代码,县（市、区）,设区市代码,设区市；UTF-8 或 GBK 均可）；每县生成一行。",
 )
 @click.option("--year", type=int, default=None, help="年度（默认取考核方案的年度）。")
 @template_option

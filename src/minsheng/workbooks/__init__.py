@@ -19,6 +19,7 @@ _EXPORTS = {
     "form_filename": "form",
     "read_targets": "targets",
     "read_regions": "targets",
+    "read_received": "received",
     "write_targets_template": "targets",
     "write_assessment": "_run",
     "write_county_sheets": "_run",

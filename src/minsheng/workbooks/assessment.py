@@ -40,9 +40,10 @@ from ..model import (
 )
 from ..problems import SEVERITY_LABELS
 from ..problems import title as problem_title
+from ..relpaths import relative_paths
 from ._cells import FORMAT_RATIO, FORMAT_SCORE, Formatted, unit_format
 from ._output import save_workbook, stamp_for
-from ._template import expand_column, fill_rows, open_template, sheet_with
+from ._template import expand_column, fill_fields, fill_rows, open_template, sheet_with
 from .form import chinese_numeral
 
 INDICATOR_STATUS_LABELS = {
@@ -142,6 +143,7 @@ def _common_fields(assessment: Assessment, scheme: Scheme) -> dict[str, Any]:
         "否决等次": scheme.veto_grade,
         "优秀等次": scheme.excellent_grade,
         "先进数": scheme.advanced_count,
+        "文件数": len(assessment.inputs),
     }
 
 
@@ -168,6 +170,13 @@ def _county_row(r: CountyResult) -> dict[str, Any]:
         "状态": COUNTY_STATUS_LABELS[r.status],
         "备注": "；".join(r.veto_reasons),
     }
+
+
+def axis_minimum(totals: list[Decimal]) -> int:
+    """Where the totals axis starts: the ten below the lowest total shown, less a margin of 5 (a 90
+    and a 101 then look different; a 0 still starts at 0)."""
+    lowest = min(totals, default=Decimal(0))
+    return max(0, int((lowest - 5) // 10) * 10)
 
 
 def _ranking(ws: Worksheet, assessment: Assessment, fields: dict[str, Any]) -> None:
@@ -198,7 +207,7 @@ def _ranking(ws: Worksheet, assessment: Assessment, fields: dict[str, Any]) -> N
     chart.add_data(Reference(ws, min_col=total_at[1], min_row=first, max_row=first + len(scored) - 1))
     chart.set_categories(Reference(ws, min_col=name_at[1], min_row=first, max_row=first + len(scored) - 1))
     chart.y_axis.title = "总分"
-    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.min = axis_minimum([r.total for r in scored if r.total is not None])
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     size = 800 if len(scored) > 40 else 900
@@ -355,6 +364,27 @@ def _source_rows(assessment: Assessment, scheme: Scheme) -> list[tuple[str, dict
     return records
 
 
+def _file_rows(assessment: Assessment) -> list[tuple[str, dict[str, Any]]]:
+    """The input files, sorted by path (relative to the submissions folder), with their SHA-256."""
+    names = {r.county.code: r.county.name for r in assessment.counties}
+    files = sorted(assessment.inputs, key=lambda f: (f.path, f.sha256))
+    rows = [
+        (
+            "row",
+            {
+                "文件序号": i,
+                "文件县": names.get(f.county or "", f.county or ""),
+                "文件路径": f.path,
+                "校验值": f.sha256,
+                "插件": f.plugin,
+                "插件版本": f.plugin_version,
+            },
+        )
+        for i, f in enumerate(files, start=1)
+    ]
+    return rows or [("row", {"文件序号": None, "文件县": "（无）", "文件路径": None, "校验值": None})]
+
+
 def write_assessment(
     assessment: Assessment, scheme: Scheme, path: str | Path, *, template: str | Path | None = None
 ) -> Path:
@@ -364,29 +394,9 @@ def write_assessment(
     are found by their placeholders, so they may be renamed, restyled and reordered.
     """
     wb = open_template("assessment", template)
+    assessment = relative_paths(assessment)
     fields = _common_fields(assessment, scheme)
-    names = {r.county.code: r.county.name for r in assessment.counties}
 
-    cover = sheet_with(wb, "校验值", "（考核结果）")
-    fill_rows(
-        cover,
-        {"row": "文件"},
-        [
-            (
-                "row",
-                {
-                    "文件序号": i,
-                    "文件县": names.get(f.county or "", f.county or ""),
-                    "文件": f.path,
-                    "校验值": f.sha256,
-                    "插件": f.plugin,
-                    "插件版本": f.plugin_version,
-                },
-            )
-            for i, f in enumerate(assessment.inputs, start=1)
-        ],
-        fields,
-    )
     _ranking(sheet_with(wb, "标记", "（考核结果）"), assessment, fields)
     _groups(sheet_with(wb, "组得分", "（考核结果）"), assessment, scheme, fields)
     fill_rows(
@@ -399,12 +409,11 @@ def write_assessment(
     fill_rows(
         sheet_with(wb, "问题序号", "（考核结果）"), {"row": "问题序号"}, _problem_rows(assessment), fields
     )
-    fill_rows(
-        sheet_with(wb, "来源指标代码", "（考核结果）"),
-        {"row": "来源指标代码"},
-        _source_rows(assessment, scheme),
-        fields,
-    )
+    sources = sheet_with(wb, "来源指标代码", "（考核结果）")
+    fill_rows(sources, {"row": "来源指标代码"}, _source_rows(assessment, scheme), fields)
+    fill_rows(sources, {"row": "文件序号"}, _file_rows(assessment), fields)
+    for ws in wb.worksheets:
+        fill_fields(ws, fields)  # the cover, and anything a province's template adds
     path = Path(path)
     save_workbook(wb, path, stamp_for(assessment.assessed_on, assessment.year))
     return path
@@ -534,4 +543,4 @@ def write_county_sheets(
     return out
 
 
-__all__ = ["county_filename", "rule_text", "write_assessment", "write_county_sheets"]
+__all__ = ["axis_minimum", "county_filename", "rule_text", "write_assessment", "write_county_sheets"]

@@ -24,6 +24,7 @@ from ..model import (
     County,
     Indicator,
     Problem,
+    Provenance,
     Reporter,
     Rule,
     Scheme,
@@ -599,6 +600,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
     key_col = cols.get("key", cols["seq"])
     values: dict[str, Value] = {}
     self_scores: dict[str, Decimal] = {}
+    self_cells: dict[str, Provenance] = {}
     codes = {ind.code: ind for ind in scheme.indicators}
     for row in sheet.rows(layout.header_row + 1):
         by_col = {c.col: c for c in row}
@@ -632,6 +634,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
             )
             if own.status is ValueStatus.REPORTED and own.amount is not None:
                 self_scores[key] = own.amount
+                self_cells[key] = own.provenance
 
     problems = [evolve(p, county=p.county or code) for p in problems]
     if not any(k in codes for k in values):
@@ -666,6 +669,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
             date=date,
         ),
         self_scores=self_scores,
+        self_score_sources=self_cells,
         submitted_on=submitted,
         source=context.provenance(layout.sheet, labels.get("county_code", ("", None))[1]),  # whose report
     )

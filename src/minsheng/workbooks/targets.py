@@ -9,7 +9,6 @@ indicator codes in the header row, then checks everything a person can get wrong
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -28,11 +27,14 @@ from ..model import (
     Targets,
     ValueStatus,
 )
+from .received import is_register, register_in_book
 
 TARGET_KINDS = {"province": "省目标", "county": "县代码"}
 FINDING_KINDS = {"finding": "督查县代码"}
+RECEIPT_KINDS = {"receipt": "收文县代码"}
 NON_ADDITIVE_UNITS = frozenset({"%", "％"})
 BLANK_FINDING_ROWS = 30
+FINDING_ROOM = 999  # the 项目 drop-down reaches this far below the first finding row
 
 _HEADERS = {
     "县（市、区）代码": "code",
@@ -58,24 +60,11 @@ def target_indicators(scheme: Scheme) -> list[Indicator]:
 
 
 def read_regions(path: str | Path) -> list[County]:
-    """Counties from a CSV with columns county_code, county_name, city_code, city_name (UTF-8)."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    missing = {"county_code", "county_name"} - set(rows[0] if rows else {})
-    if missing:
-        raise ValueError(
-            f"地区表“{path}”缺少列：{'、'.join(sorted(missing))}（应有 county_code,county_name,city_code,city_name）。"
-        )
-    return [
-        County(
-            code=r["county_code"].strip(),
-            name=r["county_name"].strip(),
-            city_code=(r.get("city_code") or "").strip(),
-            city_name=(r.get("city_name") or "").strip(),
-        )
-        for r in rows
-        if (r.get("county_code") or "").strip()
-    ]
+    """Counties from a region CSV (``minsheng template targets --regions``): English or Chinese
+    headers, UTF-8 with or without a BOM, or GBK/GB18030 as Chinese Excel saves it."""
+    from ..regions import read_regions_file
+
+    return list(read_regions_file(path))
 
 
 def write_targets_template(
@@ -167,14 +156,45 @@ def write_targets_template(
         if names and item_col and len('","'.join(names)) < 250:
             letter = findings_ws.cell(first, item_col).column_letter
             dv = DataValidation(type="list", formula1='"' + ",".join(names) + '"', allow_blank=True)
-            dv.add(f"{letter}{first}:{letter}{last}")
+            dv.add(f"{letter}{first}:{letter}{max(last, first + FINDING_ROOM)}")  # rows the office adds
             findings_ws.add_data_validation(dv)
+    register_ws = _fill_register(wb, counties, targets, fields)
     for other in wb.worksheets:
-        if other is not ws and other is not findings_ws:
+        if other not in (ws, findings_ws, register_ws):
             fill_fields(other, fields)
     path = Path(path)
     save_workbook(wb, path, stamp_for(None, year))
     return path
+
+
+def _fill_register(
+    wb: Any, counties: Sequence[County], targets: Targets | None, fields: dict[str, Any]
+) -> Any:
+    """The 收文登记 sheet: one row per county, its 收到日期 blank (or as ``targets.receipts`` says)."""
+    from ._template import fill_rows
+
+    sheet = next(
+        (s for s in wb.worksheets if any("{收文县代码}" in str(c.value) for r in s.iter_rows() for c in r)),
+        None,
+    )
+    if sheet is None:
+        return None
+    receipts = targets.receipts if targets is not None else {}
+    rows = [
+        (
+            "receipt",
+            {
+                "收文县代码": c.code,
+                "收文县名": c.name,
+                "收到日期": receipts[c.code].date if c.code in receipts else None,
+                "收文说明": None,
+            },
+        )
+        for c in counties
+    ] or [("receipt", dict.fromkeys(("收文县代码", "收文县名", "收到日期", "收文说明")))]
+    local = {**fields, "截止日期": targets.deadline if targets is not None else None}
+    fill_rows(sheet, RECEIPT_KINDS, rows, local)
+    return sheet
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,7 +286,12 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
             sheet = book.sheet(name)
             hit = _find_table(sheet, _HEADERS, {"code", "name"})
             # the 督查发现 sheet has the same county columns, and a 项目 column
-            if hit is not None and not any(_norm(c.text) == "项目" for c in sheet.row(hit[0])):
+            header_texts = [c.text for c in sheet.row(hit[0])] if hit is not None else []
+            if (
+                hit is not None
+                and not any(_norm(t) == "项目" for t in header_texts)
+                and not is_register(header_texts)
+            ):
                 table = (sheet, *hit)
                 break
         if table is None:
@@ -425,10 +450,29 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
                 )
 
         findings = _read_findings(book, scheme, file, {c.code for c in counties}, problems)
+        deadline, receipts, found = register_in_book(book, file, {c.code for c in counties})
+        problems.extend(found)
     targets = Targets(
-        year=year, counties=tuple(counties), allocations=allocations, province=province, source=prov
+        year=year,
+        counties=tuple(counties),
+        allocations=allocations,
+        province=province,
+        source=prov,
+        deadline=deadline,
+        receipts=receipts,
     )
     return targets, findings, problems
+
+
+def _incomplete(file: str, sheet: str, ref: str | None, text: dict[str, str]) -> Problem:
+    shown = "、".join(t for t in text.values() if t.strip())
+    return Problem(
+        "finding-incomplete",
+        f"督查发现这一行填了“{shown}”，但没有县（市、区）代码和项目，无法处理；请补全或删去这一行。",
+        file=file,
+        sheet=sheet,
+        cell=ref,
+    )
 
 
 def _read_findings(
@@ -449,10 +493,13 @@ def _read_findings(
             text = {role: (cell.text if cell is not None else "") for role, cell in cells.items()}
             refs = {role: (cell.ref if cell is not None else None) for role, cell in cells.items()}
             code, item = _norm(text["code"]), text["item"].strip()
-            if not code and not item:
-                continue
             if code.startswith(("说明", "注")):
-                break
+                continue  # an old template's footer: findings typed below it are read too
+            if not code and not item:
+                filled = [role for role, t in text.items() if t.strip()]
+                if filled:
+                    problems.append(_incomplete(file, name, refs[filled[0]], text))
+                continue
             if code not in known:
                 problems.append(
                     Problem(
