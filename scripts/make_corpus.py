@@ -257,6 +257,219 @@ def blank_rows(form: bytes, rows: int = 1_000_000) -> bytes:
     return rezip(form, {SHEET: change})
 
 
+# --------------------------------------------------------------------------------------------
+# files as other office suites write them (#17)
+
+
+def _xlsb_record(kind: int, body: bytes = b"") -> bytes:
+    """One MS-XLSB record: its type (7 bits a byte, two at most) and length (four at most)."""
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    n, size = len(body), bytearray()
+    while True:
+        size.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            break
+    return head + bytes(size) + body
+
+
+def _wide(text: str) -> bytes:
+    data = text.encode("utf-16-le")
+    return struct.pack("<I", len(data) // 2) + data
+
+
+def _xlsb_sheet(rows: list[list[object]], dimension: tuple[int, int, int, int] | None = None) -> bytes:
+    """A worksheet part: BrtBeginSheet, BrtWsDim, the rows (BrtRowHdr, BrtCellReal/BrtCellSt)."""
+    last_row = max(len(rows) - 1, 0)
+    last_col = max((len(r) for r in rows), default=1) - 1
+    dim = dimension or (0, last_row, 0, max(last_col, 0))
+    out = [_xlsb_record(0x81), _xlsb_record(0x94, struct.pack("<4I", *dim)), _xlsb_record(0x91)]
+    for r, line in enumerate(rows):
+        if not any(v not in (None, "") for v in line):
+            continue
+        out.append(_xlsb_record(0x00, struct.pack("<IIH", r, 0, 0) + b"\0" * 7))
+        for c, v in enumerate(line):
+            head = struct.pack("<II", c, 0)
+            if isinstance(v, bool) or v is None or v == "":
+                continue
+            if isinstance(v, int | float | Decimal):
+                out.append(_xlsb_record(0x05, head + struct.pack("<d", float(v))))
+            else:
+                out.append(_xlsb_record(0x06, head + _wide(str(v))))
+    out += [_xlsb_record(0x92), _xlsb_record(0x82)]
+    return b"".join(out)
+
+
+def write_xlsb(
+    sheets: dict[str, list[list[object]]], *, dimension: tuple[int, int, int, int] | None = None
+) -> bytes:
+    """An Excel binary workbook (.xlsb) holding ``sheets`` (name → rows of values), as Excel
+    writes the parts calamine reads: workbook.bin with one BrtBundleSh per sheet, the sheets'
+    .bin parts, and the relationships that join them."""
+    bundles, rels, types, parts = [], [], [], {}
+    for i, (name, rows) in enumerate(sheets.items(), start=1):
+        bundles.append(_xlsb_record(0x9C, struct.pack("<II", 0, i) + _wide(f"rId{i}") + _wide(name)))
+        rels.append(
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/worksheet" Target="worksheets/sheet{i}.bin"/>'
+        )
+        types.append(
+            f'<Override PartName="/xl/worksheets/sheet{i}.bin" ContentType="application/vnd.ms-excel.worksheet"/>'
+        )
+        parts[f"xl/worksheets/sheet{i}.bin"] = _xlsb_sheet(rows, dimension)
+    book = b"".join(
+        [_xlsb_record(0x83), _xlsb_record(0x8F), *bundles, _xlsb_record(0x90), _xlsb_record(0x84)]
+    )
+    rel_ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    members = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.bin" '
+            'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+            + "".join(types)
+            + "</Types>"
+        ).encode(),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{rel_ns}">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>'
+        ).encode(),
+        "xl/workbook.bin": book,
+        "xl/_rels/workbook.bin.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{rel_ns}">'
+            + "".join(rels)
+            + "</Relationships>"
+        ).encode(),
+        **parts,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in members.items():
+            zf.writestr(zipfile.ZipInfo(name, ZIP_DATE), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def formatted_to_last_row(form: bytes) -> bytes:
+    """What Mac Excel writes for a sheet formatted down to the last row: a dimension to row
+    1,048,576 and the last row's formatted, empty cells; the values are the form's."""
+
+    def change(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:I1048576"', xml)
+        last = b'<row r="1048576" s="1" customFormat="1"><c r="A1048576" s="1"/><c r="I1048576" s="1"/></row>'
+        return xml.replace(b"</sheetData>", last + b"</sheetData>")
+
+    return rezip(form, {SHEET: change})
+
+
+def comment_in_last_cell(form: bytes) -> bytes:
+    """What Excel 2007 writes for a comment on the sheet's last cell: the dimension to XFD1048576,
+    a comments part and its relationship; the cell itself holds nothing."""
+    comments = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<authors><author>\xe7\x8e\x8b\xe6\x95\x8f</author></authors><commentList>"
+        b'<comment ref="XFD1048576" authorId="0"><text><t>\xe6\xa0\xb8\xe5\xaf\xb9</t></text></comment>'
+        b"</commentList></comments>"
+    )
+    rels = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" '
+        b'Target="../comments1.xml"/></Relationships>'
+    )
+
+    def types(xml: bytes) -> bytes:
+        part = (
+            b'<Override PartName="/xl/comments1.xml" '
+            b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/>'
+        )
+        return xml.replace(b"</Types>", part + b"</Types>")
+
+    def sheet(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml)
+        return xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
+
+    return rezip(
+        form,
+        {SHEET: sheet, "[Content_Types].xml": types},
+        {"xl/comments1.xml": comments, "xl/worksheets/_rels/sheet1.xml.rels": rels},
+    )
+
+
+def gnumeric_style(form: bytes) -> bytes:
+    """As Gnumeric writes a sheet: the dimension over its whole classic grid (A1:IV65536) and the
+    formatted area's empty cells written out, far beyond the values."""
+
+    def change(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:IV65536"', xml)
+        tail = b"".join(
+            b'<row r="%d" spans="1:256"><c r="A%d" s="0"/><c r="IV%d" s="0"/></row>' % (r, r, r)
+            for r in (100, 1000, 65536)
+        )
+        return xml.replace(b"</sheetData>", tail + b"</sheetData>")
+
+    return rezip(form, {SHEET: change})
+
+
+def unusual_part_names(form: bytes) -> bytes:
+    """A valid package whose parts are not where Excel puts them (``excel/book.xml`` …): its
+    relationships and content types say where they are, as the format allows."""
+    out = io.BytesIO()
+    rename = {"xl/workbook.xml": "excel/book.xml", "xl/_rels/workbook.xml.rels": "excel/_rels/book.xml.rels"}
+    with zipfile.ZipFile(io.BytesIO(form)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name = info.filename
+            body = zin.read(name)
+            target = rename.get(name) or (("excel/" + name[3:]) if name.startswith("xl/") else name)
+            if name == "[Content_Types].xml" or name.endswith(".rels"):
+                body = body.replace(b"/xl/workbook.xml", b"/excel/book.xml").replace(
+                    b'"xl/workbook.xml"', b'"excel/book.xml"'
+                )
+                body = body.replace(b'"/xl/', b'"/excel/')
+            zout.writestr(zipfile.ZipInfo(target, ZIP_DATE), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def biff5_book(path: Path) -> Path:
+    """An Excel 5.0/95 workbook: an OLE2 file whose stream is named Book and starts with a BIFF5 BOF."""
+    bof = struct.pack("<HHHH", 0x0809, 8, 0x0500, 0x0005) + b"\0" * 4
+    sheet = struct.pack("<HHIBB", 0x0085, 12, 0, 0, 0) + b"\x06Sheet1"
+    eof = struct.pack("<HH", 0x000A, 0)
+    return write_cfb(path, {"Book": bof + sheet + eof})
+
+
+#: an Excel 4.0 worksheet: a bare BIFF4 stream, no OLE2 container
+EXCEL4 = struct.pack("<HHHHH", 0x0409, 6, 0, 0x0010, 0) + struct.pack("<HH", 0x000A, 0)
+
+
+def xlsb_form(src: Path) -> bytes:
+    """The victim's form saved as an Excel binary workbook (.xlsb): every sheet's values."""
+    from minsheng.sheets import open_workbook
+
+    with open_workbook(src) as book:
+        return write_xlsb({sheet.name: [list(r) for r in sheet.grid()] for sheet in book})
+
+
+def xlsb_lying_record(form_xlsb: bytes) -> bytes:
+    """The .xlsb with one sheet record claiming 256 MB where it holds 16 bytes (a small file that
+    would make a reader allocate what the record claims)."""
+    end = _xlsb_record(0x92)
+    bad = bytes([0x05, 0xFF, 0xFF, 0xFF, 0x7F]) + b"\0" * 16
+    return rezip(form_xlsb, {"xl/worksheets/sheet1.bin": lambda b: b.replace(end, bad + end, 1)})
+
+
+def xlsb_far_cell(form_xlsb: bytes) -> bytes:
+    """The .xlsb with one more value at XFD1048576: the grid from A1 to it would be 17 billion cells."""
+    far = _xlsb_record(0x00, struct.pack("<IIH", 1048575, 0, 0) + b"\0" * 7) + _xlsb_record(
+        0x05, struct.pack("<IId", 16383, 0, 1.0)
+    )
+    end = _xlsb_record(0x92)
+    return rezip(form_xlsb, {"xl/worksheets/sheet1.bin": lambda b: b.replace(end, far + end, 1)})
+
+
 def many_members(form: bytes, n: int = 20_000) -> bytes:
     return rezip(form, {}, {f"xl/media/image{i}.bin": b"" for i in range(n)})
 
@@ -560,10 +773,11 @@ def make_small(out: Path) -> dict[str, dict[str, object]]:
     add(
         "dimension-1048576.xlsx",
         lying_dimension(form),
-        ["sheet-too-large"],
-        FAILED,
-        "a dimension claiming A1:J1048576",
+        [],
+        SCORED,
+        "a dimension claiming A1:J1048576: the declared range costs nothing",
     )
+    add_office_files(add, files, form, src=forms[victim])
     add("deep-xml.xlsx", deep_xml(form), ["xml-too-deep"], FAILED, "100,000 nested elements in the sheet")
     src = forms[victim]
     _edit_form(src, files / "error-cells.xlsx", error_cells)
@@ -651,6 +865,63 @@ def make_small(out: Path) -> dict[str, dict[str, object]]:
         json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
     return manifest
+
+
+def add_office_files(add: Callable[..., None], files: Path, form: bytes, src: Path) -> None:
+    """Files written the way other suites and older programs write them (#17), each with its outcome."""
+    add(
+        "formatted-to-last-row.xlsx",
+        formatted_to_last_row(form),
+        [],
+        SCORED,
+        "Mac Excel: formatted down to row 1,048,576, the dimension saying so; values only in the form",
+    )
+    add(
+        "comment-last-cell.xlsx",
+        comment_in_last_cell(form),
+        [],
+        SCORED,
+        "Excel 2007: a comment on XFD1048576, the dimension to it",
+    )
+    add(
+        "gnumeric-style.xlsx",
+        gnumeric_style(form),
+        [],
+        SCORED,
+        "Gnumeric: dimension A1:IV65536 and formatted empty cells out to IV65536",
+    )
+    add(
+        "unusual-part-names.xlsx",
+        unusual_part_names(form),
+        [],
+        SCORED,
+        "a valid package with its parts under excel/ (named by its relationships): read by openpyxl",
+    )
+    biff5_book(files / "excel95.xls")
+    add(
+        "excel95.xls",
+        None,
+        ["old-excel-format"],
+        FAILED,
+        "an Excel 5.0/95 workbook (OLE2, Book stream, BIFF5)",
+    )
+    add("excel4.xls", EXCEL4, ["old-excel-format"], FAILED, "an Excel 4.0 worksheet (a bare BIFF4 stream)")
+    binary = xlsb_form(src)
+    add("form.xlsb", binary, [], SCORED, "the form saved as an Excel binary workbook (.xlsb)")
+    add(
+        "xlsb-lying-record.xlsb",
+        xlsb_lying_record(binary),
+        ["unreadable-file"],
+        FAILED,
+        "an .xlsb record claiming 256 MB in a small file",
+    )
+    add(
+        "xlsb-far-cell.xlsb",
+        xlsb_far_cell(binary),
+        ["sheet-too-large"],
+        FAILED,
+        "an .xlsb with a value at XFD1048576",
+    )
 
 
 #: the big cases: name → (codes, status, note); made by :func:`make_big`

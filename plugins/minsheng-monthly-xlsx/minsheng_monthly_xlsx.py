@@ -46,8 +46,8 @@ def _cover_fields(sheet) -> dict[str, tuple[object, str]]:
 
 @hookimpl
 def minsheng_claim(path, book):
-    """Ours: an .xlsx with a 封面 titled 逐月进度表 and sheets named like 1扩大就业."""
-    if book.format not in ("xlsx", "xlsm") or COVER not in book.sheet_names:
+    """Ours: a workbook (.xlsx, .xls, .ods alike) with a 封面 titled 逐月进度表 and sheets named like 1扩大就业."""
+    if COVER not in book.sheet_names:
         return None
     if "逐月进度表" not in book.sheet(COVER).cell("A1").text or len(_group_sheets(book)) < 3:
         return None

@@ -36,8 +36,9 @@ def _head_text(sheet, rows: int = HEAD_ROWS) -> str:
 
 @hookimpl
 def minsheng_claim(path, book):
-    """Ours: an Excel 97-2003 file with a 汇总表 sheet whose title says 完成情况汇总表."""
-    if book.format != "xls" or SHEET not in book.sheet_names:
+    """Ours: a 汇总表 sheet whose title says 完成情况汇总表, in any format (kept as .xls, or re-saved
+    as .xlsx or .ods: the toolkit reads them alike)."""
+    if SHEET not in book.sheet_names:
         return None
     sheet = book.sheet(SHEET)
     if "完成情况汇总表" not in _head_text(sheet) or find_county_code(sheet, rows=HEAD_ROWS) is None:

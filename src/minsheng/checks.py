@@ -11,6 +11,7 @@ import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from attrs import evolve
 
@@ -310,3 +311,24 @@ def check_self_scores(assessment: Assessment) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def no_values(scheme: Scheme, sub: Submission) -> Problem | None:
+    """A file its plugin claimed but from which no indicator value came (every one blank or not
+    found): the county is not scored from nothing but 出错, with this problem."""
+    codes = {ind.code for ind in scheme.indicators}
+    if any(
+        v.status is not ValueStatus.MISSING for key, v in sub.values.items() if key.partition("/")[0] in codes
+    ):
+        return None
+    src = sub.source
+    name = Path(src.file).name if src.file else "报表"
+    by = f"插件“{src.plugin}”认领了" if src.plugin else "读取了"
+    return Problem.at(
+        "no-indicator-values",
+        f"{by}“{name}”，但没有从中读到任何一个指标的数值（本方案的指标都是空白或没有找到）；"
+        "该县按出错处理，不予评分。请确认报送的是本县填好的报表，格式未被改动；"
+        "若格式是对的，请把此信息转给读取它的插件的维护人员。",
+        src,
+        county=sub.county,
+    )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from attrs import evolve, frozen
 
+from . import checks as _checks
 from .checks import check_outliers, check_self_scores, check_submission
 from .config import PluginConfig
 from .guard import read_county_file_guarded
@@ -24,7 +25,7 @@ from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Su
 from .plugins.reading import ReadResult, plugin_config
 from .scoring import score
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".et"}
 
 
 def is_temporary(path: Path) -> bool:
@@ -210,6 +211,11 @@ def check_reads(
         if read.submission is None:
             if county is not None:
                 failed.add(county)
+            continue
+        empty = _checks.no_values(scheme, read.submission)  # claimed, but nothing read: 出错, never scored
+        if empty is not None:
+            problems.append(empty)
+            failed.add(read.submission.county)
             continue
         sub = read.submission  # (its lateness is computed when it is scored, never taken from it)
         problems.extend(check_submission(scheme, sub, targets.allocations.get(sub.county, {})))

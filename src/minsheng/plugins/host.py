@@ -21,7 +21,7 @@ from attrs import evolve, frozen
 
 from ..config import BLOCK_ENV, STRICT_ENV, TRACE_ENV, PluginConfig
 from ..limits import Limits
-from ..model import Problem, Scheme, Submission
+from ..model import Problem, Scheme, Severity, Submission
 from . import returns
 from .context import ReadContext
 from .loading import (
@@ -202,6 +202,16 @@ class PluginHost:
             return problem if problem.file else evolve(problem, file=file)
         return self._failed(plugin, file, exc)
 
+    def _claim_failed(self, plugin: str, file: str, exc: BaseException) -> Problem:
+        """A claim that raised: the file's own problem when the toolkit found the file broken (a
+        sheet that cannot be read, too large, unsafe), ``plugin-error`` otherwise (a sheet or table
+        the plugin assumed and should have looked for first is not the file's fault)."""
+        from ..sheets import SheetError
+
+        if isinstance(exc, SheetError) and exc.code not in _LOOKUP_CODES:
+            return self._read_failed(plugin, file, exc)
+        return self._failed(plugin, file, exc)
+
     def _unusable(self, plugin: str, file: str | None, reason: str) -> Problem:
         problem = self._plugin_error(plugin, file, "返回了无法使用的结果", reason)
         if self.strict:
@@ -264,7 +274,9 @@ class PluginHost:
             outcome = self._call("minsheng_claim", impl, {"path": path, "book": book})
             if not outcome.ok:
                 assert outcome.error is not None
-                problems.append(self._failed(name, file, outcome.error))
+                problem = self._claim_failed(name, file, outcome.error)
+                if not any((p.code, p.message) == (problem.code, problem.message) for p in problems):
+                    problems.append(problem)
                 tried.append(f"{name}（出错）")
                 claims.append((name, None))
                 continue
@@ -277,6 +289,8 @@ class PluginHost:
             claims.append((name, level))
             tried.append(f"{name}（不认领）" if level is None else f"{name}（{level:g}）")
         sure = [(n, c) for n, c in claims if c is not None]
+        if not sure and _file_at_fault(problems):  # the file's own problem says it all
+            return FileMatch(path, None, None, tuple(claims), tuple(problems))
         if not sure:
             listing = "、".join(tried) if tried else "没有任何插件实现 minsheng_claim"
             hidden = _hidden_sheets(book)
@@ -444,6 +458,15 @@ class PluginHost:
         from .samples import write_sample
 
         return write_sample(self, plugin_name, Path(path), submission, scheme)
+
+
+#: SheetError codes that say a plugin looked for something the file does not have, not that it is broken
+_LOOKUP_CODES = frozenset({"no-such-sheet", "table-not-found", "column-not-found"})
+
+
+def _file_at_fault(problems: list[Problem]) -> bool:
+    """Whether a claim found the file itself unreadable (a toolkit code, not ``plugin-error``)."""
+    return any(p.code != "plugin-error" and p.severity is Severity.ERROR for p in problems)
 
 
 def _hidden_sheets(book: Workbook) -> list[str]:

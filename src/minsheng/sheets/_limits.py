@@ -24,9 +24,6 @@ _CHUNK = 4096  # depth is counted exactly at every '>' about this far apart (see
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _TAG = re.compile(rb"<(/?)[^<>]*?(/?)>")
-_DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\s+ref\s*=\s*["\']\$?([A-Z]{1,4})\$?(\d{1,8})(?::\$?([A-Z]{1,4})\$?(\d{1,8}))?'
-)
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s(?:[^<>]*?\s)?r\s*=\s*["\']([A-Z]{1,4})(\d{1,8})["\'][^<>]*(?<!/)>')
 # the usual form, r first and no prefix: found and measured without Python-level loops
 # (cells written as <c .../> hold nothing: the reader skips them, so they do not count for the extent)
@@ -170,10 +167,13 @@ def _has_literal(data: bytes) -> bool:
     return b"'" in data and (b"'e'" in data or b"\"e'" in data or b"'e\"" in data)
 
 
-def scan_zip_xml(zf: zipfile.ZipFile, file: str, limits: Limits) -> frozenset[str]:
+def scan_zip_xml(
+    zf: zipfile.ZipFile, file: str, limits: Limits, sheet_parts: frozenset[str] = frozenset()
+) -> frozenset[str]:
     """One streaming pass over every XML part: no DTD or entity declarations, nesting within
     ``max_xml_depth``, and for xlsx worksheets, a declared dimension and real cell references
-    within the sheet limits. Raises SheetError (``unsafe-xml``, ``xml-too-deep``,
+    within the sheet limits (the worksheets: ``xl/worksheets/*.xml`` and the parts of
+    ``sheet_parts``, as the package's content types name them). Raises SheetError (``unsafe-xml``, ``xml-too-deep``,
     ``sheet-too-large``, ``zip-bomb``, ``unreadable-file``).
 
     Returns the names of the worksheet parts that hold none of ``_CANDIDATE_LITERALS`` (as
@@ -182,9 +182,13 @@ def scan_zip_xml(zf: zipfile.ZipFile, file: str, limits: Limits) -> frozenset[st
     parts = [
         i for i in zf.infolist() if i.filename.lower().endswith(_XML_SUFFIXES)
     ]  # (a damaged name may be empty)
-    sheets = [i for i in parts if _WORKSHEET_PART.match(i.filename)]
+
+    def is_sheet(info: zipfile.ZipInfo) -> bool:  # by its usual name, or as the package declares it
+        return bool(_WORKSHEET_PART.match(info.filename)) or info.filename in sheet_parts
+
+    sheets = [i for i in parts if is_sheet(i)]
     for info in parts:  # everything but the sheets first: workbook.xml names the sheets
-        if not _WORKSHEET_PART.match(info.filename):
+        if not is_sheet(info):
             _scan_part(zf, info, file, limits, None)
     labels: dict[str, str] = {}
     if sheets:
@@ -267,15 +271,16 @@ def _scan_part(
 
 
 class _Shape:
-    """The declared dimension and the real extent (farthest cell reference, counts) of a sheet part."""
+    """The real extent of a sheet part: the farthest cell that holds something, and how many do
+    (the declared dimension and blank formatted cells are not counted: they cost the reader nothing)."""
 
     def __init__(self, label: str, file: str, limits: Limits) -> None:
         self.label = label
         self.file = file
         self.limits = limits
-        self.first = True
         self.rows = 0
         self.cells = 0
+        self.valued = 0
         self.max_row = 0
         self.max_col = 0
         self.prefix: bytes | None = None
@@ -297,15 +302,7 @@ class _Shape:
     def feed(self, data: bytes, counted: Sequence[int] | None = None) -> None:
         """Measure the next block; ``counted`` is what ``_native.scan_block`` counted in it."""
         lim = self.limits
-        if self.first:
-            self.first = False
-            m = _DIMENSION.search(data) if b"dimension" in data else None  # (every match holds it)
-            if m is not None:
-                col = column_index((m.group(3) or m.group(1)).decode()) + 1
-                row = int(m.group(4) or m.group(2))
-                if row > lim.max_rows or col > lim.max_cols or row * col > lim.max_cells:
-                    ref = m.group(0).split(b"=", 1)[1].strip(b"\"' ").decode("ascii", "replace")
-                    raise self._too_large(f"声明的范围为 {ref}（{row} 行 × {col} 列）")
+        # the declared <dimension> is not looked at: it costs the reader nothing
         if self.prefix is None:
             self.find_prefix(data)
         p = self.prefix or b""
@@ -317,6 +314,8 @@ class _Shape:
             plain = data.count(b'<c r="') if not p else 0
         self.rows += rows
         self.cells += cells
+        # cells with something in them: a blank formatted cell (<c r="A9" s="1"/>) has no end tag
+        self.valued += data.count(b"</" + p + b"c>")
         all_plain = plain and plain == cells  # every cell of the block in the usual form
         if all_plain and counted is not None:
             self.max_row = max(self.max_row, far_row)
@@ -341,13 +340,11 @@ class _Shape:
         # the farthest cell that holds something; where cells carry no references, the row count
         extent_rows = self.max_row if self.max_row else self.rows
         extent_cols = max(self.max_col, 1)
-        if self.rows > lim.max_rows:
-            raise self._too_large(f"有 {self.rows} 行")
         if extent_rows > lim.max_rows or extent_cols > lim.max_cols:
-            raise self._too_large(f"的单元格远至 {column_letter(extent_cols - 1)}{extent_rows}")
-        if extent_rows * extent_cols > lim.max_cells or self.cells > lim.max_cells:
+            raise self._too_large(f"有数据的单元格远至 {column_letter(extent_cols - 1)}{extent_rows}")
+        if extent_rows * extent_cols > lim.max_cells or self.valued > lim.max_cells:
             raise self._too_large(
-                f"的单元格范围约为 {extent_rows} 行 × {extent_cols} 列（共 {self.cells} 个单元格）"
+                f"有数据的单元格范围约为 {extent_rows} 行 × {extent_cols} 列（共 {self.valued} 个有数据的单元格）"
             )
 
 

@@ -40,6 +40,7 @@ UNITS: dict[str, tuple[str, int]] = {
     "%": ("percent", 1),
     "％": ("percent", 1),
     "‰": ("permille", 1),
+    "分": ("score", 1),  # 自评分: 6分
 }
 
 #: Texts that mean "this indicator does not apply" (不适用/不考核), after normalisation.
@@ -58,7 +59,7 @@ _NUMBER = re.compile(
     (?:[eE](?P<exp>[+-]?\d{1,3}))?$""",
     re.VERBOSE,
 )
-_SUFFIX = re.compile(r"(?P<mult>[万亿])?(?P<unit>人次|人|名|元|户|家|次|起|件|个|天|日|%|‰)?$")
+_SUFFIX = re.compile(r"(?P<mult>[万亿])?(?P<unit>人次|人|名|元|户|家|次|起|件|个|天|日|%|‰|分)?$")
 _MAX_DIGITS = 30
 
 

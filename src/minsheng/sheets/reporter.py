@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from ..model import Problem, Reporter, Severity
+from .dates import parse_date
 from .workbook import Sheet
 
 LABELS = {
@@ -29,42 +30,8 @@ LABELS = {
 _LABEL = re.compile(
     "(" + "|".join(sorted((re.escape(k) for k in LABELS), key=len, reverse=True)) + r")\s*[:：]?\s*"
 )
-_DATE = re.compile(r"(\d{4})\s*(?:年|[-./／])\s*(\d{1,2})\s*(?:月|[-./／])\s*(\d{1,2})\s*日?")
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 EDGE_ROWS = 20
-
-
-def parse_date(raw: object) -> dt.date | None:
-    """A date as reports write it: 2007年12月31日, 2007-12-31, 2007.12.31, 2007/12/31, an Excel
-    serial number (39447) or a date/datetime cell; ``None`` when it is not a valid date."""
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int | float):
-        if 1 <= raw < 2958466 and float(raw).is_integer():
-            return EXCEL_EPOCH + dt.timedelta(days=int(raw))
-        return None
-    if not isinstance(raw, str):
-        return None
-    text = unicodedata.normalize("NFKC", raw)
-    m = _DATE.search(text)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
-    stripped = text.strip()
-    if re.fullmatch(r"\d{5}(?:\.0+)?", stripped):
-        return parse_date(float(stripped))
-    if re.fullmatch(r"\d{8}", stripped):
-        try:
-            return dt.date(int(stripped[:4]), int(stripped[4:6]), int(stripped[6:]))
-        except ValueError:
-            return None
-    return None
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
 def _segments(sheet: Sheet, r: int) -> list[tuple[str, object, str]]:
@@ -80,6 +47,8 @@ def _segments(sheet: Sheet, r: int) -> list[tuple[str, object, str]]:
             if pending:
                 found.append((pending, value, cell.ref))
                 pending = None
+            elif isinstance(value, dt.date):
+                found.append(("orphan_date", value, cell.ref))  # a date typed over its label
             continue
         text = unicodedata.normalize("NFKC", value)
         matches = list(_LABEL.finditer(text))
@@ -87,6 +56,8 @@ def _segments(sheet: Sheet, r: int) -> list[tuple[str, object, str]]:
             if pending:
                 found.append((pending, value.strip(), cell.ref))
                 pending = None
+            elif parse_date(value) is not None:
+                found.append(("orphan_date", value.strip(), cell.ref))
             continue
         if pending and matches[0].start() > 0:
             found.append((pending, text[: matches[0].start()].strip(), cell.ref))
@@ -104,42 +75,79 @@ def _segments(sheet: Sheet, r: int) -> list[tuple[str, object, str]]:
     return found
 
 
+def _edge_rows(sheet: Sheet) -> tuple[list[int], list[int]]:
+    """The first and the last ``EDGE_ROWS`` rows (a 100k-row roster costs nothing)."""
+    top = list(range(min(EDGE_ROWS, sheet.n_rows)))
+    bottom = [r for r in range(max(0, sheet.n_rows - EDGE_ROWS), sheet.n_rows) if r >= len(top)]
+    return top, bottom
+
+
+def sheet_year(sheet: Sheet, rows: list[int]) -> int | None:
+    """The report's year as its title or labels state it (``2007年……完成情况表``), if any."""
+    for r in rows:
+        for c in sheet.row(r):
+            if isinstance(c.value, str) and (m := _YEAR.search(unicodedata.normalize("NFKC", c.value))):
+                return int(m.group(1))
+    return None
+
+
+def bad_date_problem(sheet: Sheet, ref: str, raw: object, what: str = "日期") -> Problem:
+    """``bad-date``: the cell and its text, and what follows (no lateness computed)."""
+    return Problem(
+        "bad-date",
+        f"单元格 {ref} 的{what}“{raw}”无法识别，该县的逾期天数（报表按时报送）无法据此计算，未计算；"
+        "请写成 2008年1月10日、2008-1-10 或二〇〇八年一月十日这样的完整日期。",
+        Severity.WARNING,
+        file=sheet.file,
+        sheet=sheet.name,
+        cell=ref,
+    )
+
+
+def _found(sheet: Sheet, rows: list[int], bottom: set[int]) -> dict[str, tuple[object, str]]:
+    """Each field's first value and cell; a date cell with no label on a row of labels is the
+    填报日期 above the table, the 报出日期 below it (a clerk typed the date over the label)."""
+    found: dict[str, tuple[object, str]] = {}
+    for r in rows:
+        segments = _segments(sheet, r)
+        labelled = any(field != "orphan_date" for field, _, _ in segments)
+        for field, value, ref in segments:
+            if field == "orphan_date":
+                if not labelled:
+                    continue
+                field = "orphan_late" if r in bottom else "orphan_top"
+            if field not in found and value not in ("", None):
+                found[field] = (value, ref)
+    return found
+
+
 def read_reporter(
-    sheet: Sheet, *, rows: range | None = None, problems: list[Problem] | None = None
+    sheet: Sheet,
+    *,
+    rows: range | None = None,
+    problems: list[Problem] | None = None,
+    year: int | None = None,
 ) -> Reporter:
     """The reporter of a county report: 填报单位, 填报人 (or 填表人), 电话 and the date.
 
     Looks at ``rows`` (default: the first and the last 20 rows, so a 100k-row roster costs
-    nothing). A label's value
-    is the text after it in the same cell, or the next non-empty cell. The date is the 填报日期,
-    or else the 报出日期 below the table. An unreadable date is reported as ``bad-date``.
+    nothing). A label's value is the text after it in the same cell, or the next non-empty cell;
+    a date cell without its label on a line of labels (typed over the label) counts too. The date
+    is the 填报日期, or else the 报出日期 below the table, read by :func:`parse_date` with
+    ``year`` (default: the year the sheet's title states) for two-digit years and a month and
+    day alone. An unreadable date is reported as a ``bad-date`` warning naming the cell.
     """
-    if rows is not None:
-        order = list(rows)
-    else:
-        top = list(range(min(EDGE_ROWS, sheet.n_rows)))
-        order = top + [r for r in range(max(0, sheet.n_rows - EDGE_ROWS), sheet.n_rows) if r >= len(top)]
-    found: dict[str, tuple[object, str]] = {}
-    for r in order:
-        for field, value, ref in _segments(sheet, r):
-            if field not in found and value not in ("", None):
-                found[field] = (value, ref)
+    top, tail = _edge_rows(sheet)
+    order = list(rows) if rows is not None else top + tail
+    found = _found(sheet, order, set(tail) if rows is None else set())
+    year = year or sheet_year(sheet, order)
     date = None
-    for field in ("date", "late_date"):
+    for field in ("date", "orphan_top", "late_date", "orphan_late"):
         if field in found:
             raw, ref = found[field]
-            date = parse_date(raw)
+            date = parse_date(raw, year=year)
             if date is None and problems is not None:
-                problems.append(
-                    Problem(
-                        "bad-date",
-                        f"单元格 {ref} 的日期“{raw}”无法识别；请写成 2007年12月31日 或 2007-12-31。",
-                        Severity.WARNING,
-                        file=sheet.file,
-                        sheet=sheet.name,
-                        cell=ref,
-                    )
-                )
+                problems.append(bad_date_problem(sheet, ref, raw))
             if date is not None:
                 break
 

@@ -23,7 +23,7 @@ from defusedxml import DefusedXmlException
 from .. import limits as _limits_mod
 from ..limits import Limits, UnsafeXmlParser
 from ..model import Problem, Provenance, Severity
-from . import _limits, _scan
+from . import _fallback, _limits, _scan, _xlsb
 from ._ole import OLE_MAGIC, OleFile, OleFormatError
 from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
 from .errors import SheetError
@@ -85,12 +85,13 @@ class Cell:
         return str(v).strip()
 
 
-def _sniff(path: Path, limits: Limits) -> tuple[str, frozenset[str]]:
-    """The workbook format by content: ``xlsx``, ``xlsm``, ``ods`` or ``xls``; SheetError otherwise.
+def _sniff(path: Path, limits: Limits) -> tuple[str, frozenset[str], dict[str, _xlsb.XlsbSheet]]:
+    """The workbook format by content: ``xlsx``, ``xlsm``, ``xlsb``, ``ods`` or ``xls``; SheetError otherwise.
 
     Zip-based files are checked against ``limits`` here, before any parser sees them: the
     central directory (member count, sizes, ratio), then one streaming pass over the XML parts.
-    With the format come the worksheet parts that pass found free of formulas and error cells.
+    With the format come the worksheet parts that pass found free of formulas and error cells,
+    and for an .xlsb its sheets (checked the same way by :mod:`._xlsb`).
     """
     name = str(path)
     _limits.check_file_size(path, limits)
@@ -105,25 +106,18 @@ def _sniff(path: Path, limits: Limits) -> tuple[str, frozenset[str]]:
         try:
             with zipfile.ZipFile(path) as zf:
                 _limits.check_zip_directory(zf, name, limits)
-                names = set(zf.namelist())
-                if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-                    kind = "xlsm" if b"macroEnabled" in zf.read("[Content_Types].xml") else "xlsx"
-                elif "mimetype" in names and zf.read("mimetype").strip() == _ODS_MIME:
-                    kind = "ods"
-                else:
-                    raise SheetError(
-                        "not-a-spreadsheet",
-                        "文件是压缩包（可能是 Word 文档或其他文件），不是 Excel/WPS 表格；请报送 .xlsx、.xls 或 .ods 表格。",
-                        name,
-                    )
-                plain = _limits.scan_zip_xml(zf, name, limits)
+                kind, sheet_parts = _package_kind(zf, name)
+                plain = _limits.scan_zip_xml(zf, name, limits, sheet_parts)
+                binary = _xlsb.scan_xlsb(zf, name, limits) if kind == "xlsb" else {}
         except _ZIP_ERRORS as exc:
             raise SheetError(
                 "unreadable-file", "文件已损坏（压缩结构不完整），无法读取；请重新保存后报送。", name
             ) from exc
-        return kind, plain
+        return kind, plain, binary
     if head[:8] == OLE_MAGIC:
-        return "ole", frozenset()
+        return "ole", frozenset(), {}
+    if head[:2] in _RAW_BIFF_BOF and 4 <= int.from_bytes(head[2:4], "little") <= 20:
+        raise old_excel(name, "2.x–4.0")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
         raise SheetError(
             "not-a-spreadsheet",
@@ -136,6 +130,96 @@ def _sniff(path: Path, limits: Limits) -> tuple[str, frozenset[str]]:
         "文件不是 Excel/WPS 表格（.xlsx、.xlsm、.xls、.ods）；请确认报送的文件，不要只改扩展名。",
         name,
     )
+
+
+#: the BOF record of a BIFF2, 3, 4 or 5 stream written alone, not in an OLE2 container (Excel 2.x–4.0)
+_RAW_BIFF_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
+
+
+def old_excel(file: str, which: str) -> SheetError:
+    """``old-excel-format``: an Excel 5.0/95 or older file, which the readers do not take."""
+    return SheetError(
+        "old-excel-format",
+        f"文件是旧版 Excel {which} 格式（不是 Excel 97 及以后的 .xls），无法读取；"
+        "请用 Excel/WPS 打开后另存为 .xlsx（Excel 工作簿）再报送。",
+        file,
+    )
+
+
+_MAIN_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": "xlsm",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml": "xlsm",
+    "application/vnd.ms-excel.sheet.binary.macroEnabled.main": "xlsb",
+}
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_OTHER_OFFICE = {
+    "wordprocessingml": "Word 文档",
+    "presentationml": "PowerPoint 演示文稿",
+    "ms-word": "Word 文档",
+    "ms-powerpoint": "PowerPoint 演示文稿",
+}
+
+
+def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part name (without the leading /) → content type, from ``[Content_Types].xml``'s overrides."""
+    from defusedxml import ElementTree as SafeET
+
+    if "[Content_Types].xml" not in zf.namelist():
+        return {}
+    try:
+        root = SafeET.fromstring(zf.read("[Content_Types].xml"))
+    except Exception:  # broken or unsafe XML: judged by the part names; the XML scan will say what is wrong
+        return {}
+    out = {}
+    for el in root:
+        if el.tag.rsplit("}", 1)[-1] == "Override":
+            out[el.get("PartName", "").lstrip("/")] = el.get("ContentType", "")
+    return out
+
+
+def _main_part(zf: zipfile.ZipFile) -> str | None:
+    """The package's main part, as its relationships name it (``_rels/.rels``, officeDocument)."""
+    from defusedxml import ElementTree as SafeET
+
+    if "_rels/.rels" not in zf.namelist():
+        return None
+    try:
+        root = SafeET.fromstring(zf.read("_rels/.rels"))
+    except Exception:  # as for the content types
+        return None
+    for rel in root:
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return rel.get("Target", "").lstrip("/")
+    return None
+
+
+def _package_kind(zf: zipfile.ZipFile, file: str) -> tuple[str, frozenset[str]]:
+    """``xlsx``, ``xlsm``, ``xlsb`` or ``ods`` by what the package says it holds (its main part's
+    content type, whatever its part names), and the worksheet parts; SheetError otherwise."""
+    names = set(zf.namelist())
+    if "mimetype" in names and zf.read("mimetype").strip() == _ODS_MIME:
+        return "ods", frozenset()
+    types = _content_types(zf)
+    main = _main_part(zf)
+    kind = _MAIN_TYPES.get(types.get(main or "", ""))
+    if kind is None and "xl/workbook.bin" in names:
+        kind = "xlsb"
+    if kind is None and "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        kind = "xlsm" if b"macroEnabled" in zf.read("[Content_Types].xml") else "xlsx"
+    if kind is None:
+        found = next(
+            (what for key, what in _OTHER_OFFICE.items() if any(key in t for t in types.values())), None
+        )
+        raise SheetError(
+            "not-a-spreadsheet",
+            f"文件是{found}，不是 Excel/WPS 表格；请报送 .xlsx、.xls 或 .ods 表格。"
+            if found
+            else "文件是压缩包，但里面没有工作簿（不是 Excel/WPS 表格）；请报送 .xlsx、.xls 或 .ods 表格。",
+            file,
+        )
+    return kind, frozenset(p for p, t in types.items() if t == _WORKSHEET_TYPE and p in names)
 
 
 class Workbook:
@@ -167,6 +251,8 @@ class Workbook:
         #: worksheet parts the limits pass found without a formula or error cell literal
         self._plain_parts: frozenset[str] = frozenset()
         self._ods: dict[str, _scan.OdsSheetInfo] | None = None
+        #: an .xlsb's sheets as its scan found them (error cells)
+        self._binary: dict[str, _xlsb.XlsbSheet] = {}
         self._biff: _scan.BiffInfo | None = None
         self._biff_stream: bytes | None = None
         if kind == "xls" and ole is not None:
@@ -242,7 +328,10 @@ class Workbook:
             raise
         except Exception as exc:
             raise SheetError(
-                "unreadable-file", f"工作表“{name}”已损坏，无法读取：{exc}", self.file, sheet=name
+                "unreadable-file",
+                f"工作表“{name}”的内容无法解析，可能已损坏；请在 Excel/WPS 中打开后另存为 .xlsx 再报送。",
+                self.file,
+                sheet=name,
             ) from exc
         except BaseException as exc:
             _reraise_unless_panic(exc)
@@ -256,7 +345,9 @@ class Workbook:
         flags: dict[tuple[int, int], CellFlag] = {}
         percent: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset()
         try:
-            if self.format in ("xlsx", "xlsm"):
+            if isinstance(cs, _fallback.OpenpyxlSheet):  # read by openpyxl, its error cells with it
+                flags = dict(cs.flags)
+            elif self.format in ("xlsx", "xlsm"):
                 with zipfile.ZipFile(self.path) as zf:
                     if not self._parts:
                         self._parts = _scan.ooxml_sheet_parts(zf)
@@ -265,6 +356,8 @@ class Workbook:
                     if self._percent_styles or part not in self._plain_parts:
                         flags, percent = _scan.scan_ooxml_sheet(zf, part, self._percent_styles)
                     # else: nothing the scan could find (see _limits.scan_zip_xml)
+            elif self.format == "xlsb" and name in self._binary:
+                flags = dict(self._binary[name].flags)
             elif self.format == "ods":
                 info = self._ods_info().get(name)
                 if info is not None:
@@ -288,7 +381,10 @@ class Workbook:
             ) from exc
         except (zipfile.BadZipFile, KeyError, ValueError, OleFormatError) as exc:
             raise SheetError(
-                "unreadable-file", f"工作表“{name}”的内容结构已损坏，无法检查：{exc}", self.file, sheet=name
+                "unreadable-file",
+                f"工作表“{name}”的内容结构已损坏，无法检查；请在 Excel/WPS 中打开后另存为 .xlsx 再报送。",
+                self.file,
+                sheet=name,
             ) from exc
         except Exception as exc:  # defusedxml refusals and XML syntax errors
             raise SheetError(
@@ -363,7 +459,7 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
         _limits_mod.require_defusedxml()
     except UnsafeXmlParser as exc:
         raise SheetError("unsafe-xml-parser", str(exc), name) from None
-    kind, plain = _sniff(path, limits)
+    kind, plain, binary = _sniff(path, limits)
     ole = None
     biff: tuple[bytes, _scan.BiffInfo] | None = None
     if kind == "ole":
@@ -380,6 +476,10 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
                 "文件设置了打开密码，无法读取；请取消密码（文件→信息→保护工作簿）后重新报送。",
                 name,
             )
+        if not any(ole.has(n) for n in ("Workbook", "WORKBOOK")) and any(
+            ole.has(n) for n in ("Book", "BOOK")
+        ):
+            raise old_excel(name, "5.0/95")
         if not any(ole.has(n) for n in ("Workbook", "Book", "WORKBOOK", "BOOK")):
             raise SheetError(
                 "not-a-spreadsheet",
@@ -395,6 +495,8 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
             raise SheetError(
                 "unreadable-file", "文件已损坏（工作簿数据流无法读取）；请重新保存后报送。", name
             ) from exc
+        if stream[:2] == b"\x09\x08" and stream[4:6] == b"\x00\x05":  # BOF of BIFF5 in a Workbook stream
+            raise old_excel(name, "5.0/95")
         if info.encrypted:
             raise SheetError(
                 "encrypted-workbook",
@@ -408,19 +510,17 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
             "encrypted-workbook", "文件设置了密码，无法读取；请取消密码后重新报送。", name
         ) from exc
     except Exception as exc:
-        raise SheetError(
-            "unreadable-file",
-            f"文件无法读取（{type(exc).__name__}）：可能已损坏；请在 Excel/WPS 中重新保存后报送。",
-            name,
-        ) from exc
+        book = _second_reader(path, kind, limits, exc)
     except BaseException as exc:
         _reraise_unless_panic(exc)
-        raise SheetError(
-            "unreadable-file", "文件已损坏，读取程序无法解析；请在 Excel/WPS 中重新保存后报送。", name
-        ) from exc
+        book = _second_reader(path, kind, limits, exc)
     try:
         wb = Workbook(path, kind, book, ole, limits=limits, biff=biff)
         wb._plain_parts = plain
+        wb._binary = binary
+        for sheet_name, info in binary.items():
+            if sheet_name in wb._visibility:
+                wb._visibility[sheet_name] = info.visibility
         return wb
     except Exception as exc:
         book.close()
@@ -430,8 +530,31 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
         raise SheetError("unreadable-file", "文件已损坏，读取程序无法解析；请重新保存后报送。", name) from exc
 
 
+def _second_reader(path: Path, kind: str, limits: Limits, exc: BaseException) -> Any:
+    """What calamine could not open: openpyxl (read-only, under the same limits) for an .xlsx or
+    .xlsm (a valid package whose parts have unusual names); else a SheetError that says what the
+    file is, never the reader's own words."""
+    if kind in ("xlsx", "xlsm"):
+        book = _fallback.open_with_openpyxl(path, limits)
+        if book is not None:
+            return book
+    name = str(path)
+    if kind == "xlsb":
+        message = (
+            "文件是 Excel 二进制工作簿（.xlsb），其内容无法读取；请在 Excel/WPS 中打开后另存为 .xlsx 再报送。"
+        )
+    elif kind == "xls":
+        message = "文件是 .xls 格式，但其中的工作簿数据无法解析，可能已损坏；请在 Excel/WPS 中打开后另存为 .xlsx 再报送。"
+    else:
+        message = (
+            f"文件是 .{kind} 格式，但内容无法解析，可能已损坏；请在 Excel/WPS 中打开后另存为 .xlsx 再报送。"
+        )
+    raise SheetError("unreadable-file", message, name) from exc
+
+
 #: the extensions calamine's from_path reads each format by
 _CALAMINE_SUFFIXES = {
+    "xlsb": (".xlsb",),
     "xlsx": (".xlsx", ".xlsm"),
     "xlsm": (".xlsx", ".xlsm"),
     "ods": (".ods",),

@@ -330,7 +330,6 @@ ID_LABELS = {
     "报出日期": "submitted",
 }
 _LABEL = re.compile(r"^(?P<label>[^：]{1,12})：(?P<value>.*)$")
-_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _KEY = re.compile(r"^\d+(\.[0-9A-Za-z]+)*(/[a-z_]+)?$")
 HEADER_SCAN_ROWS = 30
 
@@ -390,10 +389,12 @@ def _labels(sheet: Sheet, skip: range) -> dict[str, tuple[str, str]]:
         if r in skip:
             continue
         cells = [(col, text) for col, v in enumerate(line) if (text := _cell_text(v))]
+        used: set[int] = set()
         for i, (col, text) in enumerate(cells):
             m = _LABEL.match(_norm(text))
             if m is None or m.group("label") not in ID_LABELS:
                 continue
+            used.add(col)
             role = ID_LABELS[m.group("label")]
             if role in found:
                 continue
@@ -402,8 +403,31 @@ def _labels(sheet: Sheet, skip: range) -> dict[str, tuple[str, str]]:
                 nxt_col, nxt_text = cells[i + 1]
                 if not _LABEL.match(_norm(nxt_text)):
                     value, ref = nxt_text, cell_ref(r, nxt_col)
+                    used.add(nxt_col)
             found[role] = (value, ref)
+        if used:
+            _orphan_date(found, line, cells, used, r, skip)
     return found
+
+
+def _orphan_date(
+    found: dict[str, tuple[str, str]],
+    line: list[Any],
+    cells: list[tuple[int, str]],
+    used: set[int],
+    r: int,
+    skip: range,
+) -> None:
+    """A date on a line of labels that no label claims: typed over the 填报日期 label (above the
+    table: role ``date_cell``) or the 报出日期 label (below it: ``submitted_cell``)."""
+    from ..sheets import cell_ref, parse_date
+
+    role = "submitted_cell" if r >= skip.stop else "date_cell"
+    for col, text in cells:
+        if col in used or role in found:
+            continue
+        if isinstance(line[col], dt.date) or parse_date(text) is not None:
+            found[role] = (text, cell_ref(r, col))
 
 
 #: layouts found, per open workbook: the claim and the read of one file look once, not twice
@@ -436,31 +460,61 @@ def _locate_form(book: Book) -> FormLayout | None:
     return None
 
 
+#: the form's printed title (``2007年民生工程目标任务完成情况表``): one of its own markers
+FORM_TITLE = "民生工程目标任务完成情况表"
+
+
+def form_markers(book: Book, layout: FormLayout) -> list[str]:
+    """The standard form's own markers found in ``book``: its title, its 指标代码 column and its
+    identification line (方案 and 年度). A table that merely has 序号/指标/累计完成 columns (any
+    county's own summary table) has none of them."""
+    markers = []
+    sheet = book.sheet(layout.sheet)
+    head = "".join(_norm(c.text) for row in sheet.rows(0, layout.header_row + 1) for c in row)
+    if FORM_TITLE in head:
+        markers.append("title")
+    if "key" in layout.columns:
+        markers.append("key")
+    if "scheme" in layout.labels and "year" in layout.labels:
+        markers.append("identification")
+    return markers
+
+
 def claim_form(book: Book) -> float | None:
-    """How sure it is that ``book`` is the standard form: 1.0 with its header, codes and county
-    code; less with fewer of them; None when it is not the form at all."""
+    """How sure it is that ``book`` is the standard form: by the form's own markers (its title, its
+    指标代码 column, its 方案/年度 identification), 0.6 for one, 0.75 for two, 0.9 for all three,
+    and 0.1 more with a 6-digit county code. None without any marker, whatever columns it has:
+    a county's own table with 序号 and 指标 belongs to its own plugin, and its 序号 are no
+    indicator codes."""
     layout = locate_form(book)
     if layout is None:
         return None
-    score = 0.5
-    if "key" in layout.columns:
-        score += 0.2
+    markers = form_markers(book, layout)
+    if not markers:
+        return None
+    score = 0.45 + 0.15 * len(markers)
     code = layout.labels.get("county_code", ("", ""))[0]
     if re.fullmatch(r"\d{6}", code):
-        score += 0.2
-    if "scheme" in layout.labels and "year" in layout.labels:
         score += 0.1
     return round(score, 2)
 
 
-def _parse_date(raw: str) -> dt.date | None:
-    m = _DATE.search(raw)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+def _form_date(
+    labels: dict[str, tuple[str, str]], roles: tuple[str, str], year: int, bad: Any
+) -> dt.date | None:
+    """The date of the first of ``roles`` (the label's value, then a date typed over the label)
+    that is filled in; ``bad(text, ref)`` is called for one that cannot be read."""
+    from ..sheets import parse_date
+
+    for role in roles:
+        text, ref = labels.get(role, ("", ""))
+        if not text.strip():
+            continue
+        date = parse_date(text, year=year)
+        if date is None:
+            bad(text.strip(), ref)
+        return date
+    return None
 
 
 def _input_unit(scheme: Scheme, key: str) -> str | None:
@@ -486,6 +540,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
     :class:`minsheng.sheets.SheetError` when the file is not the form or names no county.
     """
     from ..sheets import SheetError, parse_number
+    from ..sheets.reporter import bad_date_problem
 
     file = str(path)
     layout = locate_form(book)
@@ -591,10 +646,18 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
                 county=code,
             )
         )
+
+    def bad_date(what: str) -> Any:
+        def report_bad(text: str, ref: str) -> None:
+            p = bad_date_problem(sheet, ref, text, what)
+            problems.append(evolve(p, county=code, file=file))
+
+        return report_bad
+
+    date = _form_date(labels, ("date", "date_cell"), year, bad_date("填报日期"))
+    submitted = _form_date(labels, ("submitted", "submitted_cell"), year, bad_date("报出日期"))
     if hasattr(context, "report"):
         context.report(*problems)
-    date_text = label("date")
-    submitted = label("submitted")
     return Submission(
         county=code,
         year=year,
@@ -603,10 +666,10 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
             unit=label("unit"),
             person=label("person"),
             phone=label("phone"),
-            date=_parse_date(date_text) if date_text else None,
+            date=date,
         ),
         self_scores=self_scores,
         self_score_sources=self_cells,
-        submitted_on=_parse_date(submitted) if submitted else None,
+        submitted_on=submitted,
         source=context.provenance(layout.sheet, labels.get("county_code", ("", None))[1]),  # whose report
     )
