@@ -102,8 +102,8 @@ EXAMPLES = [
     (
         "zero applicable weight → full marks",
         "scoring.py",
-        "    if applicable_weight == 0:\n        indicator_total = ZERO",
-        "    if applicable_weight == 0:\n        indicator_total = scheme.total",
+        "    if applicable_weight == 0:\n        indicator_total = q2(ZERO)",
+        "    if applicable_weight == 0:\n        indicator_total = q2(scheme.total)",
         "tests/test_rules_pinned.py::test_zero_applicable_weight_gives_no_marks",
     ),
     (
