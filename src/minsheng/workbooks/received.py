@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Problem, Provenance, Receipt
+from ..sheets.dates import parse_date
 
 CODE_HEADERS = {"县（市、区）代码", "县代码", "代码", "行政区划代码", "县区代码"}
 NAME_HEADERS = {"县（市、区）", "县（市、区）名称", "县名", "县区"}
 DATE_HEADERS = {"收到日期", "收文日期", "收到时间", "收件日期", "收到"}
 DEADLINE_LABEL = re.compile(r"^报送截止日期[:：]?\s*(.*)$")
-_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*[日号]?")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -33,25 +33,16 @@ def _norm(text: str) -> str:
 
 
 def date_of(value: Any) -> dt.date | None:
-    """A date from a cell: a date, an Excel day number, ``2008-01-12``, ``2008年1月12日``, ``20080112``."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    """A date from a register cell: a date, an Excel day number (with a time of day or not),
+    ``20080112`` typed as a number, or any way a Chinese office writes a date as text
+    (:func:`minsheng.sheets.dates.parse_date`)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 20000101 <= value <= 29991231 and float(value).is_integer():
-            return date_of(str(int(value)))
+            return parse_date(str(int(value)))
         if 1 <= value < 2958466:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         return None
-    text = str(value or "").strip()
-    m = _DATE.search(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    return parse_date(value)
 
 
 def _columns(header: list[str]) -> dict[str, int]:
