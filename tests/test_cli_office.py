@@ -172,3 +172,46 @@ def test_a_receipt_register_decides_the_days_late(tmp_path):
     bad.write_text("县（市、区）代码,收到日期\n360111,某天\n", encoding="utf-8")
     r = minsheng(*args, "bad.json", "--received", str(bad), cwd=tmp_path)
     assert r.returncode == 2 and "收文登记" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_long_run_shows_progress_for_writing_as_well_as_reading(tmp_path):
+    """On a terminal, assess shows a bar while it reads the counties and while it writes their
+    考核评分表 (#12 item 19); the library reports the same through ``progress(done, total)``."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "minsheng", "assess", str(NANCHANG), "--targets", str(TARGETS),
+         "--deadline", "2008-01-10", "--per-county", "评分表"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=slave,
+    )  # fmt: skip
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            block = os.read(master, 1 << 16)
+        except OSError:  # the terminal closed with the process
+            break
+        if not block:
+            break
+        seen += block
+    assert proc.wait(timeout=300) == 0
+    os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert "读取报表" in text and "写出评分表" in text, text[-2000:]
+
+
+def test_write_county_sheets_reports_its_progress(tmp_path):
+    import datetime as dt
+
+    import minsheng
+    from minsheng.workbooks import write_county_sheets
+
+    run = minsheng.assess(NANCHANG, TARGETS, deadline=dt.date(2008, 1, 10))
+    calls: list[tuple[int, int]] = []
+    paths = write_county_sheets(
+        run, tmp_path / "评分表", progress=lambda done, total: calls.append((done, total))
+    )
+    total = len(run.assessment.counties)
+    assert len(paths) == total and calls == [(i, total) for i in range(total + 1)]

@@ -142,13 +142,14 @@ def make_executor(jobs: int, scheduler: str | None) -> Iterator[Executor | None]
 class _ProgressBar:
     """``progress(done, total)`` for the run: a click progress bar on a terminal, for several files."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "读取报表") -> None:
         self._bar: Any = None
         self._done = 0
+        self._label = label
 
     def __call__(self, done: int, total: int) -> None:
         if self._bar is None and done == 0 and total > 1 and sys.stderr.isatty():
-            self._bar = click.progressbar(length=total, label="读取报表", file=sys.stderr)
+            self._bar = click.progressbar(length=total, label=self._label, file=sys.stderr)
             self._bar.__enter__()
         if self._bar is not None:
             self._bar.update(done - self._done)
@@ -320,7 +321,11 @@ def assess(
     if per_county is not None:
         from ..workbooks import write_county_sheets
 
-        write_county_sheets(run, per_county)
+        bar = _ProgressBar("写出评分表")
+        try:
+            write_county_sheets(run, per_county, progress=bar)
+        finally:
+            bar.close()
     if json_path is not None:
         from ..run import run_to_json
 

@@ -6,6 +6,7 @@ still works: both names forward to :mod:`minsheng.workbooks.assessment`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,15 @@ def write_assessment(
 
 
 def write_county_sheets(
-    run: AssessmentRun | Assessment, *where: Any, template: str | Path | None = None
+    run: AssessmentRun | Assessment,
+    *where: Any,
+    template: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
-    """Write one 考核评分表 per county of ``run`` into the folder given; return the paths written."""
+    """Write one 考核评分表 per county of ``run`` into the folder given; return the paths written.
+    ``progress(done, total)`` is called before the first sheet and after each."""
     assessment, scheme, directory = _parts(run, where)
-    return _writers.write_county_sheets(assessment, scheme, directory, template=template)
+    return _writers.write_county_sheets(assessment, scheme, directory, template=template, progress=progress)
 
 
 __all__ = ["write_assessment", "write_county_sheets"]

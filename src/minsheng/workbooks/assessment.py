@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -521,12 +522,21 @@ def county_filename(r: CountyResult, year: int) -> str:
 
 
 def write_county_sheets(
-    assessment: Assessment, scheme: Scheme, directory: str | Path, *, template: str | Path | None = None
+    assessment: Assessment,
+    scheme: Scheme,
+    directory: str | Path,
+    *,
+    template: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
-    """Write one 考核评分表 per county into ``directory`` (for sign-off); return the paths written."""
+    """Write one 考核评分表 per county into ``directory`` (for sign-off); return the paths written.
+    ``progress(done, total)`` is called before the first and after each sheet."""
     directory = Path(directory)
     fields = _common_fields(assessment, scheme)
-    out = []
+    out: list[Path] = []
+    total = len(assessment.counties)
+    if progress:
+        progress(0, total)
     for r in assessment.counties:
         wb = open_template("county", template)
         ws = sheet_with(wb, "考评内容", "（考核评分表）")
@@ -540,6 +550,8 @@ def write_county_sheets(
         path = directory / county_filename(r, assessment.year)
         save_workbook(wb, path, stamp_for(assessment.assessed_on, assessment.year))
         out.append(path)
+        if progress:
+            progress(len(out), total)
     return out
 
 
