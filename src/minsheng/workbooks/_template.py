@@ -210,9 +210,10 @@ def fill_rows(
     fields = dict(fields or {})
     marker_kind = {field: kind for kind, field in kinds.items()}
     template_rows: dict[int, str] = {}
-    for r in range(1, ws.max_row + 1):
+    max_row, max_col = ws.max_row, ws.max_column  # (each reading walks every cell: once, not per row)
+    for r in range(1, max_row + 1):
         found: set[str] = set()
-        for c in range(1, ws.max_column + 1):
+        for c in range(1, max_col + 1):
             cell = ws._cells.get((r, c))
             if cell is not None:
                 found |= {name.split("#")[0] for name in placeholders(cell.value)}
@@ -231,7 +232,6 @@ def fill_rows(
     if needed:
         missing = "、".join("{" + kinds[k] + "}" for k in sorted(needed))
         raise TemplateError(f"模板{template_name}工作表“{ws.title}”缺少行模板：{missing}。")
-    max_row, max_col = ws.max_row, ws.max_column
 
     def capture(r: int) -> list[tuple[int, Any, Any]]:
         return [
