@@ -106,11 +106,6 @@ def inputs_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def plugin_config(plugins_dir: Path | None) -> PluginConfig:
-    """The plugins of a run: ``--plugins-dir`` and the MINSHENG_*_PLUGINS environment variables."""
-    return PluginConfig.from_env(plugins_dir=plugins_dir)
-
-
 @contextlib.contextmanager
 def make_executor(jobs: int, scheduler: str | None) -> Iterator[Executor | None]:
     """No executor for one job; worker processes for several; a Dask cluster's executor for --scheduler."""
@@ -204,7 +199,7 @@ def run_assessment(
                 missing=missing,
                 assessed_on=assessed_on,
                 received=received,
-                plugins=plugin_config(plugins_dir),
+                plugins=PluginConfig.from_env(plugins_dir=plugins_dir),  # (--plugins-dir, MINSHENG_*_PLUGINS)
                 limits=limits or Limits.from_env(),
                 executor=executor,
                 progress=bar,
@@ -216,15 +211,12 @@ def run_assessment(
         bar.close()
 
 
-LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
-
-
 def _problem_line(p: Problem) -> str:
     """``[错误] missing-value（应报未报的数值）  file，sheet，cell  message``."""
-    from ..problems import title
+    from ..problems import SEVERITY_LABELS, title
 
     where = "，".join(x for x in (p.file, p.sheet, p.cell) if x)
-    return f"[{LABELS[p.severity]}] {p.code}（{title(p.code)}）  {where}  {p.message}"
+    return f"[{SEVERITY_LABELS[p.severity]}] {p.code}（{title(p.code)}）  {where}  {p.message}"
 
 
 def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
@@ -434,12 +426,12 @@ def validate(
         limits=limits_text,
         received_path=received_path,
     )
-    report = validation_report(run)
-    for group in report["counties"]:
-        _print_group(group)
+    groups = county_groups(run)
+    for group in groups:
+        _print_group(*group)
     counts = Counter(p.severity for p in run.problems)
     click.echo(
-        f"共 {len(report['counties'])} 组。检查了 {len(run.reads)} 个文件，读出 {run.read_ok} 份报表："
+        f"共 {len(groups)} 组。检查了 {len(run.reads)} 个文件，读出 {run.read_ok} 份报表："
         f"错误 {counts.get(Severity.ERROR, 0)}，警告 {counts.get(Severity.WARNING, 0)}，提示 {counts.get(Severity.INFO, 0)}。"
     )
     if json_path is not None:
@@ -447,6 +439,7 @@ def validate(
 
         from ..files import atomic_write_text
 
+        report = {"counties": [_group(*g) for g in groups]}
         atomic_write_text(json_path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     raise SystemExit(exit_status(run.problems, fail_on or "error"))
 
@@ -459,34 +452,32 @@ STATUS_LABELS = {
 }
 
 
-def validation_report(run: AssessmentRun) -> dict[str, Any]:
-    """What ``validate`` shows, as data: one group per county (code order) with its status, counts
-    and problems, then the problems that belong to no county."""
-    from ..convert import unstructure
-    from ..problems import title
-
-    def entry(p: Problem) -> dict[str, Any]:
-        data: dict[str, Any] = unstructure(p)
-        data["severity"] = p.severity.value
-        data["title"] = title(p.code)
-        return data
-
+def county_groups(run: AssessmentRun) -> list[tuple[str | None, str, str | None, list[Problem]]]:
+    """The run's problems by county, in code order, as (code, name, status, problems); then the
+    problems that belong to no county."""
     by_county: dict[str | None, list[Problem]] = {}
     for p in run.problems:
         by_county.setdefault(p.county, []).append(p)
-    groups = []
-    for result in sorted(run.assessment.counties, key=lambda r: r.county.code):
-        problems = by_county.pop(result.county.code, [])
-        groups.append(
-            _group(result.county.code, result.county.name, STATUS_LABELS[result.status], problems, entry)
-        )
+    groups: list[tuple[str | None, str, str | None, list[Problem]]] = [
+        (r.county.code, r.county.name, STATUS_LABELS[r.status], by_county.pop(r.county.code, []))
+        for r in sorted(run.assessment.counties, key=lambda r: r.county.code)
+    ]
     rest = [p for code in sorted(by_county, key=lambda c: (c is None, c or "")) for p in by_county[code]]
     if rest:
-        groups.append(_group(None, "未能归入某县", None, rest, entry))
-    return {"counties": groups}
+        groups.append((None, "未能归入某县", None, rest))
+    return groups
 
 
-def _group(code, name, status, problems, entry):  # type: ignore[no-untyped-def]
+def validation_report(run: AssessmentRun) -> dict[str, Any]:
+    """What ``validate`` shows, as data: one group per county (code order) with its status, counts
+    and problems, then the problems that belong to no county."""
+    return {"counties": [_group(*g) for g in county_groups(run)]}
+
+
+def _group(code: str | None, name: str, status: str | None, problems: list[Problem]) -> dict[str, Any]:
+    from ..convert import unstructure
+    from ..problems import title
+
     counts = Counter(p.severity for p in problems)
     return {
         "code": code,
@@ -495,15 +486,19 @@ def _group(code, name, status, problems, entry):  # type: ignore[no-untyped-def]
         "errors": counts.get(Severity.ERROR, 0),
         "warnings": counts.get(Severity.WARNING, 0),
         "infos": counts.get(Severity.INFO, 0),
-        "problems": [entry(p) for p in problems],
+        "problems": [
+            {**unstructure(p), "severity": p.severity.value, "title": title(p.code)} for p in problems
+        ],
     }
 
 
-def _print_group(group: dict[str, Any]) -> None:
-    head = " ".join(x for x in (group["code"], group["name"]) if x)
-    status = f"（{group['status']}）" if group["status"] else ""
-    click.echo(f"{head}{status}：错误 {group['errors']}，警告 {group['warnings']}，提示 {group['infos']}")
-    for p in group["problems"]:
-        where = "，".join(x for x in (p["file"], p["sheet"], p["cell"]) if x)
-        label = {"error": "错误", "warning": "警告", "info": "提示"}[p["severity"]]
-        click.echo(f"  [{label}] {p['code']}（{p['title']}）  {where}  {p['message']}")
+def _print_group(code: str | None, name: str, status: str | None, problems: list[Problem]) -> None:
+    counts = Counter(p.severity for p in problems)
+    head = " ".join(x for x in (code, name) if x)
+    said = f"（{status}）" if status else ""
+    click.echo(
+        f"{head}{said}：错误 {counts.get(Severity.ERROR, 0)}，警告 {counts.get(Severity.WARNING, 0)}，"
+        f"提示 {counts.get(Severity.INFO, 0)}"
+    )
+    for p in problems:
+        click.echo("  " + _problem_line(p))
