@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..limits import Limits
 from ..model import SEVERITY_ORDER, CountyStatus, Problem, Severity
 from ..run import AssessmentRun
-from .common import check_output, fail_usage, force_option, scheme_option
+from .common import check_output, fail_usage, force_option, refuse_existing, scheme_option
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -328,14 +328,8 @@ def assess(
 
 def _check_county_folder(folder: Path | None, force: bool) -> None:
     """``--per-county``: refuse to replace 考核评分表 already in the folder without --force."""
-    if folder is None or force or not folder.is_dir():
-        return
-    existing = sorted(p.name for p in folder.glob("*.xlsx"))
-    if existing:
-        fail_usage(
-            f"[output-exists] 目录“{folder}”中已有“{existing[0]}”等 {len(existing)} 个工作簿，未覆盖。"
-            "要替换它们，请加 --force；或换一个目录。"
-        )
+    existing = sorted(p.name for p in folder.glob("*.xlsx")) if folder is not None and folder.is_dir() else []
+    refuse_existing(folder, existing, force, "工作簿")
 
 
 def _summary(

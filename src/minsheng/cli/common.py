@@ -38,6 +38,16 @@ def check_output(path: Path | None, force: bool, suffixes: tuple[str, ...] = (".
         fail_usage(str(exc))
 
 
+def refuse_existing(folder: Path | None, names: list[str], force: bool, what: str, note: str = "") -> None:
+    """Refuse (exit 2) to write into ``folder`` over ``names`` already there, without --force."""
+    if folder is None or force or not names:
+        return
+    more = f"等 {len(names)} 个{what}" if len(names) > 1 else ""
+    fail_usage(
+        f"[output-exists] 目录“{folder}”中已有“{names[0]}”{more}，未覆盖{note}。要替换它们，请加 --force；或换一个目录。"
+    )
+
+
 def fail_usage(exc: SchemeError | str) -> NoReturn:
     """Print a Chinese message (with codes) to stderr and exit 2."""
     message = str(exc)

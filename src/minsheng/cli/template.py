@@ -13,7 +13,7 @@ import click
 
 from ..model import Severity
 from ..scheme import SchemeError, load_scheme
-from .common import check_output, fail_usage, force_option, scheme_option
+from .common import check_output, fail_usage, force_option, refuse_existing, scheme_option
 
 
 @click.group()
@@ -156,12 +156,6 @@ def _refuse_existing_forms(folder: Path, targets, year: int | None, force: bool)
     without --force, naming them."""
     from ..workbooks.form import form_filename
 
-    if force or not folder.is_dir():
-        return
-    existing = [n for c in targets.counties if (folder / (n := form_filename(c, year))).exists()]
-    if existing:
-        more = f"等 {len(existing)} 个文件" if len(existing) > 1 else ""
-        fail_usage(
-            f"[output-exists] 目录“{folder}”中已有“{existing[0]}”{more}，未覆盖（其中可能有已填写的报表）。"
-            "要替换它们，请加 --force；或换一个目录。"
-        )
+    names = [form_filename(c, year) for c in targets.counties] if folder.is_dir() else []
+    existing = [n for n in names if (folder / n).exists()]
+    refuse_existing(folder, existing, force, "文件", "（其中可能有已填写的报表）")
