@@ -25,9 +25,6 @@ INPUT_CODES = (
 )
 
 
-INPUT_ERRORS = INPUT_CODES  # (the name it had first)
-
-
 class InputError(Exception):
     """Bad input to a run: ``code`` (stable, English), ``message`` (Chinese, for people) and the
     problems behind it, if any (``targets-invalid`` lists the targets workbook's errors)."""
@@ -39,4 +36,4 @@ class InputError(Exception):
         super().__init__(f"[{code}] {message}")
 
 
-__all__ = ["INPUT_CODES", "INPUT_ERRORS", "InputError"]
+__all__ = ["INPUT_CODES", "InputError"]

@@ -35,7 +35,7 @@ from attrs import evolve
 from .config import PluginConfig
 from .limits import Limits
 from .model import Problem, Scheme, Severity
-from .plugins.reading import ReadResult, plugin_config, read_county_file
+from .plugins.reading import ReadResult, plugin_config, read_county_file, sha256_or_none
 
 #: Stable codes of the problems the guard gives.
 GUARD_CODES = (
@@ -361,17 +361,8 @@ def _failed(path: str, code: str, message: str) -> ReadResult:
         path=path,
         submission=None,
         problems=(Problem(code, message, Severity.ERROR, file=path),),
-        sha256=_sha(path),
+        sha256=sha256_or_none(path),
     )
-
-
-def _sha(path: str) -> str | None:
-    from .files import sha256_file
-
-    try:
-        return sha256_file(path)
-    except OSError:
-        return None
 
 
 def _memory_message(path: str, limits: Limits) -> str:

@@ -25,6 +25,8 @@ from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Su
 from .plugins.reading import ReadResult, plugin_config
 from .scoring import score
 
+_COUNTY_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")  # a 6-digit 行政区划代码 in a path
+
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".et"}
 
 
@@ -74,7 +76,7 @@ def find_files(inputs: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 def guess_county(path: str | Path, targets: Targets) -> str | None:
     """The county a file belongs to, from a county code or name in its path (for files that fail)."""
     text = str(path)
-    codes = set(re.findall(r"(?<!\d)(\d{6})(?!\d)", text))
+    codes = set(_COUNTY_CODE.findall(text))
     hits = [c.code for c in targets.counties if c.code in codes]
     if len(hits) == 1:
         return hits[0]
@@ -88,7 +90,7 @@ def guess_county(path: str | Path, targets: Targets) -> str | None:
 def county_in_name(path: str | Path, targets: Targets) -> str | None:
     """The one county a file's own name names (its 6-digit code, else its name), or None."""
     name = Path(path).name
-    codes = set(re.findall(r"(?<!\d)(\d{6})(?!\d)", name))
+    codes = set(_COUNTY_CODE.findall(name))
     hits = {c.code for c in targets.counties if c.code in codes}
     if not hits:
         hits = {c.code for c in targets.counties if c.name and c.name in name}
@@ -185,11 +187,9 @@ class CheckedReads:
     problems: tuple[Problem, ...]
 
 
-def check_reads(
-    scheme: Scheme, targets: Targets, reads: Sequence[ReadResult], *, deadline: dt.date | None = None
-) -> CheckedReads:
-    """Attribute each read to its county and run the per-county and peer checks (``deadline`` is
-    kept for callers; lateness is computed when scoring)."""
+def check_reads(scheme: Scheme, targets: Targets, reads: Sequence[ReadResult]) -> CheckedReads:
+    """Attribute each read to its county and run the per-county and peer checks (lateness is
+    computed when scoring)."""
     problems: list[Problem] = []
     submissions: list[Submission] = []
     failed: set[str] = set()
@@ -237,7 +237,7 @@ def assess_reads(
     received: Mapping[str, dt.date] | None = None,
 ) -> Assessment:
     """Check and score what was read. Every county of the targets appears in the result."""
-    checked = check_reads(scheme, targets, reads, deadline=deadline)
+    checked = check_reads(scheme, targets, reads)
     assessment = score(
         scheme,
         targets,
