@@ -143,13 +143,11 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
                 os.fsync(fh.fileno())
             _stop_if(interrupted)
             os.replace(tmp, path)
-        except OSError as exc:
+        except BaseException as exc:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-            raise _unwritable(path, exc) from exc
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise _unwritable(path, exc) from exc
             raise
 
 
@@ -180,26 +178,13 @@ def _signals_held() -> Iterator[list[int]]:
         return
     numbers = [getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)]
     previous: dict[int, object] = {}
-    try:
+    with contextlib.ExitStack() as restore:  # each handler goes back even if putting back another fails
         for number in numbers:
             previous[number] = signal.signal(number, lambda signum, frame: came.append(signum))
+            restore.callback(signal.signal, number, previous[number])
         yield came
-    finally:
-        _restore(previous)
     for number in dict.fromkeys(came):
         _act_on(number, previous.get(number))
-
-
-def _restore(previous: dict[int, object]) -> None:
-    """Put the handlers back, each even if putting back another one is cut short."""
-    if not previous:
-        return
-    number, handler = previous.popitem()
-    try:
-        signal.signal(number, handler)  # type: ignore[arg-type]
-    finally:
-        _restore(previous)
-        previous[number] = handler
 
 
 def _act_on(number: int, handler: object) -> None:
