@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from conftest import full_allocation, make_submission, make_targets
+from builders import full_allocation, make_submission, make_targets
 
 from minsheng import CALCULATORS, Provenance, Value, derive_actuals, score, unstructure
 

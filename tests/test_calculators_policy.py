@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import make_submission, make_targets
+from builders import make_submission, make_targets
 
 from minsheng import (
     CountyStatus,

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import attrs
 import pytest
-from conftest import full_allocation, make_submission, make_targets
+from builders import full_allocation, make_submission, make_targets
 
 from minsheng import Finding, Provenance, Receipt, Reporter, Value, ValueStatus, score
 from minsheng.checks import apply_deadline, check_outliers, check_self_scores, check_submission, lateness

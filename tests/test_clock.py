@@ -4,7 +4,7 @@ import datetime as dt
 
 import attrs
 import pytest
-from conftest import full_allocation, make_submission, make_targets
+from builders import full_allocation, make_submission, make_targets
 
 from minsheng import Reporter, score
 from minsheng.clock import assessment_date

@@ -3,7 +3,7 @@
 import json
 from decimal import Decimal as D
 
-from conftest import full_allocation, make_submission, make_targets
+from builders import full_allocation, make_submission, make_targets
 
 from minsheng import (
     Assessment,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import make_targets
+from builders import make_targets
 
 from minsheng import County, ValueStatus, load_scheme
 from minsheng.checks import apply_deadline

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import make_targets
+from builders import make_targets
 
 from minsheng.pipeline import find_files, guess_county
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from conftest import full_allocation, make_submission, make_targets
+from builders import full_allocation, make_submission, make_targets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

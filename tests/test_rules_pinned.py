@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import attrs
 import pytest
-from conftest import full_allocation, make_submission, make_targets
+from builders import full_allocation, make_submission, make_targets
 
 from minsheng import (
     Bonus,

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import attrs
 import pytest
-from conftest import full_allocation, make_submission, make_targets
+from builders import full_allocation, make_submission, make_targets
 
 from minsheng import CountyStatus, Finding, Value, score
 from minsheng.scoring import competition_ranks

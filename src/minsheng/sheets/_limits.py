@@ -279,7 +279,6 @@ class _Shape:
         self.file = file
         self.limits = limits
         self.rows = 0
-        self.cells = 0
         self.valued = 0
         self.max_row = 0
         self.max_col = 0
@@ -313,7 +312,6 @@ class _Shape:
             cells = data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
             plain = data.count(b'<c r="') if not p else 0
         self.rows += rows
-        self.cells += cells
         # cells with something in them: a blank formatted cell (<c r="A9" s="1"/>) has no end tag
         self.valued += data.count(b"</" + p + b"c>")
         all_plain = plain and plain == cells  # every cell of the block in the usual form

@@ -25,7 +25,6 @@ CODE_HEADERS = {"县（市、区）代码", "县代码", "代码", "行政区划
 NAME_HEADERS = {"县（市、区）", "县（市、区）名称", "县名", "县区"}
 DATE_HEADERS = {"收到日期", "收文日期", "收到时间", "收件日期", "收到"}
 DEADLINE_LABEL = re.compile(r"^报送截止日期[:：]?\s*(.*)$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def _norm(text: str) -> str:
@@ -40,7 +39,7 @@ def date_of(value: Any) -> dt.date | None:
         if 20000101 <= value <= 29991231 and float(value).is_integer():
             return parse_date(str(int(value)))
         if 1 <= value < 2958466:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+            return parse_date(int(value))  # an Excel day number (a time of day dropped)
         return None
     return parse_date(value)
 

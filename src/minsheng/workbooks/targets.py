@@ -27,7 +27,7 @@ from ..model import (
     Targets,
     ValueStatus,
 )
-from .received import is_register, register_in_book
+from .received import _norm, is_register, register_in_book
 
 TARGET_KINDS = {"province": "省目标", "county": "县代码"}
 FINDING_KINDS = {"finding": "督查县代码"}
@@ -207,10 +207,6 @@ def _cross_item_name(scheme: Scheme, code: str) -> str:
         return scheme.cross_item(code).name
     except KeyError:
         return code
-
-
-def _norm(text: str) -> str:
-    return text.replace("(", "（").replace(")", "）").replace(" ", "").replace("\u3000", "").strip()
 
 
 def _find_table(sheet: Any, headers: dict[str, str], need: set[str]) -> tuple[int, dict[str, int]] | None:
