@@ -125,12 +125,6 @@ class Calculator:
         """The parameters in force: the scheme's, else the speech's."""
         return self.defaults() | {k: v for k, v in params.items() if k in self.defaults()}
 
-    def param(self, key: str) -> PolicyParam:
-        for p in self.params:
-            if p.key == key:
-                return p
-        raise KeyError(key)
-
     def uses(self, key: str, params: Mapping[str, Decimal]) -> bool:
         """Whether input ``key`` enters the calculation under ``params``."""
         resolved = self.resolve(params)
