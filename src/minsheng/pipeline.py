@@ -166,7 +166,7 @@ def read_files(
             if progress:
                 progress(1)
         return results
-    futures = [executor.submit(read_county_file_guarded, str(p), **kwargs) for p in paths]
+    futures = [executor.submit(read_county_file_guarded, str(p), **kwargs) for p in paths]  # type: ignore[arg-type]
     for p, f in zip(paths, futures, strict=True):
         try:
             results.append(f.result())

@@ -57,7 +57,7 @@ class Section:
 
 
 def _section(key: str, heading: str, *rows: tuple) -> Section:
-    return Section(key, heading, tuple(ProblemCode(*row[:4], key, *row[4:]) for row in rows))
+    return Section(key, heading, tuple(ProblemCode(*row[:4], key, *row[4:]) for row in rows))  # type: ignore[call-arg]
 
 
 # fmt: off

@@ -43,7 +43,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"日期应写成 YYYY-MM-DD，如 2008-01-10，而不是“{value}”。") from None
 
 
-def inputs_options(f):  # type: ignore[no-untyped-def]
+def inputs_options(f):
     """The options assess and validate share."""
     for decorator in reversed(
         [

@@ -40,7 +40,7 @@ def show(scheme_source: str) -> None:
     click.echo(f"等次：{bands}")
 
 
-def _pct(x) -> str:  # type: ignore[no-untyped-def]
+def _pct(x) -> str:
     return f"{(x * 100).normalize():f}%"
 
 

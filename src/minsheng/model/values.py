@@ -73,6 +73,13 @@ class Value:
     def is_reported(self) -> bool:
         return self.status is ValueStatus.REPORTED
 
+    @property
+    def reported_amount(self) -> Decimal:
+        """The amount of a reported value (ValueError for a blank or a not-applicable one)."""
+        if self.amount is None:
+            raise ValueError(f"the value is {self.status.value}, not reported")
+        return self.amount
+
 
 def _known_code(_instance: object, _attribute: object, code: str) -> None:
     check_code(code)

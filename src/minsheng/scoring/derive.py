@@ -112,7 +112,7 @@ def _derive(scheme: Scheme, submission: Submission) -> _Derived:
             i for i in calc.of_kind("detail") if i.key in blanks and not (i.optional and i.key in defaults)
         ]
         amounts = {
-            i.key: values[f"{ind.code}/{i.key}"].amount
+            i.key: values[f"{ind.code}/{i.key}"].reported_amount
             for i in calc.amounts
             if reported(f"{ind.code}/{i.key}")
         }

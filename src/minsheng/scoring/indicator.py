@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypedDict
 
 from ..checks import OFFICE, is_office_finding
 from ..model import (
@@ -61,6 +61,16 @@ def _not_applicable_refused(ind: Indicator, target: Any, value: Value, county: s
     )
 
 
+class _Common(TypedDict):
+    """The fields every IndicatorScore of one indicator shares, whatever its status."""
+
+    code: str
+    group: str
+    weight: Decimal
+    target: Decimal | None
+    self_score: Decimal | None
+
+
 def score_indicator(
     ind: Indicator,
     group: str,
@@ -78,7 +88,7 @@ def score_indicator(
     then holds it as a Decimal); ``nothing_due`` says a calculator found nothing due (its
     ``value`` is not applicable): the indicator is not assessed, as for a target of 0.
     """
-    base = {
+    base: _Common = {
         "code": ind.code,
         "group": group,
         "weight": ind.weight,

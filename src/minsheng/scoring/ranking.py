@@ -33,6 +33,12 @@ def _grade_below(scheme: Scheme, name: str) -> str:
     return names[min(i + 1, len(names) - 1)]
 
 
+def _total(result: CountyResult) -> Decimal:
+    """The total of a scored county (only scored counties are ranked, and every one has a total)."""
+    assert result.total is not None
+    return result.total
+
+
 def competition_ranks(totals: Sequence[Decimal], start: int = 1) -> list[int]:
     """Ranks for totals sorted highest first: equal totals share a rank and the next skips (1, 2, 2, 4)."""
     ranks: list[int] = []
@@ -51,24 +57,23 @@ def rank_counties(scheme: Scheme, results: Iterable[CountyResult]) -> list[Count
     scored = [r for r in results if r.status is CountyStatus.SCORED]
 
     def by_total(r: CountyResult) -> tuple[Decimal, str]:
-        assert r.total is not None
-        return (-r.total, r.county.code)
+        return (-_total(r), r.county.code)
 
     clean = sorted((r for r in scored if not r.vetoed), key=by_total)
     vetoed = sorted((r for r in scored if r.vetoed), key=by_total)
-    ranks = competition_ranks([r.total for r in clean]) + competition_ranks(
-        [r.total for r in vetoed], start=len(clean) + 1
-    )  # type: ignore[misc]
-    grades = [band_grade(scheme, r.total) for r in clean] + [scheme.veto_grade] * len(vetoed)  # type: ignore[arg-type]
+    ranks = competition_ranks([_total(r) for r in clean]) + competition_ranks(
+        [_total(r) for r in vetoed], start=len(clean) + 1
+    )
+    grades = [band_grade(scheme, _total(r)) for r in clean] + [scheme.veto_grade] * len(vetoed)
 
     if scheme.excellent_quota is not None:
         quota = int((scheme.excellent_quota * len(clean)).to_integral_value(rounding=ROUND_FLOOR))
         excellent = [i for i, g in enumerate(grades[: len(clean)]) if g == scheme.excellent_grade]
         if len(excellent) > quota:
-            boundary = clean[excellent[quota - 1]].total if quota > 0 else None
+            boundary = _total(clean[excellent[quota - 1]]) if quota > 0 else None
             lower = _grade_below(scheme, scheme.excellent_grade)
             for i in excellent:
-                if boundary is None or clean[i].total < boundary:  # type: ignore[operator]
+                if boundary is None or _total(clean[i]) < boundary:
                     grades[i] = lower
 
     ordered = clean + vetoed
@@ -121,7 +126,7 @@ def city_rollups(scheme: Scheme, targets: Targets, results: Sequence[CountyResul
                 name=name,
                 counties=len(members),
                 scored=len(scored),
-                average_total=q2(sum((r.total for r in scored), ZERO) / len(scored)) if scored else None,  # type: ignore[misc]
+                average_total=q2(sum((_total(r) for r in scored), ZERO) / len(scored)) if scored else None,
                 grades=grades,
                 vetoed=sum(1 for r in scored if r.vetoed),
                 totals=totals,

@@ -431,8 +431,8 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
             total = province.get(ind.code)
             if total is None or ind.unit in NON_ADDITIVE_UNITS:
                 continue
-            amounts = [a[ind.code] for a in allocations.values() if a.get(ind.code) is not None]
-            allocated = sum(amounts, Decimal(0))  # type: ignore[arg-type]
+            amounts = [v for a in allocations.values() if (v := a.get(ind.code)) is not None]
+            allocated = sum(amounts, Decimal(0))
             if allocated != total:
                 diff = allocated - total
                 problem(
