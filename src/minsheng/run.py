@@ -198,7 +198,7 @@ def _read_targets(path: PathLike, scheme: Scheme) -> TargetsInput:
             "targets-not-found",
             f"找不到目标任务表“{path}”；请检查路径，或用 minsheng template targets 生成一份。",
         )
-    from .workbooks import read_targets
+    from .targets import read_targets
 
     try:
         targets, findings, problems = read_targets(path, scheme)

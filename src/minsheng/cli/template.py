@@ -60,7 +60,8 @@ def targets_cmd(
     force: bool,
 ) -> None:
     """生成空白的目标任务表（全省合计行、每县一行、每个指标一列，另有“督查发现”表）。"""
-    from ..workbooks import TemplateError, read_regions, write_targets_template
+    from ..targets import read_regions
+    from ..workbooks import TemplateError, write_targets_template
 
     check_output(output, force)
     scheme = _scheme(scheme_source)
@@ -102,7 +103,8 @@ def forms_cmd(
 ) -> None:
     """为目标任务表中的每个县生成一份预填了本县目标的报表。"""
     from ..sheets import SheetError
-    from ..workbooks import TemplateError, read_targets, write_forms
+    from ..targets import read_targets
+    from ..workbooks import TemplateError, write_forms
 
     scheme = _scheme(scheme_source)
     try:
