@@ -258,7 +258,7 @@ def check_worker_plugins(client: Any, plugins: PluginConfig) -> None:
         raise InputError(
             "worker-plugins-differ",
             "Dask 工作节点上的 minsheng 或县级插件与本机不同，未读取任何报表：" + "。".join(said) + "。"
-            "请在每个工作节点上安装与本机相同版本的 minsheng 和全部县级插件（minsheng plugins list 可列出本机的插件）后重试。",
+            "请在每个工作节点上安装与本机相同版本的 minsheng 和全部县级插件（minsheng plugins 可列出本机的插件）后重试。",
         )
 
 
