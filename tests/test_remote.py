@@ -157,3 +157,33 @@ def test_the_plugin_differences_are_said_one_by_one():
         "插件“roster”的版本为 0.1，本机为 0.2",
     ]
     assert _differences(mine, dict(mine)) == []
+
+
+def test_a_large_file_goes_to_a_dask_worker_without_dask_warning_about_it(office, tmp_path):
+    """A county file of several MB (here 12 MB that is no spreadsheet) is sent to a real Dask
+    worker process as a local read would see it, and Dask's English warning about large calls
+    never reaches the office."""
+    import warnings
+
+    distributed = pytest.importorskip("distributed")
+    (tmp_path / "南昌市").mkdir()
+    big = tmp_path / "南昌市" / "360103-西湖区-2007年民生工程报表.xlsx"
+    big.write_bytes(b"PK\x03\x04" + bytes(12 << 20))
+    here = read_files([big], scheme_source="jiangxi-2007", year=2007)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            there = read_files(
+                [big],
+                scheme_source="jiangxi-2007",
+                year=2007,
+                executor=client.get_executor(),
+                roots=[tmp_path],
+            )
+    assert there == here and there[0].problems and there[0].sha256
+    assert not [w for w in caught if "large graph" in str(w.message)], [str(w.message) for w in caught]

@@ -218,6 +218,8 @@ def read_files(
             if progress:
                 progress(1)
         return [results[i] for i in range(len(paths))]
+    from .remote import quiet_large_sends
+
     window = _in_flight(executor)
     running: dict[Future[ReadResult], int] = {}
 
@@ -231,19 +233,20 @@ def read_files(
             if progress:
                 progress(1)
 
-    for i, p in enumerate(paths):
-        while len(running) >= window:
+    with quiet_large_sends(executor, kwargs["limits"]):  # type: ignore[arg-type]
+        for i, p in enumerate(paths):
+            while len(running) >= window:
+                collect(wait(running, return_when=FIRST_COMPLETED).done)
+            job = _job(p, remote, roots, kwargs)
+            if isinstance(job, ReadResult):  # refused here (too large): never sent
+                results[i] = job
+                if progress:
+                    progress(1)
+                continue
+            running[executor.submit(job[0], *job[1], **job[2])] = i
+            del job  # the bytes stay only with the submitted call
+        while running:
             collect(wait(running, return_when=FIRST_COMPLETED).done)
-        job = _job(p, remote, roots, kwargs)
-        if isinstance(job, ReadResult):  # refused here (too large): never sent
-            results[i] = job
-            if progress:
-                progress(1)
-            continue
-        running[executor.submit(job[0], *job[1], **job[2])] = i
-        del job  # the bytes stay only with the submitted call
-    while running:
-        collect(wait(running, return_when=FIRST_COMPLETED).done)
     return [results[i] for i in range(len(paths))]
 
 

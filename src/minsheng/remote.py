@@ -23,10 +23,11 @@ Importing this module loads neither fsspec, distributed nor the plugin host.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -43,9 +44,24 @@ __all__ = [
     "fetch_url",
     "find_urls",
     "plugin_versions",
+    "quiet_large_sends",
     "read_sent",
     "url_root",
 ]
+
+
+@contextlib.contextmanager
+def quiet_large_sends(executor: object, limits: Limits) -> Iterator[None]:
+    """Dask warns (in English) about every call that carries more than 10 MB; a county file up to
+    the size limit is expected here, so the threshold is raised above it while files are sent."""
+    if dask_client(executor) is None:
+        yield
+        return
+    import dask
+
+    threshold = f"{2 * limits.max_file_bytes + (1 << 20)}B"
+    with dask.config.set({"distributed.admin.large-graph-warning-threshold": threshold}):
+        yield
 
 
 def dask_client(executor: object) -> Any:
