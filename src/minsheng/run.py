@@ -102,10 +102,10 @@ def assess(
       (default: ``PluginConfig()`` and ``Limits()``; the environment is not read).
     - ``executor``: any :class:`concurrent.futures.Executor` to read through (worker processes,
       ``distributed.Client.get_executor()``); ``None`` reads here. The result does not depend on it.
+      On a Dask executor every worker must have the same minsheng and plugins as this process
+      (checked before any file is read: ``worker-plugins-differ``).
     - ``remote``: send the workers each local file's bytes, for workers that cannot see this
       machine's disk (default: when ``executor`` is a Dask cluster's; see :mod:`minsheng.remote`).
-      With a Dask executor, every worker must have the same minsheng and plugins as this process
-      (checked before any file is read: ``worker-plugins-differ``).
     - ``progress``: called as ``progress(done, total)`` before reading and after each file.
 
     Raises :class:`~minsheng.errors.InputError` (stable ``code``, Chinese ``message``) when
@@ -134,10 +134,11 @@ def assess(
         )
     host_problems = host_for(plugins).problems
     roots = [_root(p) for p in paths]
+    client = dask_client(executor)
     if remote is None:
-        remote = dask_client(executor) is not None
-    if remote and dask_client(executor) is not None:
-        check_worker_plugins(dask_client(executor), plugins)
+        remote = client is not None
+    if client is not None:  # a worker without a county's plugin would quietly make it 出错
+        check_worker_plugins(client, plugins)
     if remote and not isinstance(scheme, Scheme) and os.path.exists(scheme):
         scheme = loaded  # a scheme file of this machine travels as the scheme itself
     reads = _read(files, scheme, given.targets.year, plugins, limits, executor, progress, remote, roots)
