@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 distributed = pytest.importorskip("distributed")
+#: the worker may run the system's Python of the same minor version (see _nobody_python)
+pytestmark = pytest.mark.filterwarnings("ignore:Mismatched versions found")
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "jiangxi-2007"
 #: six county files of the example province (two .xls, the broken one, a blank cell, a veto) and a lock file
