@@ -187,3 +187,23 @@ def test_a_large_file_goes_to_a_dask_worker_without_dask_warning_about_it(office
             )
     assert there == here and there[0].problems and there[0].sha256
     assert not [w for w in caught if "large graph" in str(w.message)], [str(w.message) for w in caught]
+
+
+def test_a_worker_that_cannot_write_its_temporary_file_fails_only_that_county(office, tmp_path, monkeypatch):
+    import tempfile
+
+    from minsheng.config import PluginConfig
+
+    county = next((office / "报表").rglob("360102-*"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "没有这个目录"))
+    result = read_sent(
+        str(county),
+        county.read_bytes(),
+        parts=(county.name,),
+        scheme_source="jiangxi-2007",
+        year=2007,
+        plugins=PluginConfig(),
+        limits=Limits(),
+    )
+    assert result.submission is None and [p.code for p in result.problems] == ["read-failed"]
+    assert result.problems[0].file == str(county) and "TMPDIR" in result.problems[0].message

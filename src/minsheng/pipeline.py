@@ -286,7 +286,10 @@ def _job(
         if refused is not None:
             return ReadResult(name, None, (refused,), sha256=sha256_or_none(name))
         with open(name, "rb") as fh:
-            data = fh.read()
+            data = fh.read(limits.max_file_bytes + 1)
+        refused = refuse_too_large(len(data), name, limits)  # (it grew since)
+        if refused is not None:
+            return ReadResult(name, None, (refused,), sha256=sha256_or_none(name))
     except OSError:  # unreadable here: read it here, for the very problem a local read gives
         return read_county_file_guarded(name, **kwargs)  # type: ignore[arg-type]
     return read_sent, (name, data), {**kwargs, "parts": parts}

@@ -196,8 +196,9 @@ def read_sent(
         data, problem = fetch_url(name, limits)
         if problem is not None:
             return ReadResult(name, None, (problem,))
-    folder = tempfile.mkdtemp(prefix="minsheng-")
+    folder = None
     try:
+        folder = tempfile.mkdtemp(prefix="minsheng-")
         target = os.path.join(folder, *_safe(parts))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as fh:
@@ -206,8 +207,17 @@ def read_sent(
         result = read_county_file_guarded(
             target, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits
         )
+    except OSError as exc:  # the worker's own disk (full, read-only): only this county fails
+        problem = Problem(
+            "read-failed",
+            f"工作节点无法把“{PurePosixPath(name).name}”写入临时目录（{exc.strerror or exc}），没有读取；"
+            "该县按出错处理。请检查该工作节点的临时目录（TMPDIR）的空间和权限后重试。",
+            file=name,
+        )
+        return ReadResult(name, None, (problem,))
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     return swap_text(result, target, name)
 
 
