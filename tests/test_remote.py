@@ -207,3 +207,20 @@ def test_a_worker_that_cannot_write_its_temporary_file_fails_only_that_county(of
     )
     assert result.submission is None and [p.code for p in result.problems] == ["read-failed"]
     assert result.problems[0].file == str(county) and "TMPDIR" in result.problems[0].message
+
+
+def test_a_cluster_without_workers_stops_the_run_instead_of_waiting_forever():
+    """A scheduler with no worker would leave every read waiting: after ``wait`` seconds the run
+    stops with ``no-workers``, naming the scheduler, before any county is read."""
+    distributed = pytest.importorskip("distributed")
+    from minsheng import PluginConfig
+    from minsheng.remote import check_worker_plugins
+
+    with (
+        distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        with pytest.raises(InputError) as caught:
+            check_worker_plugins(client, PluginConfig(), wait=1)
+    assert caught.value.code == "no-workers"
+    assert cluster.scheduler_address in str(caught.value) and "dask worker" in str(caught.value)

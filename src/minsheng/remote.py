@@ -124,7 +124,7 @@ def url_parts(url: str, root: str) -> tuple[str, ...]:
 
 
 def _too_large(size: int, file: str, limits: Limits) -> Problem:
-    from .sheets._limits import check_size
+    from .sheets._prescan import check_size
     from .sheets.errors import SheetError
 
     try:
@@ -265,9 +265,19 @@ def plugin_versions(plugins: PluginConfig) -> tuple[tuple[str, str], ...]:
     return (("minsheng", __version__), *((i.name, i.version) for i in host_for(plugins).plugins()))
 
 
-def check_worker_plugins(client: Any, plugins: PluginConfig) -> None:
+def check_worker_plugins(client: Any, plugins: PluginConfig, *, wait: float = 60.0) -> None:
     """Stop with :class:`InputError` (``worker-plugins-differ``) unless every worker of the Dask
-    ``client`` has the same minsheng and plugins (name and version) as this process."""
+    ``client`` has the same minsheng and plugins (name and version) as this process; with
+    ``no-workers`` when the cluster has had no worker for ``wait`` seconds (reads would wait forever)."""
+    if not client.scheduler_info().get("workers"):
+        try:
+            client.wait_for_workers(1, timeout=wait)
+        except (TimeoutError, OSError) as exc:
+            raise InputError(
+                "no-workers",
+                f"Dask 调度器 {client.scheduler.address} 在 {wait:g} 秒内没有任何工作节点（dask worker），"
+                "未读取任何报表；请先在各台机器上启动 dask worker 并连接到该调度器，再重试。",
+            ) from exc
     mine = dict(plugin_versions(plugins))
     answers: Mapping[str, Any] = client.run(plugin_versions, plugins, on_error="return")
     said: list[str] = []
