@@ -17,6 +17,7 @@ carries a flag and ``parse_number`` reports ``error-cell`` / ``uncached-formula`
 
 from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
 from .amounts import NOT_APPLICABLE_TEXTS, UNITS, decimal_from_float, normalise_text, parse_number, unit_info
+from .cells import Cell, RawValue, Sheet, cell_flag_problem
 from .county import COUNTY_CODE_LABELS, find_county_code, read_county_code
 from .errors import SHEET_ERROR_CODES, SheetError
 from .refs import CellRange, cell_ref, column_index, column_letter, parse_ref
@@ -36,7 +37,7 @@ from .tables import (
     find_table,
 )
 from .text import label_key, unit_of
-from .workbook import Cell, RawValue, Sheet, Workbook, cell_flag_problem, open_workbook
+from .workbook import Workbook, open_workbook
 
 __all__ = [
     "COUNTY_CODE_LABELS",

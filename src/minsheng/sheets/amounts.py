@@ -15,7 +15,7 @@ from decimal import Context, Decimal, InvalidOperation
 
 from ..model import Problem, Provenance, Severity, Value, ValueStatus
 from ._scan import ERROR_LITERALS, CellFlag
-from .workbook import Cell, cell_flag_problem
+from .cells import Cell, cell_flag_problem
 
 #: unit → (dimension, factor to the dimension's base unit)
 UNITS: dict[str, tuple[str, int]] = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .cells import Cell, Sheet
 from .errors import SheetError
-from .workbook import Cell, Sheet
 
 #: the labels a county code is written after.
 COUNTY_CODE_LABELS = ("行政区划代码", "县（市、区）代码", "区划代码")

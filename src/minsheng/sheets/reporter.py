@@ -7,8 +7,8 @@ import re
 import unicodedata
 
 from ..model import Problem, Reporter, Severity
+from .cells import Sheet
 from .dates import parse_date
-from .workbook import Sheet
 
 LABELS = {
     "填报单位": "unit",

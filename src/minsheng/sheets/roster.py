@@ -24,10 +24,10 @@ from attrs import define, field
 from ..model import Problem, Provenance, Severity, Value, ValueStatus
 from . import _accel
 from .amounts import _parse_text, decimal_from_float, unit_info
+from .cells import cell_flag_problem
 from .refs import cell_ref
 from .tables import Source, Table
 from .text import squash
-from .workbook import cell_flag_problem
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"

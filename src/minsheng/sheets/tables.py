@@ -23,10 +23,10 @@ from attrs import define, frozen
 
 from ..model import Indicator, Problem, Provenance, Scheme, Severity, Value
 from .amounts import parse_number
+from .cells import Sheet
 from .errors import SheetError
 from .refs import cell_ref, column_letter
 from .text import label_key, squash, starts_with_qizhong, strip_unit, unit_of
-from .workbook import Sheet
 
 #: ``source(sheet_name, cell_ref) -> Provenance``: a plugin passes ``context.provenance``.
 Source = Callable[[str, str], Provenance]
