@@ -216,3 +216,22 @@ def test_long_list_summed_by_category(tmp_path, ext) -> None:
     assert counts["xiagang"].amount == D(2) and counts["chuangye"].amount == D(2)
     assert counts["chuangye"].provenance.cell == "C3:C7"
     assert [(p.code, p.cell) for p in problems] == [("not-a-number", "E5"), ("unknown-category", "C6")]
+
+
+def test_a_rosters_footnotes_are_not_people(tmp_path, ext) -> None:
+    from minsheng.sheets import read_roster
+
+    rows: list[list[object]] = [
+        ["序号", "姓名", "身份证号", "培训类别"],
+        [1, "李强", "360828198503120417", "阳光工程"],
+        [2, "张敏", "360828199007081521", "雨露工程"],
+        ["注：身份证号须为18位。"],
+        ["说明：本表一人一行。"],
+        ["填报人：张三", None, "复核人：李四"],
+    ]
+    path = write(tmp_path, ext, "花名册", rows)
+    with open_workbook(path) as book:
+        table = find_table(book.sheet("花名册"), ["身份证号"])
+        assert [r.label for r in table.rows] == ["李强", "张敏"]
+        roster = read_roster(table, id_column="身份证号")
+    assert (roster.rows, roster.counted, roster.problems) == (2, 2, [])
