@@ -235,3 +235,33 @@ def test_a_rosters_footnotes_are_not_people(tmp_path, ext) -> None:
         assert [r.label for r in table.rows] == ["李强", "张敏"]
         roster = read_roster(table, id_column="身份证号")
     assert (roster.rows, roster.counted, roster.problems) == (2, 2, [])
+
+
+def test_units_as_rows_under_a_danwei_header(tmp_path, ext) -> None:
+    """A first column headed 单位 naming the units that report is not a column of units."""
+    rows: list[list[object]] = [
+        ["单位", "城镇新增就业人数(人)", "新增发放小额贷款（万元）"],
+        ["县就业局", 1500, 200],
+        ["县社保局", 600, 50],
+        ["全县合计", 2100, 250],
+    ]
+    path = write(tmp_path, ext, "各单位", rows)
+    with open_workbook(path) as book:
+        table = find_table(book.sheet("各单位"), ["单位", "城镇新增就业人数"])
+        assert table.unit_col is None and table.label_col == 0
+        assert table.total_row().label == "全县合计"
+        values = read_columns(table, SCHEME)
+    assert (values["1.1"].amount, values["5.1"].amount) == (D(2100), D(250))
+
+
+def test_a_plan_column_is_not_the_annual_figure(tmp_path) -> None:
+    rows: list[list[object]] = [
+        ["指标名称", "本年计划", "上半年", "下半年", "上年同期累计", "本年累计"],
+        ["城镇新增就业人数", 2000, 900, 1000, 1800, 1900],
+    ]
+    path = write_xlsx(tmp_path / "plan.xlsx", {"表": rows})
+    with open_workbook(path) as book:
+        table = find_table(book.sheet("表"), ["指标名称", "上半年"])
+        periods = period_columns(table)
+        assert periods.total.path == "本年累计"
+        assert period_value(table, table.rows[0], periods).amount == D(1900)

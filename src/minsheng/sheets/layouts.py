@@ -51,6 +51,8 @@ def _period(part: str) -> tuple[str, int] | None:
 
 
 def _is_total(part: str) -> bool:
+    if any(w in part for w in ("计划", "目标", "任务", "上年", "同期")):
+        return False  # 本年计划, 上年同期累计: not this year's figure
     return bool(_RANGE.match(part)) or any(w in part for w in TOTAL_PERIOD_WORDS)
 
 
@@ -95,7 +97,9 @@ def period_columns(table: Table, *within: str, total: Sequence[str] | None = Non
     if total is not None:
         total_col = table.column(*total)
     else:
-        total_col = next((c for c in columns if c.index not in used and _is_total(c.parts[-1])), None)
+        candidates = [c for c in columns if c.index not in used and _is_total(c.parts[-1])]
+        after = [c for c in candidates if c.index > parts[-1].index]  # 全年 is written after the periods
+        total_col = (after or candidates or [None])[0]
     return Periods(kind, parts, total_col)
 
 

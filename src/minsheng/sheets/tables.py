@@ -22,7 +22,7 @@ from decimal import Decimal
 from attrs import define, frozen
 
 from ..model import Indicator, Problem, Provenance, Scheme, Severity, Value
-from .amounts import parse_number
+from .amounts import parse_number, unit_info
 from .errors import SheetError
 from .refs import cell_ref, column_letter
 from .text import label_key, squash, starts_with_qizhong, strip_unit, unit_of
@@ -137,8 +137,13 @@ class Table:
         totals = [r for r in self.rows if r.kind == TOTAL]
         if totals:
             return totals[-1]
-        county = {label_key(w) for w in COUNTY_ROW_WORDS}
-        return next((r for r in reversed(self.rows) if r.key in county), None)
+        county = {label_key(w) for w in (*COUNTY_ROW_WORDS, *TOTAL_WORDS)}
+        for row in reversed(self.rows):  # 合计 written in another column than the label's
+            if row.key in county or any(
+                label_key(c.text) in county for c in self.sheet.row(row.index) if c.text
+            ):
+                return row
+        return None
 
     def find_row(self, names: Iterable[str] = (), code: str | None = None) -> TableRow | None:
         """The row for an indicator, by code (a code column or a label starting with it) or by
@@ -309,6 +314,14 @@ def _table_unit(sheet: Sheet, first: int) -> str | None:
     return None
 
 
+def _holds_units(sheet: Sheet, last: int, col: int) -> bool:
+    """Whether the cells below a header headed just 单位 are mostly units (人, 万元), not names."""
+    written = [
+        t for r in range(last + 1, min(sheet.n_rows, last + 21)) if (t := squash(sheet.cell(r, col).text))
+    ]
+    return not written or 2 * sum(unit_info(t) is not None for t in written) >= len(written)
+
+
 def _build(
     sheet: Sheet, first: int, last: int, label_column: str | int | None, stop_at: Sequence[str]
 ) -> Table:
@@ -326,6 +339,12 @@ def _build(
     elif isinstance(label_column, str):
         label_col = next((c.index for c in columns if squash(label_column) in by_key[c.index]), 0)
     unit_col = find("计量单位", "单位")
+    if (
+        unit_col is not None
+        and not by_key[unit_col].endswith("计量单位")
+        and not _holds_units(sheet, last, unit_col)
+    ):
+        unit_col = None  # a 单位 (填报单位) column naming the units reporting, one per row
     code_col = find("指标编号", "指标代码", "编号", "代码")
     if not isinstance(label_column, int | str):
         candidates = [c for c in columns if c.index not in (unit_col, code_col)]
