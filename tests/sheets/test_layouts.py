@@ -216,6 +216,7 @@ def test_long_list_summed_by_category(tmp_path, ext) -> None:
     assert counts["xiagang"].amount == D(2) and counts["chuangye"].amount == D(2)
     assert counts["chuangye"].provenance.cell == "C3:C7"
     assert [(p.code, p.cell) for p in problems] == [("not-a-number", "E5"), ("unknown-category", "C6")]
+    assert "“其他”不属于任何统计类别（类别中应含有：下岗、创业）" in problems[1].message
 
 
 def test_a_rosters_footnotes_are_not_people(tmp_path, ext) -> None:

@@ -239,7 +239,9 @@ def sum_by_category(
     cat_col = table.column(category_column)
     amt_col = table.column(amount_column) if amount_column else None
     assert cat_col is not None
-    cats = [(key, [squash(w) for w in words]) for key, words in categories.items()]
+    words_of = {key: list(words) for key, words in categories.items()}
+    cats = [(key, [squash(w) for w in words]) for key, words in words_of.items()]
+    known = "、".join(w for words in words_of.values() for w in words)
     totals = {key: Decimal(0) for key, _ in cats}
     counts = dict.fromkeys(totals, 0)
     sheet = table.sheet
@@ -255,8 +257,12 @@ def sum_by_category(
                 problems.append(
                     Problem.at(
                         "unknown-category",
-                        f"第 {row.number} 行的类别“{cell.text}”不属于任何统计类别（{'、'.join(k for k, _ in cats)}），"
-                        "未计入；请按规定类别填写。",
+                        (
+                            f"第 {row.number} 行的类别“{cell.text}”"
+                            if cell.text
+                            else f"第 {row.number} 行没有填类别，"
+                        )
+                        + f"不属于任何统计类别（类别中应含有：{known}），未计入；请按规定类别填写。",
                         prov,
                         severity=Severity.WARNING,
                     )
