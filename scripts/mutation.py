@@ -23,7 +23,7 @@ scripts/mutation-equivalents.txt (one ``mutant-name  reason`` a line):
 The kill rate is over the behavioural mutants (all but message-text, equivalent and import-time,
 killed or not).
 ``--fail-under P`` exits 1 when it is under P %.
-The names of mutants (``minsheng.scoring.x_rule_score__mutmut_12``) hold while the source does not
+The names of mutants (``minsheng.scoring.rules.x_rule_score__mutmut_12``) hold while the source does not
 change; after a change of the source, re-check the equivalents file against the new diffs.
 """
 

@@ -18,90 +18,90 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (example, module under src/minsheng, original text, mutated text, the test that kills it); where the
+# (example, module (or package) under src/minsheng, original text, mutated text, the test that kills it); where the
 # code has been rewritten since (Fractions in rule_score, the reworked calculators), ALTERNATIVES gives
 # the same change in the newer text: the first (original, mutated) pair found once is used
 EXAMPLES = [
     (
         "binary default ≥ → ≤",
-        "scoring.py",
+        "scoring",
         "}[ind.condition or Condition.GE]",
         "}[ind.condition or Condition.LE]",
         "tests/test_rules_pinned.py::test_binary_default_condition_is_at_least_the_target",
     ),
     (
         "'=' accepted as '≥'",
-        "scoring.py",
+        "scoring",
         "Condition.EQ: actual == threshold",
         "Condition.EQ: actual >= threshold",
         "tests/test_rules_pinned.py::test_binary_equal_is_not_at_least",
     ),
     (
         "deduction not capped at weight",
-        "scoring.py",
+        "scoring",
         "q2(max(ZERO, min(w, w - per_unit * actual)))",
         "q2(max(ZERO, w - per_unit * actual))",
         "tests/test_rules_pinned.py::test_deduction_never_scores_above_the_weight",
     ),
     (
         "quota rounded, not floored",
-        "scoring.py",
+        "scoring",
         "to_integral_value(rounding=ROUND_FLOOR))\n        excellent",
         "to_integral_value(rounding=ROUND_HALF_UP))\n        excellent",
         "tests/test_rules_pinned.py::test_excellent_quota_rounds_down",
     ),
     (
         "quota 1 treated like quota 0",
-        "scoring.py",
+        "scoring",
         "if quota > 0 else None",
         "if quota > 1 else None",
         "tests/test_rules_pinned.py::test_excellent_quota_rounds_down",
     ),
     (
         "先进 without 优秀",
-        "scoring.py",
+        "scoring",
         "grade == scheme.excellent_grade and rank <=",
         "grade == scheme.excellent_grade or rank <=",
         "tests/test_rules_pinned.py::test_advanced_requires_the_excellent_grade",
     ),
     (
         "tie order reversed",
-        "scoring.py",
+        "scoring",
         "return (-r.total, r.county.code)",
         "return (-r.total, [-ord(c) for c in r.county.code])",
         "tests/test_rules_pinned.py::test_ties_share_a_rank_and_are_listed_by_county_code",
     ),
     (
         "city average over every member",
-        "scoring.py",
+        "scoring",
         "/ len(scored)) if scored",
         "/ len(members)) if scored",
         "tests/test_rules_pinned.py::test_city_average_is_over_scored_counties_only",
     ),
     (
         "city grade counts doubled",
-        "scoring.py",
+        "scoring",
         "grades.get(r.grade, 0) + 1",
         "grades.get(r.grade, 0) + 2",
         "tests/test_rules_pinned.py::test_city_grades_and_vetoes_are_counted_once_each",
     ),
     (
         "city veto count doubled",
-        "scoring.py",
+        "scoring",
         "vetoed=sum(1 for r",
         "vetoed=sum(2 for r",
         "tests/test_rules_pinned.py::test_city_grades_and_vetoes_are_counted_once_each",
     ),
     (
         "target 0 N/A only for ratio",
-        "scoring.py",
+        "scoring",
         "ind.rule in (Rule.RATIO, Rule.STEPS) and target == 0",
         "ind.rule is Rule.RATIO and target == 0",
         "tests/test_rules_pinned.py::test_target_zero_is_not_applicable_for_steps_too",
     ),
     (
         "zero applicable weight → full marks",
-        "scoring.py",
+        "scoring",
         "    if applicable_weight == 0:\n        indicator_total = q2(ZERO)",
         "    if applicable_weight == 0:\n        indicator_total = q2(scheme.total)",
         "tests/test_rules_pinned.py::test_zero_applicable_weight_gives_no_marks",
@@ -251,10 +251,16 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "src"
             shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__"))
-            path = copy / "minsheng" / module
-            text = path.read_text(encoding="utf-8")
+            target = copy / "minsheng" / module
+            # a package (scoring/) is searched: the change applies in the one module that has it once
+            files = sorted(target.glob("*.py")) if target.is_dir() else [target]
             pairs = [(old, new), *ALTERNATIVES.get(name, [])]
-            found = next(((o, n) for o, n in pairs if text.count(o) == 1), None)
+            found, path, text = None, target, ""
+            for path in files:
+                text = path.read_text(encoding="utf-8")
+                found = next(((o, n) for o, n in pairs if text.count(o) == 1), None)
+                if found is not None:
+                    break
             if found is None:
                 print(f"STALE   | {name} | the original text is no longer in {module} once")
                 bad += 1

@@ -21,7 +21,7 @@ from minsheng import load_scheme
 from minsheng.pipeline import assess_reads
 from minsheng.plugins import PluginHost
 from minsheng.plugins.host import ReadResult
-from minsheng.workbooks.targets import read_targets
+from minsheng.targets import read_targets
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "jiangxi-2007"
 SCHEME = load_scheme("jiangxi-2007")

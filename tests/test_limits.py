@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from minsheng.limits import LIMITS_ENV, Limits
 from minsheng.sheets import SHEET_ERROR_CODES, SheetError, open_workbook
-from minsheng.sheets._limits import _Depth
+from minsheng.sheets._prescan import _Depth
 
 FORM = next((Path(__file__).resolve().parent / "corpus" / "province").glob("360102-*.xlsx"))
 SHEET = "xl/worksheets/sheet1.xml"

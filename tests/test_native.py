@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minsheng.limits import Limits
-from minsheng.sheets import _accel, _limits, _ole, _scan, open_workbook
+from minsheng.sheets import _accel, _ole, _prescan, _scan, open_workbook
 from minsheng.sheets.errors import SheetError
 from minsheng.sheets.refs import column_index
 
@@ -38,17 +38,17 @@ def test_the_extension_is_built_where_required():
 # --------------------------------------------------------------------------------------------
 # one block of an XML part: depth, "<!", candidate literals, and for sheets the counts and extent
 
-_PLAIN = re.compile(_limits._PLAIN_REF.pattern)
+_PLAIN = re.compile(_prescan._PLAIN_REF.pattern)
 
 
 def python_block(data: bytes, depth: int, limit: int, chunk: int, prefix: bytes | None):
-    """What _limits._scan_part computes on a block in Python: the reference for scan_block."""
-    counter = _limits._Depth(limit)
+    """What _prescan._scan_part computes on a block in Python: the reference for scan_block."""
+    counter = _prescan._Depth(limit)
     counter.depth = depth
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_limits, "_CHUNK", chunk)
+        mp.setattr(_prescan, "_CHUNK", chunk)
         ok = counter.feed(data)
-    head = (counter.depth if ok else -1, b"<!" in data, _limits._has_literal(data))
+    head = (counter.depth if ok else -1, b"<!" in data, _prescan._has_literal(data))
     if prefix is None:
         return (*head, 0, 0, 0, 0, 0)
     p = prefix
@@ -265,7 +265,7 @@ def test_the_limit_checks_refuse_the_same_parts(tmp_path, monkeypatch):
             monkeypatch.setattr(_accel, "scans", scans)
             with zipfile.ZipFile(path) as zf:
                 try:
-                    verdicts.append(("ok", _limits.scan_zip_xml(zf, str(path), Limits())))
+                    verdicts.append(("ok", _prescan.scan_zip_xml(zf, str(path), Limits())))
                 except SheetError as err:
                     verdicts.append((err.code, str(err)))
         assert verdicts[0] == verdicts[1], name

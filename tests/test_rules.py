@@ -16,7 +16,7 @@ from minsheng import (
     rule_score,
     score_indicator,
 )
-from minsheng.scoring import _ABSENT
+from minsheng.scoring.rules import _ABSENT
 
 
 def ind(rule: Rule, weight="6", **kw) -> Indicator:

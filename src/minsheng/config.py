@@ -35,6 +35,10 @@ def _names(value: Iterable[str] | str) -> tuple[str, ...]:
     return tuple(name.strip() for name in items if name and name.strip())
 
 
+def _as_tuple(items: Iterable[object]) -> tuple[object, ...]:
+    return tuple(items)
+
+
 @frozen
 class PluginConfig:
     """The plugins a run loads and how they are called.
@@ -51,7 +55,7 @@ class PluginConfig:
     """
 
     plugins_dir: str | None = field(default=None, converter=_optional_path)
-    plugins: tuple[object, ...] = field(default=(), converter=tuple)
+    plugins: tuple[object, ...] = field(default=(), converter=_as_tuple)
     strict: bool = False
     blocked: tuple[str, ...] = field(default=(), converter=_names)
     trace: bool = False

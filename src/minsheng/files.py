@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 #: Stable codes of :class:`OutputError`.
 OUTPUT_CODES = (
@@ -177,7 +178,7 @@ def _signals_held() -> Iterator[list[int]]:
         yield came
         return
     numbers = [getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)]
-    previous: dict[int, object] = {}
+    previous: dict[int, Any] = {}  # what signal.signal gave back: a handler, SIG_DFL or SIG_IGN
     with contextlib.ExitStack() as restore:  # each handler goes back even if putting back another fails
         for number in numbers:
             previous[number] = signal.signal(number, lambda signum, frame: came.append(signum))

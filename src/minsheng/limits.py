@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from attrs import field, fields, frozen, validators
 
@@ -26,7 +27,7 @@ from attrs import field, fields, frozen, validators
 LIMITS_ENV = "MINSHENG_LIMITS"
 
 _SUFFIXES = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-_positive = validators.gt(0)
+_positive: Any = validators.gt(0)  # for the int and the float limits alike
 
 
 @frozen

@@ -9,20 +9,23 @@ the same whatever the executor.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
-from pathlib import Path
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from pathlib import Path, PurePath, PurePosixPath
 
 from attrs import evolve, frozen
 
 from . import checks as _checks
 from .checks import check_outliers, check_self_scores, check_submission
 from .config import PluginConfig
+from .errors import InputError
 from .guard import read_county_file_guarded
 from .limits import Limits
 from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
-from .plugins.reading import ReadResult, plugin_config
+from .plugins.reading import ReadResult, plugin_config, sha256_or_none
+from .relpaths import is_url, relative_path
 from .scoring import score
 
 _COUNTY_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")  # a 6-digit 行政区划代码 in a path
@@ -30,7 +33,7 @@ _COUNTY_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")  # a 6-digit 行政区划代�
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".et"}
 
 
-def is_temporary(path: Path) -> bool:
+def is_temporary(path: PurePath) -> bool:
     """Lock and temp files a spreadsheet program leaves beside an open file (~$x.xlsx, .~lock.x#)."""
     name = path.name
     return (
@@ -40,15 +43,20 @@ def is_temporary(path: Path) -> bool:
     )
 
 
-def find_files(inputs: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+def find_files(inputs: Iterable[Path | str]) -> tuple[list[Path | str], list[Problem]]:
     """Every county file under ``inputs`` (files or folders, recursively), sorted, skipping lock files.
 
     Files without a spreadsheet suffix are skipped with an ``info`` problem; a spreadsheet with a
-    wrong suffix is still read by content.
+    wrong suffix is still read by content. A URL (``file://…``, ``s3://…``; needs fsspec) is
+    searched the same way and its files are given as URLs, after the local files.
     """
     found: list[Path] = []
     problems: list[Problem] = []
+    urls: list[str] = []
     for root in inputs:
+        if is_url(root):
+            urls.extend(_find_urls(str(root), problems))
+            continue
         root = Path(root)
         if not root.exists():
             problems.append(
@@ -70,7 +78,38 @@ def find_files(inputs: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
                 )
                 continue
             found.append(p)
-    return sorted(set(found)), problems
+    return [*sorted(set(found)), *dict.fromkeys(urls)], problems
+
+
+def _find_urls(root: str, problems: list[Problem]) -> list[str]:
+    """The spreadsheets under the URL ``root``, as :func:`find_files` takes them from a folder."""
+    from .remote import find_urls, url_parts, url_root
+
+    try:
+        base, _ = url_root(root)
+    except InputError as exc:
+        if exc.code != "submissions-not-found":
+            raise
+        problems.append(Problem("input-not-found", exc.message, file=root))
+        return []
+    out = []
+    for url in find_urls(base):
+        parts = url_parts(url, base)
+        name = PurePosixPath(parts[-1])
+        if is_temporary(name) or any(part.startswith(".") for part in parts[:-1]):
+            continue
+        if name.suffix.lower() not in SPREADSHEET_SUFFIXES:
+            problems.append(
+                Problem(
+                    "skipped-file",
+                    f"“{name.name}”不是表格文件（{name.suffix or '无扩展名'}），已跳过。",
+                    severity=Severity.INFO,
+                    file=url,
+                )
+            )
+            continue
+        out.append(url)
+    return out
 
 
 def guess_county(path: str | Path, targets: Targets) -> str | None:
@@ -136,7 +175,7 @@ def _worker_failed(path: str, exc: BaseException) -> ReadResult:
 
 
 def read_files(
-    paths: Sequence[Path],
+    paths: Sequence[Path | str],
     *,
     scheme_source: str | Scheme,
     year: int,
@@ -145,6 +184,8 @@ def read_files(
     progress: Callable[[int], None] | None = None,
     limits: Limits | None = None,
     plugins_dir: str | None = None,
+    remote: bool | None = None,
+    roots: Sequence[Path | str] = (),
 ) -> list[ReadResult]:
     """Match and read every file, through ``executor`` when given (else here); results in input order.
 
@@ -152,29 +193,106 @@ def read_files(
     ``PluginConfig(plugins_dir=plugins_dir)``) under ``limits`` (default: ``Limits()``), both
     passed with every call: a file or plugin that hangs, eats memory or crashes costs only its
     own county (see :mod:`minsheng.guard`). ``progress(1)`` is called after each file.
+
+    ``remote`` (default: whether ``executor`` is a Dask cluster's) sends the workers each local
+    file's bytes instead of its path, for workers that cannot see this machine's disk; URLs are
+    always passed as they are and opened where the read runs (see :mod:`minsheng.remote`).
+    ``roots`` (the submissions folders) give a sent file its folders below them. Files are
+    submitted as workers need them (at most two per worker in flight), never all at once.
     """
-    kwargs = {
+    kwargs: dict[str, object] = {
         "scheme_source": scheme_source,
         "year": year,
         "plugins": plugin_config(plugins, plugins_dir),
         "limits": limits or Limits(),
     }
-    results: list[ReadResult] = []
+    if remote is None:
+        from .remote import dask_client
+
+        remote = dask_client(executor) is not None
+    results: dict[int, ReadResult] = {}
     if executor is None:
-        for p in paths:
-            results.append(read_county_file_guarded(str(p), **kwargs))  # type: ignore[arg-type]
+        for i, p in enumerate(paths):
+            job = _job(p, remote, roots, kwargs)
+            results[i] = job if isinstance(job, ReadResult) else job[0](*job[1], **job[2])
             if progress:
                 progress(1)
-        return results
-    futures = [executor.submit(read_county_file_guarded, str(p), **kwargs) for p in paths]
-    for p, f in zip(paths, futures, strict=True):
+        return [results[i] for i in range(len(paths))]
+    from .remote import quiet_large_sends
+
+    window = _in_flight(executor)
+    running: dict[Future[ReadResult], int] = {}
+
+    def collect(done: Iterable[Future[ReadResult]]) -> None:
+        for f in done:
+            i = running.pop(f)
+            try:
+                results[i] = f.result()
+            except Exception as exc:  # a worker that died (memory, a signal) costs only its own file
+                results[i] = _worker_failed(str(paths[i]), exc)
+            if progress:
+                progress(1)
+
+    with quiet_large_sends(executor, kwargs["limits"]):  # type: ignore[arg-type]
+        for i, p in enumerate(paths):
+            while len(running) >= window:
+                collect(wait(running, return_when=FIRST_COMPLETED).done)
+            job = _job(p, remote, roots, kwargs)
+            if isinstance(job, ReadResult):  # refused here (too large): never sent
+                results[i] = job
+                if progress:
+                    progress(1)
+                continue
+            running[executor.submit(job[0], *job[1], **job[2])] = i
+            del job  # the bytes stay only with the submitted call
+        while running:
+            collect(wait(running, return_when=FIRST_COMPLETED).done)
+    return [results[i] for i in range(len(paths))]
+
+
+def _in_flight(executor: Executor) -> int:
+    """How many files may be on their way at once: two per worker thread (at least two)."""
+    from .remote import dask_client
+
+    client = dask_client(executor)
+    if client is not None:
         try:
-            results.append(f.result())
-        except Exception as exc:  # a worker that died (memory, a signal) costs only its own file
-            results.append(_worker_failed(str(p), exc))
-        if progress:
-            progress(1)
-    return results
+            workers = client.scheduler_info()["workers"].values()
+            threads = sum(int(w.get("nthreads", 1)) for w in workers)
+        except Exception:
+            threads = 0
+    else:
+        threads = int(getattr(executor, "_max_workers", 0) or 0)
+    return 2 * max(threads or (os.cpu_count() or 1), 1)
+
+
+def _job(
+    p: Path | str, remote: bool, roots: Sequence[Path | str], kwargs: dict[str, object]
+) -> ReadResult | tuple[Callable[..., ReadResult], tuple[object, ...], dict[str, object]]:
+    """What reads ``p``: a call (function, args, kwargs) to run here or on a worker, or the
+    result itself when the file is refused before it is sent."""
+    name = str(p)
+    if not remote and not is_url(name):
+        return read_county_file_guarded, (name,), kwargs
+    from .remote import read_sent, refuse_too_large
+
+    if is_url(name):
+        return read_sent, (name, None), {**kwargs, "parts": tuple(relative_path(name, roots).split("/"))}
+    parts = PurePath(relative_path(name, roots)).parts
+    limits: Limits = kwargs["limits"]  # type: ignore[assignment]
+    try:
+        size = os.stat(name).st_size
+        refused = refuse_too_large(size, name, limits)
+        if refused is not None:
+            return ReadResult(name, None, (refused,), sha256=sha256_or_none(name))
+        with open(name, "rb") as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+        refused = refuse_too_large(len(data), name, limits)  # (it grew since)
+        if refused is not None:
+            return ReadResult(name, None, (refused,), sha256=sha256_or_none(name))
+    except OSError:  # unreadable here: read it here, for the very problem a local read gives
+        return read_county_file_guarded(name, **kwargs)  # type: ignore[arg-type]
+    return read_sent, (name, data), {**kwargs, "parts": parts}
 
 
 @frozen

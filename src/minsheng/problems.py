@@ -57,7 +57,7 @@ class Section:
 
 
 def _section(key: str, heading: str, *rows: tuple) -> Section:
-    return Section(key, heading, tuple(ProblemCode(*row[:4], key, *row[4:]) for row in rows))
+    return Section(key, heading, tuple(ProblemCode(*row[:4], key, *row[4:]) for row in rows))  # type: ignore[call-arg]
 
 
 # fmt: off
@@ -213,6 +213,7 @@ SECTIONS = (
         ("submissions-not-found", _E, "找不到报表", "给出的报表文件或目录不存在；请检查路径。"),
         ("submissions-empty", _E, "报表目录中没有表格", "给出的报表目录里没有任何表格文件（.xlsx .xls .xlsm .ods）；请检查路径。"),
         ("bad-argument", _E, "参数不对", "调用时某个参数不是可用的值；请按说明改正。"),
+        ("worker-plugins-differ", _E, "工作节点插件不同", "Dask 工作节点上的 minsheng 或县级插件与本机不同（缺少或版本不同），未读取任何报表；请在每个工作节点上安装相同的版本。"),
     ),
     _section(
         "output",

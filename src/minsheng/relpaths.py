@@ -9,6 +9,7 @@ under; a file outside them (the targets workbook, say) keeps only its name.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import Any, TypeVar
@@ -19,20 +20,37 @@ T = TypeVar("T")
 PATH_FIELDS = frozenset({"file", "path"})  # Provenance.file, Problem.file, InputFile.path
 
 
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def is_url(value: object) -> bool:
+    """Whether ``value`` is a URL (``file://…``, ``s3://…``) rather than a path of this machine."""
+    return isinstance(value, str) and _URL.match(value) is not None
+
+
 def relative_path(path: str, roots: Sequence[str | Path]) -> str:
     """``path`` relative to the first of ``roots`` holding it (as ``南昌市/x.xlsx``); else its name.
 
-    A path that is already relative is kept as it is.
+    A path that is already relative is kept as it is. A URL is made relative to a URL root the
+    same way (``file:///srv/报表/南昌市/x.xlsx`` under ``file:///srv/报表`` → ``南昌市/x.xlsx``).
     """
+    if is_url(path):
+        for root in roots:
+            r = str(root).rstrip("/")
+            if is_url(r) and path.startswith(r + "/"):
+                return path[len(r) + 1 :]
+        return path.rstrip("/").rsplit("/", 1)[-1]
     p = PurePath(path)
     if not p.is_absolute():
         return path
     for root in roots:
-        r = PurePath(os.path.abspath(root))
-        if p == r:
+        if is_url(root):
+            continue
+        base = PurePath(os.path.abspath(root))
+        if p == base:
             return p.name
-        if r in p.parents:
-            return p.relative_to(r).as_posix()
+        if base in p.parents:
+            return p.relative_to(base).as_posix()
     return p.name
 
 

@@ -26,7 +26,7 @@ from .config import PluginConfig
 from .errors import InputError
 from .limits import Limits
 from .model import Assessment, Finding, Problem, Scheme, Severity, Targets
-from .relpaths import relative_paths
+from .relpaths import is_url, relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -83,10 +83,12 @@ def assess(
     limits: Limits | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    remote: bool | None = None,
 ) -> AssessmentRun:
     """Run the year end: find, read, check and score every county file → :class:`AssessmentRun`.
 
-    - ``submissions``: county files or folders (searched recursively, lock files skipped).
+    - ``submissions``: county files or folders (searched recursively, lock files skipped), or
+      URLs of them (``file://…``, ``s3://…``; needs fsspec), opened where the reads run.
     - ``targets``: the targets workbook (.xlsx), or a :class:`Targets` value.
     - ``scheme``: a built-in scheme name, a TOML file, or a :class:`Scheme`.
     - ``year``: checked against the targets' year (default: the targets' year).
@@ -100,6 +102,10 @@ def assess(
       (default: ``PluginConfig()`` and ``Limits()``; the environment is not read).
     - ``executor``: any :class:`concurrent.futures.Executor` to read through (worker processes,
       ``distributed.Client.get_executor()``); ``None`` reads here. The result does not depend on it.
+      On a Dask executor every worker must have the same minsheng and plugins as this process
+      (checked before any file is read: ``worker-plugins-differ``).
+    - ``remote``: send the workers each local file's bytes, for workers that cannot see this
+      machine's disk (default: when ``executor`` is a Dask cluster's; see :mod:`minsheng.remote`).
     - ``progress``: called as ``progress(done, total)`` before reading and after each file.
 
     Raises :class:`~minsheng.errors.InputError` (stable ``code``, Chinese ``message``) when
@@ -116,6 +122,7 @@ def assess(
     paths = _submission_paths(submissions)
     from .pipeline import assess_reads, find_files
     from .plugins.reading import host_for
+    from .remote import check_worker_plugins, dask_client
 
     files, file_problems = find_files(paths)
     if not files:
@@ -126,7 +133,15 @@ def assess(
             file_problems,
         )
     host_problems = host_for(plugins).problems
-    reads = _read(files, scheme, given.targets.year, plugins, limits, executor, progress)
+    roots = [_root(p) for p in paths]
+    client = dask_client(executor)
+    if remote is None:
+        remote = client is not None
+    if client is not None:  # a worker without a county's plugin would quietly make it 出错
+        check_worker_plugins(client, plugins)
+    if remote and not isinstance(scheme, Scheme) and os.path.exists(scheme):
+        scheme = loaded  # a scheme file of this machine travels as the scheme itself
+    reads = _read(files, scheme, given.targets.year, plugins, limits, executor, progress, remote, roots)
     assessment = assess_reads(
         loaded,
         given.targets,
@@ -138,18 +153,20 @@ def assess(
         assessed_on=assessed_on,
         received=received,
     )
-    assessment = relative_paths(assessment, [p if p.is_dir() else p.parent for p in paths])
+    assessment = relative_paths(assessment, roots)
     return AssessmentRun(loaded, given.targets, assessment, tuple(reads), plugins, limits)
 
 
 def _read(
-    files: Sequence[Path],
+    files: Sequence[Path | str],
     scheme: PathLike | Scheme,
     year: int,
     plugins: PluginConfig,
     limits: Limits,
     executor: Executor | None,
     progress: Callable[[int, int], None] | None,
+    remote: bool,
+    roots: Sequence[Path | str],
 ) -> list[ReadResult]:
     from .pipeline import read_files
 
@@ -171,6 +188,8 @@ def _read(
         executor=executor,
         progress=tick,
         limits=limits,
+        remote=remote,
+        roots=roots,
     )
 
 
@@ -198,7 +217,7 @@ def _read_targets(path: PathLike, scheme: Scheme) -> TargetsInput:
             "targets-not-found",
             f"找不到目标任务表“{path}”；请检查路径，或用 minsheng template targets 生成一份。",
         )
-    from .workbooks import read_targets
+    from .targets import read_targets
 
     try:
         targets, findings, problems = read_targets(path, scheme)
@@ -213,14 +232,31 @@ def _read_targets(path: PathLike, scheme: Scheme) -> TargetsInput:
     return TargetsInput(targets, tuple(findings), tuple(problems))
 
 
-def _submission_paths(submissions: PathLike | Iterable[PathLike]) -> list[Path]:
-    paths = (
-        [Path(submissions)] if isinstance(submissions, str | os.PathLike) else [Path(p) for p in submissions]
-    )
-    for path in paths:
+def _submission_paths(submissions: PathLike | Iterable[PathLike]) -> list[Path | str]:
+    """The submissions as paths, and URLs (in fsspec's spelling) as strings; each must exist."""
+    from .remote import url_root
+
+    given = [submissions] if isinstance(submissions, str | os.PathLike) else list(submissions)
+    paths: list[Path | str] = []
+    for item in given:
+        if is_url(item):
+            paths.append(url_root(str(item))[0])
+            continue
+        path = Path(item)
         if not path.exists():
             raise InputError("submissions-not-found", f"找不到报表文件或目录“{path}”；请检查路径。")
+        paths.append(path)
     return paths
+
+
+def _root(path: Path | str) -> Path | str:
+    """The folder that file names in the outputs are relative to: ``path`` or its folder."""
+    if isinstance(path, str):  # a URL
+        from .remote import url_root
+
+        root, folder = url_root(path)
+        return root if folder else root.rsplit("/", 1)[0]
+    return path if path.is_dir() else path.parent
 
 
 def run_to_json(run: AssessmentRun) -> str:

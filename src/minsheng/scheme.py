@@ -398,7 +398,7 @@ def _calculator_problems(ind: Indicator, where: str, origin: str) -> list[Proble
         elif (why := param.problem(value)) is not None:
             fail(f"{where} 的政策参数 {key}（{param.name}）{why}。")
     shares = [ind.calculator_params.get(k) for k in ("fiscal_share", "personal_share")]
-    if "fiscal_share" in known and None not in shares and sum(shares, Decimal(0)) != 1:  # type: ignore[arg-type]
+    if "fiscal_share" in known and None not in shares and sum(shares, Decimal(0)) != 1:  # type: ignore[type-var]
         fail(
             f"{where} 的财政补助比例 fiscal_share（{shares[0]}）与个人负担比例 personal_share（{shares[1]}）"
             "之和应为 1。"

@@ -185,7 +185,7 @@ def _value(v: Decimal | int | float | str | None) -> Value:
         return Value.missing()
     if isinstance(v, str):
         parsed = parse_number(v)  # "—", "/", "不适用" are not applicable; other text is kept as raw
-        return parsed if not parsed.is_reported else Value.of(parsed.amount)
+        return parsed if not parsed.is_reported else Value.of(parsed.reported_amount)
     return Value.of(_dec(v))
 
 

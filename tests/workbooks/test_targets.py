@@ -11,8 +11,8 @@ from wbhelpers import header_row
 
 from minsheng import Severity
 from minsheng.cli import main
+from minsheng.targets import target_indicators
 from minsheng.workbooks import read_targets, write_targets_template
-from minsheng.workbooks.targets import target_indicators
 
 
 def column_of(ws, code):

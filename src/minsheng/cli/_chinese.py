@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib
 
+import click
+
 #: click's messages (as written in click 8.1–8.3), with their Chinese.
 MESSAGES: dict[str, str] = {
     # help pages
@@ -169,20 +171,20 @@ def install() -> None:
     _installed = True
 
 
-def _translate_usage(command_class: type) -> None:
+def _translate_usage(command_class: type[click.Command]) -> None:
     collect = command_class.collect_usage_pieces
 
-    def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
+    def collect_usage_pieces(self, ctx):
         return [METAVARS.get(piece, piece) for piece in collect(self, ctx)]
 
     command_class.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]
 
 
-def _end_in_chinese(exception_class: type) -> None:
+def _end_in_chinese(exception_class: type[click.ClickException]) -> None:
     """``缺少选项 '--targets'.`` → ``缺少选项 '--targets'。`` (click ends the sentence itself)."""
     format_message = exception_class.format_message
 
-    def chinese_format_message(self):  # type: ignore[no-untyped-def]
+    def chinese_format_message(self):
         text = format_message(self)
         return text[:-1] + "。" if text.endswith(".") else text
 

@@ -43,12 +43,21 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"日期应写成 YYYY-MM-DD，如 2008-01-10，而不是“{value}”。") from None
 
 
-def inputs_options(f):  # type: ignore[no-untyped-def]
+def _submissions(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[Path | str, ...]:
+    """Folders and files as paths; URLs (``file://…``, ``s3://…``) as they are, for fsspec."""
+    from ..relpaths import is_url
+
+    return tuple(v if is_url(v) else Path(v) for v in value)
+
+
+def inputs_options(f):
     """The options assess and validate share."""
     for decorator in reversed(
         [
             click.argument(
-                "submissions", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="报表目录..."
+                "submissions", nargs=-1, required=True, callback=_submissions, metavar="报表目录..."
             ),
             click.option(
                 "--targets",
@@ -84,7 +93,9 @@ def inputs_options(f):  # type: ignore[no-untyped-def]
                 help="并行读取的进程数。",
             ),
             click.option(
-                "--scheduler", metavar="tcp://主机:端口", help="在 Dask 集群上读取（需安装 minsheng[dask]）。"
+                "--scheduler",
+                metavar="tcp://主机:端口",
+                help="在 Dask 集群上读取：本机的报表文件由本机发给工作节点，网址由工作节点自己打开（需安装 minsheng[dask]，见 docs/cluster.md）。",
             ),
             click.option(
                 "--limits",
@@ -156,7 +167,7 @@ class _ProgressBar:
 
 
 def run_assessment(
-    submissions: Sequence[Path],
+    submissions: Sequence[Path | str],
     targets_path: Path,
     scheme_source: str,
     year: int | None,
@@ -264,7 +275,7 @@ def exit_status(problems: Sequence[Problem], fail_on: str) -> int:
 )
 @force_option
 def assess(
-    submissions: tuple[Path, ...],
+    submissions: tuple[Path | str, ...],
     targets_path: Path,
     scheme_source: str,
     year: int | None,
@@ -284,7 +295,7 @@ def assess(
 ) -> None:
     """读取各县报表，检查、评分、定等、排名，输出考核结果工作簿。
 
-    报表目录为报表文件或目录（递归查找，跳过 ~$ 开头的锁文件）。目标任务表中的每个县都会出现在结果中：
+    报表目录为报表文件或目录（递归查找，跳过 ~$ 开头的锁文件），也可以是网址（file://、s3:// 等，需安装 minsheng[dask]）。目标任务表中的每个县都会出现在结果中：
     已评、缺报（未报送）、出错（文件无法读取）或暂缓（--missing hold 时有缺报数值）。
     """
     from ..files import atomic_write_text
@@ -387,7 +398,7 @@ def _summary(
 )
 @force_option
 def validate(
-    submissions: tuple[Path, ...],
+    submissions: tuple[Path | str, ...],
     targets_path: Path,
     scheme_source: str,
     year: int | None,

@@ -63,7 +63,7 @@ def show_aliases(s: Scheme) -> None:
             click.echo(f"{ind.code:<8}{kind}：{name}  →  {label_key(name)}")
 
 
-def _pct(x) -> str:  # type: ignore[no-untyped-def]
+def _pct(x) -> str:
     return f"{(x * 100).normalize():f}%"
 
 

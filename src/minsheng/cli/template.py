@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..model import Severity
+from ..model import Severity, Targets
 from ..scheme import SchemeError, load_scheme
 from .common import check_output, fail_usage, force_option, refuse_existing, scheme_option
 
@@ -21,7 +21,7 @@ def template() -> None:
     """生成标准工作簿：目标任务表、各县报表（预填目标）、空白报表。"""
 
 
-def _scheme(source: str):  # type: ignore[no-untyped-def]
+def _scheme(source: str):
     try:
         return load_scheme(source)
     except SchemeError as exc:
@@ -60,7 +60,8 @@ def targets_cmd(
     force: bool,
 ) -> None:
     """生成空白的目标任务表（全省合计行、每县一行、每个指标一列，另有“督查发现”表）。"""
-    from ..workbooks import TemplateError, read_regions, write_targets_template
+    from ..targets import read_regions
+    from ..workbooks import TemplateError, write_targets_template
 
     check_output(output, force)
     scheme = _scheme(scheme_source)
@@ -102,7 +103,8 @@ def forms_cmd(
 ) -> None:
     """为目标任务表中的每个县生成一份预填了本县目标的报表。"""
     from ..sheets import SheetError
-    from ..workbooks import TemplateError, read_targets, write_forms
+    from ..targets import read_targets
+    from ..workbooks import TemplateError, write_forms
 
     scheme = _scheme(scheme_source)
     try:
@@ -118,7 +120,7 @@ def forms_cmd(
         fail_usage("目标任务表有错误，请改正后重试。")
     if year is not None and targets.year and year != targets.year:
         fail_usage(f"--year {year} 与目标任务表的年度 {targets.year} 不一致。")
-    _refuse_existing_forms(output, targets, year or targets.year, force)
+    _refuse_existing_forms(output, targets, year or targets.year or 0, force)
     try:
         paths = write_forms(scheme, targets, output, year=year or targets.year, template=template_path)
     except TemplateError as exc:
@@ -151,7 +153,7 @@ def form_cmd(
     click.echo(f"已生成空白报表 {output}", err=True)
 
 
-def _refuse_existing_forms(folder: Path, targets, year: int | None, force: bool) -> None:  # type: ignore[no-untyped-def]
+def _refuse_existing_forms(folder: Path, targets: Targets, year: int, force: bool) -> None:
     """The counties' forms would replace files already in ``folder`` (maybe filled in): refuse
     without --force, naming them."""
     from ..workbooks.form import form_filename

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import reprlib
 import traceback
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from attrs import evolve
 
@@ -64,7 +66,7 @@ def confidence(value: object) -> tuple[float | None, str | None]:
     return (number or None), None
 
 
-def _value_problems(values: dict[object, object]) -> list[str]:
+def _value_problems(values: Mapping[Any, object]) -> list[str]:
     bad: list[str] = []
     for key, value in values.items():
         if not isinstance(key, str):

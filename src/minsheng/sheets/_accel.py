@@ -7,12 +7,13 @@ the reference and give the same results (``tests/test_native.py``), only slower.
 
 from __future__ import annotations
 
+import importlib
 import os
 from types import ModuleType
 
 scans: ModuleType | None = None
 if os.environ.get("MINSHENG_PURE_PYTHON", "") in ("", "0"):
     try:
-        from . import _native as scans
+        scans = importlib.import_module(f"{__package__}._native")
     except ImportError:  # not built: the pure-Python scans
         scans = None

@@ -3,7 +3,7 @@
 calamine looks for a package's parts by their usual names (``xl/workbook.xml``); a valid package
 may name them otherwise (its relationships say where they are), and openpyxl follows the
 relationships. This adapter gives the few calls :class:`minsheng.sheets.Workbook` makes of
-calamine, under the same limits: the XML was scanned before (:mod:`._limits`), and each sheet's
+calamine, under the same limits: the XML was scanned before (:mod:`._prescan`), and each sheet's
 cells are streamed here, the ones with values counted and the farthest of them checked, before
 the grid is built. Blank formatted cells and the declared dimension cost nothing.
 """

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* ----------------------------------------------------------------------------------------- */
-/* XML nesting depth: _limits._Depth._walk                                                     */
+/* XML nesting depth: _prescan._Depth._walk                                                    */
 
 /* _Depth._walk over data[pos:end]: the tags as rb"<(/?)[^<>]*?(/?)>" finds them. Returns the
  * new depth, or -1 when a tag goes deeper than limit. */
@@ -57,7 +57,7 @@ walk_tags(const char *d, Py_ssize_t pos, Py_ssize_t end, long long depth, long l
 }
 
 /* ----------------------------------------------------------------------------------------- */
-/* One block of an XML part: _limits._scan_part's checks                                       */
+/* One block of an XML part: _prescan._scan_part's checks                                      */
 
 /* the farthest plain cell: _PLAIN_REF = rb'<c r="([A-Z]{1,4})(\d{1,8})"[^<>]*(?<!/)>' matched at
  * k, the 'r' of an occurrence of '<c r="' (whose '<' is at k - 3) */
@@ -95,7 +95,7 @@ plain_ref(const char *d, Py_ssize_t n, Py_ssize_t k, long long *max_row, long lo
 PyDoc_STRVAR(scan_block_doc,
 "scan_block(data, depth, limit, chunk, prefix) -> (depth, bang, literal, rows, cells, plain, max_row, max_col)\n\n"
 "One pass over a block of an XML part (which ends just after a '>', or is the part's last), giving\n"
-"what _limits._scan_part computes on it in Python:\n"
+"what _prescan._scan_part computes on it in Python:\n"
 "- depth: the nesting depth after the block, as _Depth.feed_python counts it chunk by chunk\n"
 "  (chunk bytes apart), or -1 when it goes past limit;\n"
 "- bang: whether b'<!' occurs (where a DTD could start);\n"

@@ -78,7 +78,7 @@ class OleFile:
         off = (n + 1) * self.sector_size
         return self.data[off : off + self.sector_size].ljust(self.sector_size, b"\0")
 
-    def _chain_bytes(self, start: int, table: list[int], size: int, read, limit: int | None = None) -> bytes:  # type: ignore[no-untyped-def]
+    def _chain_bytes(self, start: int, table: list[int], size: int, read, limit: int | None = None) -> bytes:
         out = bytearray()
         sect, steps = start, 0
         while sect not in _SPECIAL:

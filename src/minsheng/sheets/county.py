@@ -41,7 +41,7 @@ def _code_in_row(row: list[Cell], pattern: re.Pattern[str]) -> tuple[str, str] |
         if not m.group("rest").strip():  # the label ends the cell: the code is in the next cell
             following = next((c for c in row[i + 1 :] if not c.is_blank), None)
             code = _code_of(following) if following is not None else None
-            if code is not None:
+            if code is not None and following is not None:
                 return code, following.ref
     return None
 

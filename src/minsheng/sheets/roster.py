@@ -292,6 +292,8 @@ def read_roster(
     )
     as_of_number = int(as_of_ymd)
     rows_iter = enumerate(islice(grid, start, end), start)
+    norm: str | None
+    reason: str | None
     for r, line in rows_iter:
         if common is not None:
             done = common(
@@ -421,7 +423,7 @@ def read_roster(
                 )
                 continue
             seen[norm] = r
-        category = None
+        category: str | None = None
         if cats:
             if cc >= 0:
                 try:
@@ -431,11 +433,13 @@ def read_roster(
             else:
                 raw_cat = ""
             text = raw_cat if type(raw_cat) is str or isinstance(raw_cat, str) else str(raw_cat)
-            category = cat_get(text, _UNSEEN)
-            if category is _UNSEEN:
+            cached = cat_get(text, _UNSEEN)
+            if cached is _UNSEEN:
                 key_text = squash(text)
                 category = next((k for k, words in cats if any(w in key_text for w in words)), None)
                 cat_cache[text] = category
+            else:
+                category = cached  # type: ignore[assignment]  # a cached str or None
             if category is None:
                 prob(
                     "unknown-category",
@@ -481,7 +485,7 @@ def read_roster(
         if category is not None:
             by_category[category] += 1
         if amount is not None:
-            total += amount  # type: ignore[operator]
+            total += amount  # type: ignore[operator]  # total is None only without an amount column
             if category is not None:
                 amount_by_category[category] += amount
     roster.rows = rows

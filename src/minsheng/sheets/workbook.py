@@ -23,7 +23,7 @@ from defusedxml import DefusedXmlException
 from .. import limits as _limits_mod
 from ..limits import Limits, UnsafeXmlParser
 from ..model import Problem, Provenance, Severity
-from . import _fallback, _limits, _scan, _xlsb
+from . import _fallback, _prescan, _scan, _xlsb
 from ._ole import OLE_MAGIC, OleFile, OleFormatError
 from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
 from .errors import SheetError
@@ -94,7 +94,7 @@ def _sniff(path: Path, limits: Limits) -> tuple[str, frozenset[str], dict[str, _
     and for an .xlsb its sheets (checked the same way by :mod:`._xlsb`).
     """
     name = str(path)
-    _limits.check_file_size(path, limits)
+    _prescan.check_file_size(path, limits)
     try:
         with open(path, "rb") as fh:
             head = fh.read(512)
@@ -105,9 +105,9 @@ def _sniff(path: Path, limits: Limits) -> tuple[str, frozenset[str], dict[str, _
     if head[:4] == b"PK\x03\x04" or head[:4] == b"PK\x05\x06":
         try:
             with zipfile.ZipFile(path) as zf:
-                _limits.check_zip_directory(zf, name, limits)
+                _prescan.check_zip_directory(zf, name, limits)
                 kind, sheet_parts = _package_kind(zf, name)
-                plain = _limits.scan_zip_xml(zf, name, limits, sheet_parts)
+                plain = _prescan.scan_zip_xml(zf, name, limits, sheet_parts)
                 binary = _xlsb.scan_xlsb(zf, name, limits) if kind == "xlsb" else {}
         except _ZIP_ERRORS as exc:
             raise SheetError(
@@ -355,7 +355,7 @@ class Workbook:
                     part, _state = self._parts.get(name, ("", "visible"))
                     if self._percent_styles or part not in self._plain_parts:
                         flags, percent = _scan.scan_ooxml_sheet(zf, part, self._percent_styles)
-                    # else: nothing the scan could find (see _limits.scan_zip_xml)
+                    # else: nothing the scan could find (see _prescan.scan_zip_xml)
             elif self.format == "xlsb" and name in self._binary:
                 flags = dict(self._binary[name].flags)
             elif self.format == "ods":
@@ -518,9 +518,9 @@ def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook
         wb = Workbook(path, kind, book, ole, limits=limits, biff=biff)
         wb._plain_parts = plain
         wb._binary = binary
-        for sheet_name, info in binary.items():
+        for sheet_name, sheet in binary.items():
             if sheet_name in wb._visibility:
-                wb._visibility[sheet_name] = info.visibility
+                wb._visibility[sheet_name] = sheet.visibility
         return wb
     except Exception as exc:
         book.close()

@@ -191,7 +191,7 @@ def _print_area_box(ws: Worksheet) -> Box | None:
     if not area or "," in area:
         return None
     ref = area.split("!")[-1].replace("$", "")
-    return range_boundaries(ref)  # type: ignore[return-value]
+    return range_boundaries(ref)
 
 
 def fill_rows(
@@ -383,11 +383,11 @@ def expand_column(ws: Worksheet, field: str, count: int) -> int:
                 new_widths[col + i] = w
         else:
             new_widths[c + shift] = w
-    for c, (w, hidden) in sorted(new_widths.items()):
+    for c, (width, hidden) in sorted(new_widths.items()):
         letter = get_column_letter(c)
         dim = ColumnDimension(ws, index=letter, hidden=hidden)
-        if w is not None:
-            dim.width = w
+        if width is not None:
+            dim.width = width
         holder[letter] = dim
     ws.column_dimensions = holder
 

@@ -443,9 +443,9 @@ def _county_records(r: CountyResult, scheme: Scheme) -> list[tuple[str, dict[str
     for n, group in enumerate(scheme.groups, start=1):
         g = groups.get(group.code)
         own = [
-            scored[i.code].self_score
+            mark
             for i in group.indicators
-            if i.code in scored and scored[i.code].self_score is not None
+            if i.code in scored and (mark := scored[i.code].self_score) is not None
         ]
         records.append(
             (

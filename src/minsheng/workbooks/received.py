@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def is_register(header: list[str]) -> bool:
 
 
 def read_rows(
-    rows: list[list[tuple[Any, str | None]]], *, file: str, sheet: str | None, known: set[str] | None
+    rows: Sequence[Sequence[tuple[Any, str | None]]], *, file: str, sheet: str | None, known: set[str] | None
 ) -> tuple[dt.date | None, dict[str, Receipt], list[Problem]]:
     """The deadline, the receipts and the problems of a register given as rows of (value, cell ref).
 

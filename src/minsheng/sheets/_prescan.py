@@ -47,12 +47,18 @@ def check_file_size(path: Path, limits: Limits) -> None:
         size = os.stat(path).st_size
     except OSError:
         return  # the caller's open reports the I/O error
+    check_size(size, str(path), limits)
+
+
+def check_size(size: int, file: str, limits: Limits) -> None:
+    """``file-too-large`` for ``file`` when ``size`` bytes is more than ``limits.max_file_bytes``
+    (also for bytes a Dask worker would be sent, checked before sending them)."""
     if size > limits.max_file_bytes:
         raise SheetError(
             "file-too-large",
             f"文件有 {mib(size)}，超过单个报表文件的上限 {mib(limits.max_file_bytes)}；"
             f"县级报表不应这么大，请确认报送的文件，{_FIX}。",
-            str(path),
+            file,
         )
 
 

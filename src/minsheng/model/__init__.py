@@ -1,0 +1,76 @@
+"""The core model: plain, frozen attrs values that flow read → check → score → write.
+
+Nothing here imports openpyxl, click or pluggy. Every number that is money or a score is a
+:class:`~decimal.Decimal`. Mappings are plain ``dict`` keyed by codes (indicator codes such as
+``"3.2"``, county codes such as ``"360102"``) so that the cattrs form is a readable JSON object.
+"""
+
+from __future__ import annotations
+
+from ..problems import SEVERITY_ORDER as SEVERITY_ORDER
+from ..problems import Severity as Severity
+from .inputs import Finding, InputFile, Receipt, Reporter, Submission, Targets
+from .results import (
+    COUNTY_STATUS_LABELS,
+    Assessment,
+    CityResult,
+    CountyResult,
+    CountyStatus,
+    Deduction,
+    GroupScore,
+    IndicatorScore,
+    IndicatorStatus,
+    InputAmount,
+    Settings,
+)
+from .scheme import (
+    Bonus,
+    City,
+    Condition,
+    County,
+    CrossItem,
+    Grade,
+    Indicator,
+    IndicatorGroup,
+    Rule,
+    Scheme,
+    Step,
+)
+from .values import Problem, Provenance, Value, ValueStatus
+
+__all__ = [
+    "COUNTY_STATUS_LABELS",
+    "SEVERITY_ORDER",
+    "Assessment",
+    "Bonus",
+    "City",
+    "CityResult",
+    "Condition",
+    "County",
+    "CountyResult",
+    "CountyStatus",
+    "CrossItem",
+    "Deduction",
+    "Finding",
+    "Grade",
+    "GroupScore",
+    "Indicator",
+    "IndicatorGroup",
+    "IndicatorScore",
+    "IndicatorStatus",
+    "InputAmount",
+    "InputFile",
+    "Problem",
+    "Provenance",
+    "Receipt",
+    "Reporter",
+    "Rule",
+    "Scheme",
+    "Settings",
+    "Severity",
+    "Step",
+    "Submission",
+    "Targets",
+    "Value",
+    "ValueStatus",
+]
