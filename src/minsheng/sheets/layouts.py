@@ -99,7 +99,7 @@ def period_columns(table: Table, *within: str, total: Sequence[str] | None = Non
     else:
         candidates = [c for c in columns if c.index not in used and _is_total(c.parts[-1])]
         after = [c for c in candidates if c.index > parts[-1].index]  # 全年 is written after the periods
-        total_col = (after or candidates or [None])[0]
+        total_col = (after or candidates)[0] if candidates else None
     return Periods(kind, parts, total_col)
 
 
