@@ -1,4 +1,4 @@
-"""docs/plugins.md chapter 9 (the layouts counties send) runs as written: the sample writer makes
+"""docs/plugins.md chapter 11 (the layouts counties send) runs as written: the sample writer makes
 a real .xlsx and a real .xls, each layout's plugin reads its file with at most 40 lines of reading
 code, and the printed output is the one the guide shows."""
 
