@@ -131,6 +131,7 @@ def period_value(
     parts = [table.value(row, c, to_unit=to_unit, source=source, problems=own) for c in periods.parts]
     reported = [v.amount for v in parts if v.amount is not None]
     where = _span(table, row.index, periods.parts[0].index, periods.parts[-1].index, source)
+    unit = to_unit or ""
     if periods.total is not None:
         total = table.value(row, periods.total, to_unit=to_unit, source=source, problems=own)
         if (
@@ -142,8 +143,8 @@ def period_value(
                 Problem.at(
                     "period-sum-mismatch",
                     f"第 {row.number} 行“{row.label}”的“{periods.total.path}”（{total.provenance.cell}）为 "
-                    f"{total.amount}，但各期（{where.cell}）之和为 {sum(reported, Decimal(0))}；取“{periods.total.path}”的数，"
-                    "请核对后改正。",
+                    f"{total.amount}{unit}，但各期（{where.cell}）之和为 {sum(reported, Decimal(0))}{unit}；"
+                    f"取“{periods.total.path}”的数，请核对后改正。",
                     total.provenance,
                     severity=Severity.WARNING,
                 )
@@ -154,7 +155,7 @@ def period_value(
     if problems is not None:
         problems.extend(own)
     if any(v.status is ValueStatus.MISSING and v.raw is not None for v in parts):
-        return Value.missing(where, "分期数中有无法识别的数")
+        return Value.missing(where)  # the part's own problem says which cell
     if reported:
         return Value(ValueStatus.REPORTED, sum(reported, Decimal(0)), where, f"{len(reported)} 期之和")
     if parts and all(v.status is ValueStatus.NOT_APPLICABLE for v in parts):
