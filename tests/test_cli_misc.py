@@ -22,6 +22,23 @@ def test_scheme_show():
     assert "扩面征缴（20 分）" in r.output and "5.1" in r.output and "优秀 ≥ 90" in r.output
 
 
+def test_scheme_show_aliases_lists_every_name_a_plugin_may_match():
+    r = CliRunner().invoke(main, ["scheme", "show", "--aliases"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    scheme = minsheng.load_scheme("jiangxi-2007")
+    for ind in scheme.indicators:
+        assert any(line.startswith(ind.code + " ") and f"名称：{ind.name}  →" in line for line in lines), (
+            ind.code
+        )
+        for alias in ind.aliases:
+            assert any(line.startswith(ind.code + " ") and f"别名：{alias}  →" in line for line in lines), (
+                alias
+            )
+    assert "4.1     名称：“4050”人员再就业人数  →  4050人员再就业人数" in lines
+    assert "扩面征缴" not in r.output  # only the names, not the whole scheme
+
+
 def test_scheme_export_round_trips(tmp_path):
     out = tmp_path / "本省方案.toml"
     r = CliRunner().invoke(main, ["scheme", "export", "-o", str(out)])

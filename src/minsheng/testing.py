@@ -43,6 +43,18 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from .model import County, Scheme, Submission, Value
     from .plugins import PluginHost, ReadResult
 
+__all__ = [
+    "DEFAULT_YEAR",
+    "SampleValues",
+    "example_values",
+    "minsheng_host",
+    "minsheng_scheme",
+    "minsheng_workbook",
+    "read_with_plugin",
+    "submission_of",
+    "write_cfb",
+]
+
 DEFAULT_YEAR = 2007
 
 SampleValues = Mapping[str, Decimal | int | float | str | None]

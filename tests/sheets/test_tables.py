@@ -97,7 +97,10 @@ def test_three_row_merged_header_flattens_into_paths(sheet) -> None:
     assert table.label_col == 1 and table.unit_col == 2
     with pytest.raises(SheetError) as err:
         table.column("自评分")
-    assert err.value.code == "column-not-found"
+    # the header was found by the plugin's own texts: a column it lacks is the plugin's mistake
+    assert err.value.code == "plugin-header-mismatch"
+    assert err.value.message_zh.startswith("插件的表头设置与报表不符：插件要找“自评分”栏")
+    assert "完成情况/累计完成" in err.value.message_zh and err.value.cell == "A4"
 
 
 def test_rows_are_classified(sheet) -> None:
@@ -171,8 +174,21 @@ def test_reporter_line_above_and_date_below(sheet) -> None:
 
 def test_table_not_found(sheet) -> None:
     with pytest.raises(SheetError) as err:
-        find_table(sheet, ["指标名称", "自评分"])
+        find_table(sheet, ["考核内容", "自评分"])
     assert err.value.code == "table-not-found" and err.value.sheet == "汇总表"
+
+
+def test_header_text_of_the_plugin_not_in_the_header(sheet) -> None:
+    """Some of the plugin's texts are in a header row, others not: the plugin's header setting is
+    wrong, said to the plugin author with the texts the header has."""
+    with pytest.raises(SheetError) as err:
+        find_table(sheet, ["指标名称", "自评分"])
+    e = err.value
+    assert e.code == "plugin-header-mismatch" and e.sheet == "汇总表" and e.cell == "A4"
+    assert e.message_zh.startswith("插件的表头设置与报表不符")
+    assert "有“指标名称”，却没有“自评分”" in e.message_zh
+    assert "序号、指标名称、计量单位、年度目标任务、完成情况、完成率（%）" in e.message_zh
+    assert e.problem().code == "plugin-header-mismatch"
 
 
 @pytest.mark.parametrize(

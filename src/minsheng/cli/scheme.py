@@ -8,7 +8,7 @@ import click
 
 from ..calculators import CALCULATORS
 from ..files import atomic_write_text
-from ..model import Indicator
+from ..model import Indicator, Scheme
 from ..scheme import BUILTIN_SCHEMES, SchemeError, builtin_scheme_text, load_scheme
 from .common import check_output, fail_usage, force_option, scheme_option
 
@@ -20,12 +20,20 @@ def scheme() -> None:
 
 @scheme.command("show")
 @scheme_option
-def show(scheme_source: str) -> None:
+@click.option(
+    "--aliases",
+    is_flag=True,
+    help="只列出插件按名称找指标行（列）时能匹配的全部写法：指标代码、名称和每个别名。",
+)
+def show(scheme_source: str, aliases: bool) -> None:
     """显示考核方案的指标组、指标、分值和计分规则。"""
     try:
         s = load_scheme(scheme_source)
     except SchemeError as exc:
         fail_usage(exc)
+    if aliases:
+        show_aliases(s)
+        return
     click.echo(f"{s.name}（{s.id}）  总分 {s.total}  加分上限 {s.bonus_cap}")
     for g in s.groups:
         click.echo(f"{g.code} {g.name}（{g.weight} 分）")
@@ -38,6 +46,21 @@ def show(scheme_source: str) -> None:
                 click.echo(f"           {line}")
     bands = "、".join(f"{g.name} ≥ {g.minimum}" for g in sorted(s.grades, key=lambda g: -g.minimum))
     click.echo(f"等次：{bands}")
+
+
+def show_aliases(s: Scheme) -> None:
+    """Every text a plugin's table lookup (``indicator_rows``, ``indicator_columns``) matches."""
+    from ..sheets import label_key
+
+    click.echo(f"{s.name}（{s.id}）：插件按名称找指标所在的行或列时，认得下面每一种写法。")
+    click.echo(
+        "比较时不计编号（“1.”“（三）”）、“其中：”、括号中的单位、空格和标点，即按“比较用的写法”一栏比较；"
+    )
+    click.echo("表中写了指标代码（代码栏，或名称前的“3.2.1”）的，按代码找。")
+    for ind in s.indicators:
+        for i, name in enumerate((ind.name, *ind.aliases)):
+            kind = "名称" if i == 0 else "别名"
+            click.echo(f"{ind.code:<8}{kind}：{name}  →  {label_key(name)}")
 
 
 def _pct(x) -> str:

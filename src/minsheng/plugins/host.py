@@ -461,7 +461,9 @@ class PluginHost:
 
 
 #: SheetError codes that say a plugin looked for something the file does not have, not that it is broken
-_LOOKUP_CODES = frozenset({"no-such-sheet", "table-not-found", "column-not-found"})
+_LOOKUP_CODES = frozenset(
+    {"no-such-sheet", "table-not-found", "column-not-found", "plugin-header-mismatch", "total-row-not-found"}
+)
 
 
 def _file_at_fault(problems: list[Problem]) -> bool:

@@ -20,6 +20,17 @@ from .amounts import NOT_APPLICABLE_TEXTS, UNITS, decimal_from_float, normalise_
 from .cells import Cell, RawValue, Sheet, cell_flag_problem
 from .county import COUNTY_CODE_LABELS, find_county_code, read_county_code
 from .errors import SHEET_ERROR_CODES, SheetError
+from .layouts import (
+    HALF,
+    MONTH,
+    QUARTER,
+    Periods,
+    indicator_columns,
+    period_columns,
+    period_value,
+    read_columns,
+    sum_by_category,
+)
 from .refs import CellRange, cell_ref, column_index, column_letter, parse_ref
 from .reporter import parse_date, read_reporter
 from .roster import Roster, check_id, id_check_char, mask_id, read_roster
@@ -42,10 +53,13 @@ from .workbook import Workbook, open_workbook
 __all__ = [
     "COUNTY_CODE_LABELS",
     "ERROR_CELL",
+    "HALF",
     "HEADING",
     "ITEM",
+    "MONTH",
     "NOT_APPLICABLE_TEXTS",
     "PART",
+    "QUARTER",
     "SHEET_ERROR_CODES",
     "SUBTOTAL",
     "TOTAL",
@@ -55,6 +69,7 @@ __all__ = [
     "CellFlag",
     "CellRange",
     "Column",
+    "Periods",
     "RawValue",
     "Roster",
     "Sheet",
@@ -73,6 +88,7 @@ __all__ = [
     "find_county_code",
     "find_table",
     "id_check_char",
+    "indicator_columns",
     "label_key",
     "mask_id",
     "normalise_text",
@@ -80,9 +96,13 @@ __all__ = [
     "parse_date",
     "parse_number",
     "parse_ref",
+    "period_columns",
+    "period_value",
+    "read_columns",
     "read_county_code",
     "read_reporter",
     "read_roster",
+    "sum_by_category",
     "unit_info",
     "unit_of",
 ]

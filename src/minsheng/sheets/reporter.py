@@ -31,6 +31,8 @@ _LABEL = re.compile(
     "(" + "|".join(sorted((re.escape(k) for k in LABELS), key=len, reverse=True)) + r")\s*[:：]?\s*"
 )
 EDGE_ROWS = 20
+#: what a form prints after the unit's name for the stamp or after a name for the signature
+_STAMP = re.compile(r"\s*[(（]\s*(?:盖章|公章|签章|印章|章|签字|签名)\s*[)）]\s*|\s*(?:盖章|签字|签名)\s*$")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
@@ -135,7 +137,8 @@ def read_reporter(
     a date cell without its label on a line of labels (typed over the label) counts too. The date
     is the 填报日期, or else the 报出日期 below the table, read by :func:`parse_date` with
     ``year`` (default: the year the sheet's title states) for two-digit years and a month and
-    day alone. An unreadable date is reported as a ``bad-date`` warning naming the cell.
+    day alone. An unreadable date is reported as a ``bad-date`` warning naming the cell. The
+    form's "（盖章）" after the unit and "（签字）" after a name are not part of them.
     """
     top, tail = _edge_rows(sheet)
     order = list(rows) if rows is not None else top + tail
@@ -157,6 +160,6 @@ def read_reporter(
         raw = found[field][0]
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
-        return str(raw).strip() or None
+        return _STAMP.sub("", str(raw)).strip().lstrip(":：").strip() or None
 
     return Reporter(unit=text("unit"), person=text("person"), phone=text("phone"), date=date)

@@ -26,7 +26,7 @@ from . import _accel
 from .amounts import _parse_text, decimal_from_float, unit_info
 from .cells import cell_flag_problem
 from .refs import cell_ref
-from .tables import Source, Table
+from .tables import _NOTE, Source, Table
 from .text import squash
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -326,8 +326,8 @@ def read_roster(
                 if not any(v != "" for v in line):
                     continue
                 texts = "".join(v for v in line if isinstance(v, str))
-                if any(w in texts for w in footer):
-                    break  # 填表人/报出日期: the roster has ended
+                if any(w in texts for w in footer) or _NOTE.match(squash(texts)):
+                    break  # 填表人/报出日期 or a footnote (注：…): the roster has ended
                 if any(w in texts for w in ("合计", "小计", "总计")):
                     continue
                 if flags and (r, ic) in flags:
@@ -337,8 +337,8 @@ def read_roster(
                 continue
             if isinstance(raw_id, str) and not _ID_CHARS.issuperset(raw_id):
                 texts = "".join(v for v in line if isinstance(v, str))
-                if any(w in texts for w in footer):
-                    break  # 填表人/报出日期 in the ID column: the roster has ended
+                if any(w in texts for w in footer) or _NOTE.match(squash(texts)):
+                    break  # 填表人/报出日期 or 注： in the ID column: the roster has ended
         rows += 1
         if first_row is None:
             first_row = r

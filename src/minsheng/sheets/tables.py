@@ -22,7 +22,7 @@ from decimal import Decimal
 from attrs import define, frozen
 
 from ..model import Indicator, Problem, Provenance, Scheme, Severity, Value
-from .amounts import parse_number
+from .amounts import parse_number, unit_info
 from .cells import Sheet
 from .errors import SheetError
 from .refs import cell_ref, column_letter
@@ -31,7 +31,11 @@ from .text import label_key, squash, starts_with_qizhong, strip_unit, unit_of
 #: ``source(sheet_name, cell_ref) -> Provenance``: a plugin passes ``context.provenance``.
 Source = Callable[[str, str], Provenance]
 
-FOOTER_WORDS = ("单位负责人", "统计负责人", "填表人", "制表人", "报出日期", "审核人")
+FOOTER_WORDS = ("单位负责人", "统计负责人", "填表人", "填报人", "制表人", "报出日期", "审核人", "复核人")
+#: a footnote below a table: 注：…, 注1：…, 说明：…, 备注：…, 填表说明：…
+_NOTE = re.compile(r"^(?:注|说明|备注|填表说明|填报说明)[0-9一二三四五六七八九十①-⑳]*[:：、.]")
+#: the label of the county's own row in a table of townships or units
+COUNTY_ROW_WORDS = ("全县", "全区", "全市", "县合计", "县总计", "全县合计", "全县总计")
 SUBTOTAL_WORDS = ("小计",)
 TOTAL_WORDS = ("合计", "总计")
 _HEADING = re.compile(
@@ -106,7 +110,7 @@ class Table:
         """The first column whose header path contains every one of ``texts`` (spaces and
         full-width forms ignored); with several, the one with the shortest path.
 
-        ``table.column("完成情况", "累计")``; raises ``SheetError("column-not-found")`` when
+        ``table.column("完成情况", "累计")``; raises ``SheetError("plugin-header-mismatch")`` when
         ``required`` and nothing matches.
         """
         wanted = [squash(t) for t in texts]
@@ -115,13 +119,30 @@ class Table:
             # a text equal to a whole header part beats one inside it ("1月" is not "11月")
             return min(hits, key=lambda c: (-sum(w in c.parts for w in wanted), len(c.path), c.index))
         if required:
+            # the table was found by the plugin's own header texts: the column text is the plugin's
             raise SheetError(
-                "column-not-found",
-                f"工作表“{self.sheet.name}”的表头中找不到“{'/'.join(texts)}”栏"
-                f"（现有：{'、'.join(c.path for c in self.columns)}）；请按报表样式填报。",
+                "plugin-header-mismatch",
+                f"插件的表头设置与报表不符：插件要找“{'/'.join(texts)}”栏，工作表“{self.sheet.name}”"
+                f"第 {self.header_first + 1} 行起的表头中没有；表头中现有的栏目：{'、'.join(c.path for c in self.columns)}。"
+                "请把此信息转给插件的维护人员，按报表的表头改正插件。",
                 self.sheet.file,
                 sheet=self.sheet.name,
+                cell=cell_ref(self.header_first, 0),
             )
+        return None
+
+    def total_row(self) -> TableRow | None:
+        """The county's own row of a table whose rows are townships or units: the last 合计/总计
+        row, else a row labelled 全县 (全区, 全市, 全县合计…); ``None`` when there is neither."""
+        totals = [r for r in self.rows if r.kind == TOTAL]
+        if totals:
+            return totals[-1]
+        county = {label_key(w) for w in (*COUNTY_ROW_WORDS, *TOTAL_WORDS)}
+        for row in reversed(self.rows):  # 合计 written in another column than the label's
+            if row.key in county or any(
+                label_key(c.text) in county for c in self.sheet.row(row.index) if c.text
+            ):
+                return row
         return None
 
     def find_row(self, names: Iterable[str] = (), code: str | None = None) -> TableRow | None:
@@ -216,9 +237,15 @@ def find_table(
     The header starts at the first row (within ``max_scan`` rows) that has at least two labelled
     cells and a ``must_contain`` text; its depth comes from the merged ranges starting there, or
     from ``header_rows``. Data rows run to the footer (a row mentioning 单位负责人, 填表人, 报出日期…)
-    or the end of the sheet; blank rows are skipped. Raises ``SheetError("table-not-found")``.
+    or the end of the sheet, or a footnote (注：…, 说明：…); blank rows are skipped.
+
+    Raises ``SheetError("table-not-found")`` when no row holds any of the texts (not the form the
+    plugin reads), ``SheetError("plugin-header-mismatch")`` when a header row holds some of them
+    but not all (the plugin's header texts do not match the form; the message lists what the
+    header says).
     """
     wanted = [squash(t) for t in must_contain]
+    partial: tuple[int, list[str]] | None = None  # the first header row holding some of the texts
     for first in range(min(sheet.n_rows, max_scan)):
         texts = _row_texts(sheet, first)
         anchors = {sheet.anchor(first, c) for c, t in enumerate(texts) if t}
@@ -231,6 +258,23 @@ def find_table(
         block = squash("|".join(t for r in range(first, last + 1) for t in _row_texts(sheet, r)))
         if all(w in block for w in wanted):
             return _build(sheet, first, last, label_column, stop_at)
+        if partial is None:
+            partial = (first, [t for t in must_contain if squash(t) in block])
+    if partial is not None:
+        first, found = partial
+        texts = [
+            t for r in range(first, first + (header_rows or 1)) for t in _row_texts(sheet, r) if t.strip()
+        ]
+        missing = [t for t in must_contain if t not in found]
+        raise SheetError(
+            "plugin-header-mismatch",
+            f"插件的表头设置与报表不符：插件要找含有“{'、'.join(must_contain)}”的表头，工作表“{sheet.name}”"
+            f"第 {first + 1} 行的表头有“{'、'.join(found)}”，却没有“{'、'.join(missing)}”；"
+            f"该行的表头文字为：{'、'.join(t.strip() for t in texts)}。请把此信息转给插件的维护人员，按报表的表头改正插件。",
+            sheet.file,
+            sheet=sheet.name,
+            cell=cell_ref(first, 0),
+        )
     raise SheetError(
         "table-not-found",
         f"工作表“{sheet.name}”中找不到含有“{'、'.join(must_contain)}”的表头；请按报表样式填报，不要改动表头。",
@@ -270,6 +314,14 @@ def _table_unit(sheet: Sheet, first: int) -> str | None:
     return None
 
 
+def _holds_units(sheet: Sheet, last: int, col: int) -> bool:
+    """Whether the cells below a header headed just 单位 are mostly units (人, 万元), not names."""
+    written = [
+        t for r in range(last + 1, min(sheet.n_rows, last + 21)) if (t := squash(sheet.cell(r, col).text))
+    ]
+    return not written or 2 * sum(unit_info(t) is not None for t in written) >= len(written)
+
+
 def _build(
     sheet: Sheet, first: int, last: int, label_column: str | int | None, stop_at: Sequence[str]
 ) -> Table:
@@ -287,6 +339,12 @@ def _build(
     elif isinstance(label_column, str):
         label_col = next((c.index for c in columns if squash(label_column) in by_key[c.index]), 0)
     unit_col = find("计量单位", "单位")
+    if (
+        unit_col is not None
+        and not by_key[unit_col].endswith("计量单位")
+        and not _holds_units(sheet, last, unit_col)
+    ):
+        unit_col = None  # a 单位 (填报单位) column naming the units reporting, one per row
     code_col = find("指标编号", "指标代码", "编号", "代码")
     if not isinstance(label_column, int | str):
         candidates = [c for c in columns if c.index not in (unit_col, code_col)]
@@ -326,6 +384,9 @@ def _classify(table: Table) -> tuple[TableRow, ...]:
         row_text = squash("".join(cell.text for cell in cells))
         if any(w in row_text for w in stop):
             break
+        first_text = next((squash(cell.text) for cell in cells if cell.text.strip()), "")
+        if _NOTE.match(first_text):
+            break  # footnotes below the table: 注：… 说明：…
         raw_label = cells[label_col].value if label_col < len(cells) else None
         label = raw_label if isinstance(raw_label, str) else cells[label_col].text
         if not label.strip():
