@@ -22,6 +22,7 @@ INPUT_CODES = (
     "submissions-not-found",  # a submissions file or folder does not exist
     "submissions-empty",  # the submissions folders hold no spreadsheet at all
     "bad-argument",  # an argument of the call is not one of the values it takes
+    "history-not-found",  # the --history folder does not exist
 )
 
 

@@ -168,6 +168,7 @@ def run_assessment(
     assessed_on: dt.date | None = None,
     limits: Limits | None = None,
     received_path: Path | None = None,
+    history: Path | None = None,
 ) -> AssessmentRun:
     """:func:`minsheng.assess` with the options of assess and validate; bad input exits 2."""
     from ..clock import assessment_date
@@ -203,6 +204,7 @@ def run_assessment(
                 limits=limits or Limits.from_env(),
                 executor=executor,
                 progress=bar,
+                history=history,
             )
     except InputError as exc:
         _print_problems(exc.problems)
@@ -262,6 +264,13 @@ def exit_status(problems: Sequence[Problem], fail_on: str) -> int:
     callback=_date,
     help="考核日期 YYYY-MM-DD（默认取环境变量 SOURCE_DATE_EPOCH，否则当天）。",
 )
+@click.option(
+    "--history",
+    type=click.Path(path_type=Path),
+    metavar="历年结果目录",
+    help="存放往年考核结果和本年序时进度通报（各次 --json 输出）的目录：与上年同一方案的结果同比，"
+    "评出单项先进；方案设有平时考核规则的，按各期通报计分。",
+)
 @force_option
 def assess(
     submissions: tuple[Path, ...],
@@ -280,6 +289,7 @@ def assess(
     per_county: Path | None,
     missing: str,
     assessed_on: dt.date | None,
+    history: Path | None,
     force: bool,
 ) -> None:
     """读取各县报表，检查、评分、定等、排名，输出考核结果工作簿。
@@ -305,6 +315,7 @@ def assess(
         assessed_on,
         limits_text,
         received_path,
+        history,
     )
     if output is not None:
         from ..workbooks import write_assessment
