@@ -21,7 +21,7 @@ HISTORY = ROOT / "examples" / "历年结果"
 D = Decimal
 
 
-def assess(out: Path, *extra: str) -> dict:
+def assess(out: Path, *extra: str, said: list[str] | None = None) -> dict:
     args = [
         "assess",
         str(EXAMPLE / "报表"),
@@ -40,13 +40,19 @@ def assess(out: Path, *extra: str) -> dict:
     r = subprocess.run([sys.executable, "-m", "minsheng", *args], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
+    if said is not None:
+        said.append(r.stdout)
     return json.loads((out / "a.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def looked_back(tmp_path_factory):
     out = tmp_path_factory.mktemp("lookback")
-    return out, assess(out, "--history", str(HISTORY))
+    said: list[str] = []
+    data = assess(out, "--history", str(HISTORY), said=said)
+    assert "同比：与 2006 年度考核结果（历年结果/2006年度考核结果.json）比较" in said[0]
+    assert "单项先进：扩大就业" in said[0]
+    return out, data
 
 
 def test_comparison_equals_last_years_json(looked_back):
@@ -154,3 +160,23 @@ def test_the_committed_2006_result_is_what_the_script_makes():
     assert (HISTORY / module.NAME).read_text(encoding="utf-8") == module.last_year_json(), (
         "run scripts/make_history_example.py"
     )
+
+
+def test_a_missing_history_folder_exits_2_before_reading(tmp_path):
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "minsheng",
+            "assess",
+            str(EXAMPLE / "报表"),
+            "--targets",
+            str(EXAMPLE / "目标任务表.xlsx"),
+            "--history",
+            str(tmp_path / "没有这个目录"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2 and "[history-not-found]" in r.stderr and "Traceback" not in r.stderr

@@ -372,6 +372,15 @@ def _summary(
     ):
         if counties:
             click.echo(f"  {label}：" + "、".join(f"{r.county.name}（{r.total}）" for r in counties))
+    back = run.lookback
+    if back is not None:
+        if back.previous_file is not None:
+            click.echo(f"  同比：与 {back.previous_year} 年度考核结果（{back.previous_file}）比较")
+        else:
+            click.echo(f"  同比：没有同一方案 {back.previous_year} 年度的考核结果，未作同比")
+        click.echo("  单项先进：" + "；".join(f"{g.name} {len(g.leaders)} 个" for g in back.group_leaders))
+        if back.interim:
+            click.echo("  平时考核扣分：" + "、".join(f"{d.county.name}（{d.points}）" for d in back.interim))
     click.echo(
         f"  问题：错误 {severities.get(Severity.ERROR, 0)}，警告 {severities.get(Severity.WARNING, 0)}，提示 {severities.get(Severity.INFO, 0)}"
     )
