@@ -29,6 +29,7 @@ from .model import (
     InterimRule,
     Problem,
     Scheme,
+    Severity,
     Targets,
 )
 from .scoring import ZERO, city_rollups, competition_ranks, q2, rank_counties
@@ -165,6 +166,7 @@ def read_history(folder: str | Path) -> tuple[list[PastResult], list[Problem]]:
                     "history-skipped",
                     f"历年结果目录中的“{shown}”不是 .json 结果文件，已跳过；历年结果请用 minsheng assess --json "
                     "或 minsheng progress --json 写出的文件。",
+                    severity=Severity.INFO,  # a workbook kept beside the results is no mistake
                     file=shown,
                 )
             )
