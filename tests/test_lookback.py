@@ -371,3 +371,41 @@ def test_lookback_data_round_trips_through_json(scheme, province, tmp_path):
     data = json.loads(json.dumps(lookback_data(back)))
     assert data["previous_file"] is None and data["interim"] is None
     assert [g["group"] for g in data["group_leaders"]] == [g.code for g in scheme.groups]
+
+
+def test_quarterly_reports_count_in_a_row_by_quarter(scheme):
+    t = make_targets(["1", "2"], scheme)
+    quarterly = attrs.evolve(RULE, cadence="quarter", cap=None)
+    reports = [
+        past("2007Q1", {"1": 2, "2": 1}),
+        past("2007Q2", {"1": 2, "2": 1}),
+        past("2007Q4", {"1": 2, "2": 1}),
+    ]
+    got = {d.county.code: (d.periods, d.points) for d in interim_deductions(quarterly, t, reports)}
+    # Q1 0.2, Q2 0.3 (in a row), Q4 0.2 (no Q3 report between): 0.7
+    assert got == {"1": (("2007Q1", "2007Q2", "2007Q4"), D("0.70"))}
+
+
+def test_two_reports_of_one_period_use_the_first_and_say_so(scheme, tmp_path):
+    interim = attrs.evolve(scheme, id="jiangxi-2007-interim", interim=RULE)
+    t = make_targets(["1", "2"], interim)
+    a = score(interim, t, [make_submission(interim, c, full_allocation(interim)) for c in ("1", "2")])
+    history = tmp_path / "通报"
+    write(history, "a.json", progress("2007-03", {"1": 2, "2": 1}))
+    write(history, "b.json", progress("2007-03", {"1": 1, "2": 2}))  # the same period again
+    a2, back = look_back(interim, t, a, history)
+    assert [(p.code, p.file) for p in back.problems if p.code == "history-duplicate"] == [
+        ("history-duplicate", "通报/b.json")
+    ]
+    assert {d.county.code: d.points for d in back.interim} == {"1": D("0.20")}
+    assert a2.result("1").total == D("99.80") and a2.result("2").total == D(100)
+    assert [f.use for f in back.files] == ["平时考核", ""]
+
+
+def test_grades_for_leaders_when_the_scheme_has_no_pass_grade(scheme):
+    from minsheng import Grade
+
+    bands = (Grade("甲", D(85)), Grade("乙", D(70), D(85)), Grade("丙", D(0), D(70)))
+    other = attrs.evolve(scheme, grades=bands, excellent_grade="甲", veto_grade="丙")
+    assert eligible_grades(other) == {"甲", "乙"}  # every grade but the lowest
+    assert eligible_grades(attrs.evolve(other, group_advanced_grade="甲")) == {"甲"}
