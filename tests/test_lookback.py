@@ -179,7 +179,7 @@ def test_other_schemes_unreadable_files_and_other_years_are_reported_never_mixed
         ("b-2006-again.json", "history-duplicate"),
         ("c-other-scheme.json", "history-skipped"),
         ("d-2005.json", "history-unused"),
-        ("e-broken.json", "history-skipped"),
+        ("e-broken.json", "history-skipped"),  # 不是有效的 JSON
         ("f-bad-total.json", "history-skipped"),
         ("g-progress.json", "history-unused"),  # jiangxi-2007 has no [interim] rule
         ("h-unknown-kind.json", "history-skipped"),
@@ -190,6 +190,8 @@ def test_other_schemes_unreadable_files_and_other_years_are_reported_never_mixed
     assert back.previous_file == "历年/a-2006.json"
     assert back.comparison("1").previous_rank == 1
     assert set(back.problems) <= set(a2.problems) and a2.counties == a.counties
+    broken = next(p for p in back.problems if p.file.endswith("e-broken.json"))
+    assert "不是有效的 JSON（第 1 行第 2 列出错）" in broken.message
     other = next(p for p in back.problems if p.code == "history-skipped" and "other" in p.file)
     assert "anhui-2007" in other.message and "jiangxi-2007" in other.message
 

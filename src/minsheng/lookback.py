@@ -2,24 +2,22 @@
 optional scheme rule that lets the year's progress reports (序时进度通报) feed the year-end score.
 
 Earlier results are the JSON files other runs wrote (``minsheng assess --json``, ``minsheng
-progress --json``) in a folder given as ``--history``. Only results of the same scheme are used;
-a file that cannot be read, or belongs to another scheme, is reported (``history-skipped``) and
-never mixed in. Plain functions over attrs values: nothing here imports openpyxl or click.
+progress --json``) in a folder given as ``--history`` (read by :mod:`minsheng.past_results`). Only
+results of the same scheme are used; a file that cannot be read, or belongs to another scheme, is
+reported (``history-skipped``) and never mixed in. Plain functions over attrs values: nothing here
+imports openpyxl or click.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from attrs import evolve, frozen
 
-from .errors import InputError
 from .model import (
     Assessment,
     County,
@@ -29,162 +27,13 @@ from .model import (
     InterimRule,
     Problem,
     Scheme,
-    Severity,
     Targets,
 )
+from .past_results import ASSESSMENT, PROGRESS, PastCounty, PastResult, read_history
 from .scoring import ZERO, city_rollups, competition_ranks, q2, rank_counties
 
-ASSESSMENT, PROGRESS = "assessment", "progress"
 INTERIM_ITEM = "interim-last"  # the Deduction.item of 平时考核计入年终
-_MONTH = re.compile(r"(?P<year>\d{4})-(?P<n>\d{1,2})")
-_QUARTER = re.compile(r"(?P<year>\d{4})Q(?P<n>[1-4])")
 CADENCE_WORDS = {"month": "月报", "quarter": "季报"}
-
-
-# --------------------------------------------------------------------------------------------
-# Earlier results
-
-
-@frozen
-class PastCounty:
-    """One county in an earlier result: its total (进度得分 for a progress report) and rank."""
-
-    code: str
-    name: str
-    total: Decimal | None
-    rank: int | None
-
-
-@frozen
-class PastResult:
-    """An earlier result as read from its JSON: a year-end assessment or a progress report."""
-
-    file: str  # as shown: the history folder's name / the file's path inside it
-    kind: str  # "assessment" or "progress"
-    scheme_id: str
-    year: int
-    period: str | None  # "2007-06" or "2007Q2" for a progress report
-    counties: tuple[PastCounty, ...]
-
-    @property
-    def cadence(self) -> str | None:
-        """``month`` or ``quarter`` for a progress report."""
-        return None if self.period is None else ("quarter" if "Q" in self.period else "month")
-
-    @property
-    def number(self) -> int:
-        """The month (1–12) or quarter (1–4) of a progress report."""
-        assert self.period is not None
-        return int(re.split(r"[-Q]", self.period)[1])
-
-
-class _Unreadable(Exception):
-    """Why a history file is not a result minsheng can use (Chinese, for the problem)."""
-
-
-def _decimal(value: Any, where: str) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise _Unreadable(f"{where}应为数字文本，实为“{value}”")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise _Unreadable(f"{where}“{value}”不是数字") from None
-    if not number.is_finite():
-        raise _Unreadable(f"{where}“{value}”不是数字")
-    return number
-
-
-def _int(value: Any, where: str, *, optional: bool = False) -> int | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _Unreadable(f"{where}应为整数，实为“{value}”")
-    return value
-
-
-def parse_result(data: Any, file: str) -> PastResult:
-    """An earlier result from its parsed JSON; raises ``_Unreadable`` saying why it is not one."""
-    if not isinstance(data, dict):
-        raise _Unreadable("内容不是 minsheng 的结果（应为 JSON 对象）")
-    kind = data.get("kind", ASSESSMENT)
-    if kind not in (ASSESSMENT, PROGRESS):
-        raise _Unreadable(f"结果类型“{kind}”不认识（只认 assessment 年终考核、progress 序时进度通报）")
-    scheme_id = data.get("scheme_id")
-    if not isinstance(scheme_id, str) or not scheme_id:
-        raise _Unreadable("缺少考核方案（scheme_id）")
-    year = _int(data.get("year"), "年度（year）")
-    assert year is not None
-    period = None
-    if kind == PROGRESS:
-        period = data.get("period")
-        m = (_MONTH.fullmatch(period) or _QUARTER.fullmatch(period)) if isinstance(period, str) else None
-        if m is None or int(m["year"]) != year or not 1 <= int(m["n"]) <= 12:
-            raise _Unreadable(f"报告期（period）“{period}”应写成 {year}-06 或 {year}Q2，且属于 {year} 年")
-        period = f"{year}-{int(m['n']):02d}" if "Q" not in period else period
-    rows = data.get("counties")
-    if not isinstance(rows, list):
-        raise _Unreadable("缺少各县结果（counties）")
-    counties = []
-    for i, row in enumerate(rows, start=1):
-        county = row.get("county") if isinstance(row, dict) else None
-        if not isinstance(county, dict) or not isinstance(county.get("code"), str):
-            raise _Unreadable(f"第 {i} 个县缺少县代码（county.code）")
-        where = f"县“{county['code']}”的"
-        total = row.get("total") if kind == ASSESSMENT else row.get("score")
-        counties.append(
-            PastCounty(
-                code=county["code"],
-                name=str(county.get("name", "")),
-                total=_decimal(
-                    total, where + ("总分（total）" if kind == ASSESSMENT else "进度得分（score）")
-                ),
-                rank=_int(row.get("rank"), where + "排名（rank）", optional=True),
-            )
-        )
-    return PastResult(file, kind, scheme_id, year, period, tuple(counties))
-
-
-def read_history(folder: str | Path) -> tuple[list[PastResult], list[Problem]]:
-    """Every result in ``folder`` (its .json files, searched recursively, in name order), and a
-    ``history-skipped`` problem for each file that is not one. Raises :class:`InputError`
-    (``history-not-found``) when the folder does not exist."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError("history-not-found", f"找不到历年结果目录“{folder}”；请检查 --history 的路径。")
-    results: list[PastResult] = []
-    problems: list[Problem] = []
-    base = folder.resolve().name or "history"
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        shown = f"{base}/{path.relative_to(folder).as_posix()}"
-        if path.name.startswith((".", "~$")):
-            continue
-        if path.suffix.lower() != ".json":
-            problems.append(
-                Problem(
-                    "history-skipped",
-                    f"历年结果目录中的“{shown}”不是 .json 结果文件，已跳过；历年结果请用 minsheng assess --json "
-                    "或 minsheng progress --json 写出的文件。",
-                    severity=Severity.INFO,  # a workbook kept beside the results is no mistake
-                    file=shown,
-                )
-            )
-            continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            results.append(parse_result(data, shown))
-        except (OSError, UnicodeDecodeError, ValueError, _Unreadable) as exc:
-            why = str(exc) if isinstance(exc, _Unreadable) else f"无法读取（{type(exc).__name__}）"
-            problems.append(
-                Problem(
-                    "history-skipped",
-                    f"历年结果“{shown}”{why}，已跳过；请换成 minsheng assess --json 或 progress --json 写出的原文件。",
-                    file=shown,
-                )
-            )
-    return results, problems
-
 
 # --------------------------------------------------------------------------------------------
 # 同比, 单项先进, 平时考核
@@ -560,6 +409,7 @@ __all__ = [
     "GroupLeaders",
     "InterimDeduction",
     "Lookback",
+    "PastCounty",
     "PastResult",
     "apply_interim",
     "compare",
