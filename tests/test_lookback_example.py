@@ -180,3 +180,45 @@ def test_a_missing_history_folder_exits_2_before_reading(tmp_path):
         timeout=120,
     )
     assert r.returncode == 2 and "[history-not-found]" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_interim_scheme_deducts_for_progress_reports_ranked_last(tmp_path):
+    """The example scheme with [interim] on the example province, with two monthly 通报 in which
+    东湖区 ranked last: 0.2 + 0.3 off its total; last year's jiangxi-2007 result is another scheme."""
+    before = json.loads((HISTORY / "2006年度考核结果.json").read_text(encoding="utf-8"))
+    codes = [c["county"] for c in before["counties"]]
+    history = tmp_path / "历年"
+    history.mkdir()
+    (history / "2006.json").write_bytes((HISTORY / "2006年度考核结果.json").read_bytes())
+    for month in ("2007-01", "2007-02"):
+        ranked = [c for c in codes if c["code"] != "360102"] + [c for c in codes if c["code"] == "360102"]
+        report = {
+            "kind": "progress",
+            "scheme_id": "jiangxi-2007-interim",
+            "year": 2007,
+            "period": month,
+            "counties": [
+                {"county": c, "rank": i, "score": str(100 - i), "behind": []} for i, c in enumerate(ranked, 1)
+            ],
+        }
+        (history / f"{month}.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    scheme = ROOT / "examples" / "jiangxi-2007-平时考核.toml"
+    data = assess(out, "--scheme", str(scheme), "--history", str(history))
+    dong = next(c for c in data["counties"] if c["county"]["code"] == "360102")
+    assert dong["total"] == "100.50" and dong["deductions"][-1] == {
+        "item": "interim-last",
+        "name": "序时进度通报末位",
+        "count": 2,
+        "points": "0.50",
+    }
+    assert data["lookback"]["interim"]["periods"] == ["2007-01", "2007-02"]
+    assert data["lookback"]["previous_file"] is None
+    skipped = [p for p in data["problems"] if p["code"] == "history-skipped"]
+    assert [p["file"] for p in skipped] == ["历年/2006.json"]
+    ranks = {c["county"]["code"]: c["rank"] for c in data["counties"]}
+    assert ranks["360102"] > 1  # 101 tied first before; 100.50 now behind the other 101s
+    sheet = load_workbook(out / "考核结果.xlsx")["单项先进"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[1] == "东湖区"]
+    assert rows == [(1, "东湖区", "南昌市", 2, 0.5, "2007-01、2007-02")]
