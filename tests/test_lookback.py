@@ -411,3 +411,23 @@ def test_grades_for_leaders_when_the_scheme_has_no_pass_grade(scheme):
     other = attrs.evolve(scheme, grades=bands, excellent_grade="甲", veto_grade="丙")
     assert eligible_grades(other) == {"甲", "乙"}  # every grade but the lowest
     assert eligible_grades(attrs.evolve(other, group_advanced_grade="甲")) == {"甲"}
+
+
+def test_a_renamed_scheme_compares_with_its_earlier_id(scheme, province, tmp_path):
+    t, a = province
+    history = tmp_path / "历年"
+    write(history, "2006.json", to_json(last_year(scheme, {"1": "100"})))  # scheme jiangxi-2007
+    renamed = attrs.evolve(scheme, id="jiangxi-2008")
+    _, back = look_back(renamed, t, a, history)
+    assert back.previous_file is None and {p.code for p in back.problems} == {
+        "history-skipped",
+        "history-no-previous",
+    }
+    _, back = look_back(attrs.evolve(renamed, earlier_ids=("jiangxi-2007",)), t, a, history)
+    assert back.previous_file == "历年/2006.json" and back.comparison("1").previous_rank == 1
+    from minsheng.scheme import SchemeError, parse_scheme
+
+    text = open("examples/jiangxi-2007-平时考核.toml", encoding="utf-8").read()
+    assert parse_scheme('earlier_ids = ["jiangxi-2006"]\n' + text).earlier_ids == ("jiangxi-2006",)
+    with pytest.raises(SchemeError):
+        parse_scheme('earlier_ids = "jiangxi-2006"\n' + text)

@@ -284,18 +284,19 @@ def look_back(
     rule = scheme.interim
     use: dict[str, str] = {}
     previous_candidates, reports = [], []
+    earlier = {scheme.id, *scheme.earlier_ids}
     for r in results:
-        if r.scheme_id != scheme.id:
+        if r.kind == ASSESSMENT and r.year == year - 1 and r.scheme_id in earlier:
+            previous_candidates.append(r)
+        elif r.scheme_id != scheme.id:
             problems.append(
                 Problem(
                     "history-skipped",
                     f"历年结果“{r.file}”是按考核方案“{r.scheme_id}”得出的，本次考核方案为“{scheme.id}”，"
-                    "不能比较，已跳过；请只放同一考核方案的结果。",
+                    "不能比较，已跳过；请只放同一考核方案的结果（方案改了编号的，在方案文件中用 earlier_ids 写明原编号）。",
                     file=r.file,
                 )
             )
-        elif r.kind == ASSESSMENT and r.year == year - 1:
-            previous_candidates.append(r)
         elif r.kind == PROGRESS and r.year == year and rule is not None and r.cadence == rule.cadence:
             reports.append(r)
         else:

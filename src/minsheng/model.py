@@ -190,6 +190,9 @@ class Scheme:
     group_advanced_count: int = 1
     group_advanced_grade: str | None = None
     interim: InterimRule | None = None  # 平时考核计入年终 (off when None)
+    # the ids this scheme had in earlier years (jiangxi-2007 for jiangxi-2008): their results count
+    # as this scheme's for 同比
+    earlier_ids: tuple[str, ...] = ()
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

@@ -190,7 +190,15 @@ class _Builder:
             if data.get("group_advanced_grade")
             else None,
             interim=self.interim(data.get("interim")),
+            earlier_ids=self.names(data, "earlier_ids"),
         )
+
+    def names(self, data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail("bad-parameter", f'{key} 应写成方案编号的列表，如 ["jiangxi-2007"]，实为“{value}”。')
+            return ()
+        return tuple(value)
 
     def count(self, data: Mapping[str, Any], key: str, default: int) -> int:
         value = data.get(key, default)
