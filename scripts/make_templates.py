@@ -767,7 +767,40 @@ def assessment_template() -> Workbook:
     sources["F7"].font = Font(name="Consolas", size=8)
     sources.freeze_panes = "A3"
     a4_landscape(sources, "2:2", None)
+    lookback_sheet(wb)
     return wb
+
+
+def lookback_sheet(wb: Workbook) -> None:
+    """单项先进 and 平时考核: written only by ``assess --history`` (removed otherwise). Its cells use
+    only the styles the other sheets use, so a workbook without it is what it was before."""
+    ws = wb.create_sheet("单项先进")
+    widths(ws, {"A": 6, "B": 16, "C": 12, "D": 9, "E": 9, "F": 90})
+    title(ws, "A1:F1", "{年度}年度单项先进和平时考核")
+    text(ws, "A2:F2", "{单项先进说明}", align=RIGHT, f=font(9))
+    header(ws, 3, ["序号", "指标组", "分值", "最高得分", "先进个数", "单项先进（县、市、区）"])
+    row_template(
+        ws,
+        4,
+        ["{单项序号}", "{单项组}", "{单项分值}", "{单项最高分}", "{单项个数}", "{单项先进}"],
+        aligns=[CENTER, LEFT, RIGHT, RIGHT, CENTER, LEFT],
+        height=None,
+    )
+    ws.row_dimensions[5].height = 10
+    text(ws, "A6:F6", "平时考核计入年终：{平时考核规则}", f=font(11, bold=True))
+    header(ws, 7, ["序号", "县（市、区）", "设区市", "末位期数", "扣分", "综合排名末位的通报期"])
+    row_template(
+        ws,
+        8,
+        ["{平时序号}", "{平时县}", "{平时市}", "{平时期数}", "{平时扣分}", "{平时各期}"],
+        aligns=[CENTER, CENTER, CENTER, CENTER, RIGHT, LEFT],
+        height=None,
+    )
+    ws.row_dimensions[9].height = 10
+    text(ws, "A10:F10", "{同比说明}", f=font(9))
+    ws.row_dimensions[10].height = 30
+    a4_landscape(ws, "3:3", "A1:F10")
+    wb.move_sheet(ws, offset=-2)  # after 设区市汇总, before 问题清单 (made last: the styles keep their order)
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,9 +2,12 @@
 
     python scripts/workbooks_pdf.py --out build/pdf               # PDFs of a demo province
     python scripts/workbooks_pdf.py --out build/pdf --png docs/images
+    python scripts/workbooks_pdf.py --out build/pdf --png docs/images --lookback   # and 同比、单项先进
 
 The demo is the bundled example province (100 counties), scored in code with made-up but
-plausible results, a prefilled form filled in as a county would, and one 考核评分表. Needs
+plausible results, a prefilled form filled in as a county would, and one 考核评分表. With
+``--lookback``, also the example province itself assessed with ``--history examples/历年结果``
+(its 综合排名 with 同比 and its 单项先进 sheet; needs the example plugins installed). Needs
 ``soffice`` (LibreOffice), ``pdftoppm`` and ``pdftotext`` (poppler) and a CJK font (Debian:
 fonts-noto-cjk), else the Chinese renders as boxes. Run by ``tox -e pdf``.
 """
@@ -185,10 +188,28 @@ def png(pdf: Path, page: int, target: Path) -> None:
     )
 
 
+def lookback_book(out: Path) -> Path:
+    """The example province's year end looking back at 2006 (``assess --history``)."""
+    from minsheng import assess
+
+    root = Path(__file__).resolve().parent.parent / "examples"
+    run = assess(
+        root / "jiangxi-2007" / "报表",
+        root / "jiangxi-2007" / "目标任务表.xlsx",
+        deadline=dt.date(2008, 1, 10),
+        assessed_on=dt.date(2008, 1, 31),
+        history=root / "历年结果",
+    )
+    return write_assessment(run, out / "考核结果-同比.xlsx")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("build/pdf"))
     parser.add_argument("--png", type=Path, help="also write the docs pictures into this folder")
+    parser.add_argument(
+        "--lookback", action="store_true", help="also the example looking back (同比、单项先进)"
+    )
     args = parser.parse_args()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -206,6 +227,13 @@ def main() -> None:
         png(pdfs[-1], 1, args.png / "county-form.png")
         png(pdfs[1], 1, args.png / "county-sheet.png")
         print(args.png / "ranking.png", args.png / "county-form.png", args.png / "county-sheet.png", sep="\n")
+    if args.lookback:
+        (pdf,) = to_pdf([lookback_book(out)], out)
+        print(pdf)
+        if args.png:
+            png(pdf, page_with(pdf, "单项先进和平时考核"), args.png / "lookback.png")
+            png(pdf, page_with(pdf, "考核综合排名"), args.png / "ranking-lookback.png")
+            print(args.png / "lookback.png", args.png / "ranking-lookback.png", sep="\n")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 from attrs import frozen
 
 from .config import PluginConfig
-from .example import ExampleProvince, example_province
+from .example import YEAR, ExampleProvince, example_province
 from .files import atomic_write_bytes
 from .model import Scheme
 from .regions import load_regions
@@ -38,14 +38,17 @@ def write_demo(
     *,
     plugins_dir: str | None = None,
     plugins: PluginConfig | None = None,
+    seed: int = YEAR,
+    year: int = YEAR,
 ) -> DemoFiles:
     """Write the example province into ``directory`` and say what was written; the counties with
-    their own layout are written by the plugins of ``plugins`` (default: ``plugins_dir``'s)."""
+    their own layout are written by the plugins of ``plugins`` (default: ``plugins_dir``'s).
+    ``seed`` and ``year`` give another province of the same kind (last year's, say)."""
     from .plugins.reading import host_for, plugin_config
     from .workbooks import form_filename, write_form, write_targets_template
 
     directory = Path(directory)
-    province = example_province(scheme, load_regions())
+    province = example_province(scheme, load_regions(), seed, year)
     targets = province.targets
     write_targets_template(scheme, directory / TARGETS_FILE, targets=targets, findings=province.findings)
 

@@ -24,6 +24,7 @@ INPUT_CODES = (
     "bad-argument",  # an argument of the call is not one of the values it takes
     "no-workers",  # the Dask cluster has no worker to read on
     "worker-plugins-differ",  # a Dask worker lacks minsheng or a plugin of this process, or has another version
+    "history-not-found",  # the --history folder does not exist
 )
 
 

@@ -15,8 +15,9 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from .model import County, Finding, Reporter, Rule, Scheme, Submission, Targets, Value
 from .scoring import q2, rule_score
@@ -218,8 +219,42 @@ def _self_scores(
     return out
 
 
-def example_province(scheme: Scheme, counties: Sequence[County], seed: int = YEAR) -> ExampleProvince:
-    """The whole example province, the same for the same scheme, counties and seed."""
+@overload
+def _a_year_earlier(d: dt.date, years: int) -> dt.date: ...
+@overload
+def _a_year_earlier(d: None, years: int) -> None: ...
+def _a_year_earlier(d: dt.date | None, years: int) -> dt.date | None:
+    return None if d is None else d.replace(year=d.year - years)
+
+
+def _moved(province: ExampleProvince, year: int) -> ExampleProvince:
+    """The province as of another year: the same stories, every date moved by whole years."""
+    back = YEAR - year
+    subs = tuple(
+        evolve(
+            s,
+            year=year,
+            submitted_on=_a_year_earlier(s.submitted_on, back),
+            reporter=evolve(s.reporter, date=_a_year_earlier(s.reporter.date, back)),
+        )
+        for s in province.submissions
+    )
+    return evolve(
+        province,
+        targets=evolve(province.targets, year=year),
+        submissions=subs,
+        deadline=_a_year_earlier(province.deadline, back),
+        assessed_on=_a_year_earlier(province.assessed_on, back),
+    )
+
+
+def example_province(
+    scheme: Scheme, counties: Sequence[County], seed: int = YEAR, year: int = YEAR
+) -> ExampleProvince:
+    """The whole example province, the same for the same scheme, counties, seed and year (another
+    year, as for last year's result that 同比 compares with, moves every date by whole years)."""
+    if year != YEAR:
+        return _moved(example_province(scheme, counties, seed), year)
     rng = random.Random(seed)
     targets = make_targets(counties, rng)
     subs = tuple(

@@ -204,6 +204,14 @@ SECTIONS = (
         ("read-crashed", _E, "读取进程崩溃", "读取该文件的进程意外终止（读取程序或插件崩溃）；请把文件转给技术人员检查。"),
     ),
     _section(
+        "lookback",
+        "历年结果（assess --history）",
+        ("history-skipped", _W, "历年结果未采用", "--history 目录中的文件无法读取、不是 minsheng 的结果，或属于另一考核方案，已跳过、未混用；请检查该文件。"),
+        ("history-unused", _I, "历年结果未用到", "该结果与本次考核无关（如更早年度的考核，或本方案不计入年终的序时进度通报），未采用。"),
+        ("history-duplicate", _W, "历年结果重复", "同一考核方案、同一期有多份结果，只用文件名排在最前的一份；请删去多余的。"),
+        ("history-no-previous", _I, "没有上年结果", "--history 目录中没有上年同一考核方案的考核结果，不作同比。"),
+    ),
+    _section(
         "input",
         "无法开始考核的输入（InputError，退出码 2）",
         ("scheme-invalid", _E, "考核方案无法使用", "考核方案无法载入；请按提示改正方案文件或名称。"),
@@ -215,6 +223,7 @@ SECTIONS = (
         ("bad-argument", _E, "参数不对", "调用时某个参数不是可用的值；请按说明改正。"),
         ("no-workers", _E, "集群没有工作节点", "Dask 调度器上没有可用的工作节点，未读取任何报表；请先启动 dask worker 并连接到调度器。"),
         ("worker-plugins-differ", _E, "工作节点插件不同", "Dask 工作节点上的 minsheng 或县级插件与本机不同（缺少或版本不同），未读取任何报表；请在每个工作节点上安装相同的版本。"),
+        ("history-not-found", _E, "找不到历年结果目录", "--history 给出的目录不存在；请检查路径。"),
     ),
     _section(
         "output",

@@ -30,6 +30,7 @@ from .relpaths import is_url, relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .lookback import Lookback
     from .plugins.reading import ReadResult
 
 PathLike = str | os.PathLike[str]
@@ -48,6 +49,8 @@ class AssessmentRun:
     reads: tuple[ReadResult, ...]
     plugins: PluginConfig
     limits: Limits
+    #: with ``history``: 同比, 单项先进 and the interim deductions (None without it)
+    lookback: Lookback | None = None
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -84,6 +87,7 @@ def assess(
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
     remote: bool | None = None,
+    history: PathLike | None = None,
 ) -> AssessmentRun:
     """Run the year end: find, read, check and score every county file → :class:`AssessmentRun`.
 
@@ -107,6 +111,10 @@ def assess(
     - ``remote``: send the workers each local file's bytes, for workers that cannot see this
       machine's disk (default: when ``executor`` is a Dask cluster's; see :mod:`minsheng.remote`).
     - ``progress``: called as ``progress(done, total)`` before reading and after each file.
+    - ``history``: a folder of earlier results (their ``--json``): last year's assessment of the
+      same scheme gives 同比, and the run names 单项先进 (``run.lookback``); the scheme's
+      ``[interim]`` rule, if any, takes its deductions for the year's progress reports there.
+      Files of another scheme, or unreadable, are problems of the run (``history-skipped``).
 
     Raises :class:`~minsheng.errors.InputError` (stable ``code``, Chinese ``message``) when
     nothing can be scored: a bad scheme, targets missing or unreadable or with errors, a wrong
@@ -115,6 +123,8 @@ def assess(
     """
     plugins = plugins or PluginConfig()
     limits = limits or Limits()
+    if history is not None and not Path(history).is_dir():
+        raise InputError("history-not-found", f"找不到历年结果目录“{history}”；请检查 --history 的路径。")
     if missing not in MISSING:
         raise InputError("bad-argument", f"missing 只能是 {' 或 '.join(MISSING)}，而不是“{missing}”。")
     loaded = _scheme(scheme)
@@ -154,7 +164,12 @@ def assess(
         received=received,
     )
     assessment = relative_paths(assessment, roots)
-    return AssessmentRun(loaded, given.targets, assessment, tuple(reads), plugins, limits)
+    lookback = None
+    if history is not None:
+        from .lookback import look_back
+
+        assessment, lookback = look_back(loaded, given.targets, assessment, history)
+    return AssessmentRun(loaded, given.targets, assessment, tuple(reads), plugins, limits, lookback)
 
 
 def _read(
@@ -263,7 +278,15 @@ def run_to_json(run: AssessmentRun) -> str:
     """The run as JSON text: exactly what ``minsheng assess --json`` writes (UTF-8, final newline)."""
     from .convert import to_json
 
-    return to_json(run.assessment) + "\n"
+    if run.lookback is None:
+        return to_json(run.assessment) + "\n"
+    import json
+
+    from .convert import unstructure
+    from .lookback import lookback_data
+
+    data = {**unstructure(run.assessment), "lookback": lookback_data(run.lookback)}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 __all__ = ["AssessmentRun", "assess", "run_to_json"]

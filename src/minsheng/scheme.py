@@ -24,6 +24,7 @@ from .model import (
     Grade,
     Indicator,
     IndicatorGroup,
+    InterimRule,
     Problem,
     Rule,
     Scheme,
@@ -184,6 +185,47 @@ class _Builder:
             cross_items=cross,
             description=str(data.get("description", "")),
             source=str(data.get("source", "")),
+            group_advanced_count=self.count(data, "group_advanced_count", 1),
+            group_advanced_grade=str(data["group_advanced_grade"])
+            if data.get("group_advanced_grade")
+            else None,
+            interim=self.interim(data.get("interim")),
+            earlier_ids=self.names(data, "earlier_ids"),
+        )
+
+    def names(self, data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail("bad-parameter", f'{key} 应写成方案编号的列表，如 ["jiangxi-2007"]，实为“{value}”。')
+            return ()
+        return tuple(value)
+
+    def count(self, data: Mapping[str, Any], key: str, default: int) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail("bad-parameter", f"{key} 应为整数，实为“{value}”。")
+            return default
+        return value
+
+    def interim(self, raw: Any) -> InterimRule | None:
+        """``[interim]``: 平时考核计入年终 (序时进度通报末位扣分); absent means off."""
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping):
+            self.fail("bad-parameter", "[interim] 应写成表，如 [interim] 下写 points = 0.2。")
+            return None
+        where = "[interim]"
+        cadence = str(raw.get("cadence", "month"))
+        if cadence not in ("month", "quarter"):
+            self.fail(
+                "bad-parameter", f"{where} 的 cadence 应为 month（月报）或 quarter（季报），实为“{cadence}”。"
+            )
+        return InterimRule(
+            points=_given(self.number(raw.get("points"), f"{where} 的 points（每期末位扣分）"), Decimal(0)),
+            consecutive=_given(self.number(raw.get("consecutive", 0), f"{where} 的 consecutive"), Decimal(0)),
+            cap=self.number(raw.get("cap"), "", required=False),
+            cadence=cadence,
+            name=str(raw.get("name") or "序时进度通报末位"),
         )
 
     def group(self, g: Mapping[str, Any], index: int) -> IndicatorGroup:
@@ -372,6 +414,17 @@ def validate_scheme(scheme: Scheme, origin: str = "<scheme>") -> list[Problem]:
         fail("bad-parameter", "bonus_cap（加分上限）不能为负数。")
     if scheme.advanced_count < 0:
         fail("bad-parameter", "advanced_count（先进个数）不能为负数。")
+    if scheme.group_advanced_count < 0:
+        fail("bad-parameter", "group_advanced_count（每组单项先进个数）不能为负数。")
+    if scheme.group_advanced_grade is not None and scheme.group_advanced_grade not in {
+        g.name for g in scheme.grades
+    }:
+        fail("grade-bands", f"group_advanced_grade“{scheme.group_advanced_grade}”不是已定义的等次。")
+    rule = scheme.interim
+    if rule is not None and (
+        rule.points < 0 or rule.consecutive < 0 or (rule.cap is not None and rule.cap < 0)
+    ):
+        fail("bad-parameter", "[interim] 的 points、consecutive、cap（扣分）不能为负数。")
     return problems
 
 

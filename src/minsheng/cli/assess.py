@@ -179,6 +179,7 @@ def run_assessment(
     assessed_on: dt.date | None = None,
     limits: Limits | None = None,
     received_path: Path | None = None,
+    history: Path | None = None,
 ) -> AssessmentRun:
     """:func:`minsheng.assess` with the options of assess and validate; bad input exits 2."""
     from ..clock import assessment_date
@@ -214,6 +215,7 @@ def run_assessment(
                 limits=limits or Limits.from_env(),
                 executor=executor,
                 progress=bar,
+                history=history,
             )
     except InputError as exc:
         _print_problems(exc.problems)
@@ -273,6 +275,13 @@ def exit_status(problems: Sequence[Problem], fail_on: str) -> int:
     callback=_date,
     help="考核日期 YYYY-MM-DD（默认取环境变量 SOURCE_DATE_EPOCH，否则当天）。",
 )
+@click.option(
+    "--history",
+    type=click.Path(path_type=Path),
+    metavar="历年结果目录",
+    help="存放往年考核结果和本年序时进度通报（各次 --json 输出）的目录：与上年同一方案的结果同比，"
+    "评出单项先进；方案设有平时考核规则的，按各期通报计分。",
+)
 @force_option
 def assess(
     submissions: tuple[Path | str, ...],
@@ -291,6 +300,7 @@ def assess(
     per_county: Path | None,
     missing: str,
     assessed_on: dt.date | None,
+    history: Path | None,
     force: bool,
 ) -> None:
     """读取各县报表，检查、评分、定等、排名，输出考核结果工作簿。
@@ -316,6 +326,7 @@ def assess(
         assessed_on,
         limits_text,
         received_path,
+        history,
     )
     if output is not None:
         from ..workbooks import write_assessment
@@ -372,6 +383,15 @@ def _summary(
     ):
         if counties:
             click.echo(f"  {label}：" + "、".join(f"{r.county.name}（{r.total}）" for r in counties))
+    back = run.lookback
+    if back is not None:
+        if back.previous_file is not None:
+            click.echo(f"  同比：与 {back.previous_year} 年度考核结果（{back.previous_file}）比较")
+        else:
+            click.echo(f"  同比：没有同一方案 {back.previous_year} 年度的考核结果，未作同比")
+        click.echo("  单项先进：" + "；".join(f"{g.name} {len(g.leaders)} 个" for g in back.group_leaders))
+        if back.interim:
+            click.echo("  平时考核扣分：" + "、".join(f"{d.county.name}（{d.points}）" for d in back.interim))
     click.echo(
         f"  问题：错误 {severities.get(Severity.ERROR, 0)}，警告 {severities.get(Severity.WARNING, 0)}，提示 {severities.get(Severity.INFO, 0)}"
     )

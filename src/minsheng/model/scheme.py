@@ -148,6 +148,19 @@ class CrossItem:
 
 
 @frozen
+class InterimRule:
+    """平时考核计入年终 (optional): ``points`` off the year-end total for each progress report
+    (通报) of the year that ranked the county last, ``consecutive`` more for each further period
+    in a row, at most ``cap`` in all; ``cadence`` says which reports count (``month`` or ``quarter``)."""
+
+    points: Decimal
+    consecutive: Decimal = Decimal(0)
+    cap: Decimal | None = None
+    cadence: str = "month"
+    name: str = "序时进度通报末位"
+
+
+@frozen
 class Scheme:
     """An assessment scheme (考核方案): groups, indicators and the rules around them."""
 
@@ -165,6 +178,14 @@ class Scheme:
     cross_items: tuple[CrossItem, ...] = ()
     description: str = ""
     source: str = ""
+    # 单项先进: the best ``group_advanced_count`` counties of each indicator group, among those not
+    # vetoed and graded ``group_advanced_grade`` or better (None: 合格 where the scheme has it)
+    group_advanced_count: int = 1
+    group_advanced_grade: str | None = None
+    interim: InterimRule | None = None  # 平时考核计入年终 (off when None)
+    # the ids this scheme had in earlier years (jiangxi-2007 for jiangxi-2008): their results count
+    # as this scheme's for 同比
+    earlier_ids: tuple[str, ...] = ()
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

@@ -15,6 +15,10 @@ from ..run import AssessmentRun
 from . import assessment as _writers
 
 
+def _lookback(run: AssessmentRun | Assessment) -> Any:
+    return run.lookback if isinstance(run, AssessmentRun) else None
+
+
 def _parts(run: AssessmentRun | Assessment, rest: tuple[Any, ...]) -> tuple[Assessment, Scheme, Any]:
     """(assessment, scheme, where) from ``(run, where)`` or ``(assessment, scheme, where)``."""
     if isinstance(run, AssessmentRun):
@@ -33,7 +37,7 @@ def write_assessment(
     byte-identically for the same run); return it. ``template`` is a province's restyled copy of
     ``templates/xlsx/assessment.xlsx``."""
     assessment, scheme, path = _parts(run, where)
-    return _writers.write_assessment(assessment, scheme, path, template=template)
+    return _writers.write_assessment(assessment, scheme, path, template=template, lookback=_lookback(run))
 
 
 def write_county_sheets(
@@ -45,7 +49,9 @@ def write_county_sheets(
     """Write one 考核评分表 per county of ``run`` into the folder given; return the paths written.
     ``progress(done, total)`` is called before the first sheet and after each."""
     assessment, scheme, directory = _parts(run, where)
-    return _writers.write_county_sheets(assessment, scheme, directory, template=template, progress=progress)
+    return _writers.write_county_sheets(
+        assessment, scheme, directory, template=template, progress=progress, lookback=_lookback(run)
+    )
 
 
 __all__ = ["write_assessment", "write_county_sheets"]

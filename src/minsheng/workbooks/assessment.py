@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.text import RichText
@@ -46,6 +46,9 @@ from ._cells import FORMAT_RATIO, FORMAT_SCORE, Formatted, unit_format
 from ._output import save_workbook, stamp_for
 from ._template import expand_column, fill_fields, fill_rows, open_template, sheet_with
 from .form import chinese_numeral
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from ..lookback import Lookback
 
 INDICATOR_STATUS_LABELS = {
     IndicatorStatus.SCORED: "已评",
@@ -180,11 +183,20 @@ def axis_minimum(totals: list[Decimal]) -> int:
     return max(0, int((lowest - 5) // 10) * 10)
 
 
-def _ranking(ws: Worksheet, assessment: Assessment, fields: dict[str, Any]) -> None:
+def _ranking(
+    ws: Worksheet,
+    assessment: Assessment,
+    fields: dict[str, Any],
+    more: dict[str, dict[str, Any]] | None = None,
+) -> None:
     chart_at = _find(ws, "总分图")
     name_at, total_at = _find(ws, "县名"), _find(ws, "总分")
+    more = more or {}
     first, _last = fill_rows(
-        ws, {"county": "县名"}, [("county", _county_row(r)) for r in assessment.counties], fields
+        ws,
+        {"county": "县名"},
+        [("county", {**_county_row(r), **more.get(r.county.code, {})}) for r in assessment.counties],
+        fields,
     )
     if chart_at is None:
         return
@@ -387,18 +399,38 @@ def _file_rows(assessment: Assessment) -> list[tuple[str, dict[str, Any]]]:
 
 
 def write_assessment(
-    assessment: Assessment, scheme: Scheme, path: str | Path, *, template: str | Path | None = None
+    assessment: Assessment,
+    scheme: Scheme,
+    path: str | Path,
+    *,
+    template: str | Path | None = None,
+    lookback: Lookback | None = None,
 ) -> Path:
     """Write the year-end assessment workbook to ``path`` (atomically, byte-identically); return it.
 
     ``template`` is a province's restyled copy of ``templates/xlsx/assessment.xlsx``; the sheets
-    are found by their placeholders, so they may be renamed, restyled and reordered.
+    are found by their placeholders, so they may be renamed, restyled and reordered. ``lookback``
+    (``assess --history``) adds 同比 to 综合排名 and fills the 单项先进 sheet; without it that
+    sheet is left out.
     """
+    from . import lookback as back
+
     wb = open_template("assessment", template)
     assessment = relative_paths(assessment)
     fields = _common_fields(assessment, scheme)
 
-    _ranking(sheet_with(wb, "标记", "（考核结果）"), assessment, fields)
+    ranking = sheet_with(wb, "标记", "（考核结果）")
+    more = None
+    if lookback is None:
+        back.drop_lookback_sheet(wb)
+    else:
+        if lookback.previous_file is not None:
+            back.add_comparison_columns(ranking)
+            more = back.comparison_fields(lookback)
+        sheet = back.lookback_sheet(wb)
+        if sheet is not None:
+            back.fill_lookback_sheet(sheet, lookback, scheme, fields)
+    _ranking(ranking, assessment, fields, more)
     _groups(sheet_with(wb, "组得分", "（考核结果）"), assessment, scheme, fields)
     fill_rows(
         sheet_with(wb, "实际完成", "（考核结果）"),
@@ -436,7 +468,9 @@ def _indicator_content(ind: Indicator, s: IndicatorScore) -> str:
     return text + ("：" + "，".join(parts) if parts else "")
 
 
-def _county_records(r: CountyResult, scheme: Scheme) -> list[tuple[str, dict[str, Any]]]:
+def _county_records(
+    r: CountyResult, scheme: Scheme, lookback: Lookback | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     scored = {s.code: s for s in r.indicators}
     groups = {g.code: g for g in r.groups}
     records: list[tuple[str, dict[str, Any]]] = []
@@ -513,6 +547,11 @@ def _county_records(r: CountyResult, scheme: Scheme) -> list[tuple[str, dict[str
         total("等次", r.grade, f"排名 第 {r.rank} 名" if r.rank else COUNTY_STATUS_LABELS[r.status])
     else:
         total("总分", None, COUNTY_STATUS_LABELS[r.status] + "，未评分")
+    if lookback is not None:
+        from .lookback import county_lines
+
+        for label, score, note in county_lines(lookback, r.county.code):
+            total(label, score, note)
     return records
 
 
@@ -528,9 +567,11 @@ def write_county_sheets(
     *,
     template: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    lookback: Lookback | None = None,
 ) -> list[Path]:
     """Write one 考核评分表 per county into ``directory`` (for sign-off); return the paths written.
-    ``progress(done, total)`` is called before the first and after each sheet."""
+    ``progress(done, total)`` is called before the first and after each sheet; ``lookback`` adds
+    each county's 上年总分 and 单项先进 lines."""
     directory = Path(directory)
     fields = _common_fields(assessment, scheme)
     out: list[Path] = []
@@ -544,7 +585,7 @@ def write_county_sheets(
         fill_rows(
             ws,
             {"group": "项目", "indicator": "考评内容", "total": "合计项"},
-            _county_records(r, scheme),
+            _county_records(r, scheme, lookback),
             local,
         )
         path = directory / county_filename(r, assessment.year)
