@@ -98,7 +98,7 @@ def merge_county(scheme: Scheme, targets: Targets, county: str, parts: Sequence[
         kept.append(winner)
     kept.sort(key=parts.index)
     files = tuple(p.path for p in kept)
-    merged, found = _merge(kept, label, county)
+    merged, found = _merge(scheme, kept, label, county)
     problems.extend(found)
     uncarried = _uncarried(scheme, kept)
     if any(p.severity is Severity.ERROR for p in found):
@@ -168,8 +168,12 @@ def _same(a: Value, b: Value) -> bool:
 
 def _where(part: Part, prov: Provenance | None) -> str:
     prov = prov or Provenance()
-    at = "，".join(x for x in (prov.sheet, prov.cell) if x)
-    return f"“{part.name}”{at}" if at else f"“{part.name}”"
+    at = "".join(
+        x
+        for x in (f"工作表“{prov.sheet}”" if prov.sheet else "", f"单元格 {prov.cell}" if prov.cell else "")
+        if x
+    )
+    return f"“{part.name}”{at}"
 
 
 def _conflict(
@@ -183,12 +187,19 @@ def _conflict(
     (pa, sa, wa), (pb, sb, wb) = first, other
     return Problem.at(
         "conflicting-values",
-        f"{label}的{what}在两份文件中不一致：{_where(pa, wa)}为 {sa}，{_where(pb, wb)}为 {sb}；"
+        f"{label}的{what}在两份文件中不一致：{_where(pa, wa)} 为 {sa}，{_where(pb, wb)} 为 {sb}；"
         "无法确定以哪份为准，该县暂不评分。请核对这两处单元格，改正后重新报送。",
         wa,
         county=county,
         indicator=indicator,
     )
+
+
+def _named(scheme: Scheme, key: str) -> str:
+    try:
+        return f"指标 {key}“{scheme.indicator(key).name}”"
+    except KeyError:
+        return f"指标 {key}"
 
 
 def _shown(v: Value) -> str:
@@ -204,7 +215,7 @@ def _primary(parts: list[Part]) -> Part:
     return next(p for p in parts if (len(p.indicators) if p.indicators is not None else 1 << 30) == widest)
 
 
-def _merge(parts: list[Part], label: str, county: str) -> tuple[Submission, list[Problem]]:
+def _merge(scheme: Scheme, parts: list[Part], label: str, county: str) -> tuple[Submission, list[Problem]]:
     """The values of several files of different layouts, each from the file that carries it."""
     problems: list[Problem] = []
     primary = _primary(parts)
@@ -224,7 +235,7 @@ def _merge(parts: list[Part], label: str, county: str) -> tuple[Submission, list
                     _conflict(
                         label,
                         county,
-                        f"指标 {key}",
+                        _named(scheme, key),
                         (origin[key], _shown(held), held.provenance),
                         (part, _shown(value), value.provenance),
                         key,
@@ -248,7 +259,7 @@ def _merge(parts: list[Part], label: str, county: str) -> tuple[Submission, list
                     _conflict(
                         label,
                         county,
-                        f"指标 {code} 的自评分",
+                        f"{_named(scheme, code)}的自评分",
                         (score_origin[code], format(self_scores[code], "f"), self_sources.get(code)),
                         (part, format(score, "f"), where),
                         code,
