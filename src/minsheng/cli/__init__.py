@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "template": ".template:template",
     "plugins": ".plugins:plugins",
     "new-plugin": ".plugins:new_plugin",
+    "inspect": ".inspect:inspect_files",
 }
 
 
