@@ -31,7 +31,9 @@ def test_inspect_every_file_of_the_example_province_as_json():
     assert data["load_problems"] == []
     reports = data["files"]
     assert [r["file"] for r in reports] == FILES
-    unread = {Path(r["file"]).name: [p["code"] for p in r["problems"]] for r in reports if r["plugin"] is None}
+    unread = {
+        Path(r["file"]).name: [p["code"] for p in r["problems"]] for r in reports if r["plugin"] is None
+    }
     assert unread == {
         "~$0102-东湖区-2007年民生工程报表.xlsx": ["not-a-spreadsheet"],
         "361030-广昌县-2007年民生工程报表.xlsx": ["unreadable-file"],
