@@ -18,6 +18,7 @@ openpyxl, click or pluggy here.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -98,6 +99,8 @@ def merge_county(scheme: Scheme, targets: Targets, county: str, parts: Sequence[
         kept.append(winner)
     kept.sort(key=parts.index)
     files = tuple(p.path for p in kept)
+    if len(kept) == 1:  # a report and its correction: the correction as read
+        return Merged(kept[0].submission, tuple(problems), _uncarried(scheme, kept), files)
     merged, found = _merge(scheme, kept, label, county)
     problems.extend(found)
     uncarried = _uncarried(scheme, kept)
@@ -133,8 +136,8 @@ def _one_of(same: list[Part], label: str, county: str) -> tuple[Part | None, lis
     dated = [p for p in pool if p.date is not None]
     if len(pool) == 1:
         winner, why = pool[0], "文件名或标题注明“更正/修订”"
-    elif len(dated) == len(pool) and len({p.date for p in pool}) == len(pool):
-        winner = max(pool, key=lambda p: p.date or dt.date.min)
+    elif len(dated) == len(pool) and [p.date for p in pool].count(max(p.date for p in dated)) == 1:
+        winner = max(dated, key=lambda p: p.date or dt.date.min)
         why = f"报出日期 {winner.date} 最晚"
     else:
         names = "、".join(f"“{p.name}”" for p in same)
@@ -211,8 +214,7 @@ def _shown(v: Value) -> str:
 def _primary(parts: list[Part]) -> Part:
     """The file whose reporter, date and place stand for the county: the one carrying the most
     indicators (a full report first), the earliest in input order among equals."""
-    widest = max(len(p.indicators) if p.indicators is not None else 1 << 30 for p in parts)
-    return next(p for p in parts if (len(p.indicators) if p.indicators is not None else 1 << 30) == widest)
+    return max(parts, key=lambda p: math.inf if p.indicators is None else len(p.indicators))
 
 
 def _merge(scheme: Scheme, parts: list[Part], label: str, county: str) -> tuple[Submission, list[Problem]]:

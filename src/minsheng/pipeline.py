@@ -196,7 +196,7 @@ def check_reads(scheme: Scheme, targets: Targets, reads: Sequence[ReadResult]) -
 
     Problems come in file order; a county's merge and check problems follow its last file.
     """
-    problems: list[Problem] = []
+    problems: list[Problem | None] = []  # None: where a usable file's county may be merged and checked
     submissions: list[Submission] = []
     failed: set[str] = set()
     inputs: list[InputFile] = []
@@ -226,7 +226,7 @@ def check_reads(scheme: Scheme, targets: Targets, reads: Sequence[ReadResult]) -
             failed.add(read.submission.county)
             continue
         usable[-1] = read
-        problems.append(_PENDING)  # where this file's county is merged and checked, if it is its last
+        problems.append(None)  # this file's county is merged and checked here if it is its last file
     by_county: dict[str, list[Part]] = {}
     for read in usable:
         if read is not None and read.submission is not None:
@@ -237,7 +237,7 @@ def check_reads(scheme: Scheme, targets: Targets, reads: Sequence[ReadResult]) -
     pending = iter(i for i, read in enumerate(usable) if read is not None)
     ordered: list[Problem] = []
     for problem in problems:
-        if problem is not _PENDING:
+        if problem is not None:
             ordered.append(problem)
             continue
         i = next(pending)
@@ -256,10 +256,6 @@ def check_reads(scheme: Scheme, targets: Targets, reads: Sequence[ReadResult]) -
         submissions.append(sub)
     ordered.extend(check_outliers(scheme, submissions, targets))
     return CheckedReads(tuple(submissions), frozenset(failed), tuple(inputs), tuple(ordered), merged)
-
-
-#: a place in the problem list where a county's merge and checks go (never reported)
-_PENDING = Problem("read-failed", "")
 
 
 def assess_reads(

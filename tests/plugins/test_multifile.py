@@ -231,3 +231,21 @@ def test_a_single_full_report_is_untouched(tmp_path, scheme):
     assert merged.submission is s and merged.problems == () and merged.uncarried == frozenset()
     value = Value.of(1)
     assert value.is_reported
+
+
+def test_a_title_that_says_correction_is_a_correction(scheme):
+    """更正 or 修订 in the sheet's title (not the file name) marks the correction as well."""
+    from minsheng.merge import Part, merge_county
+
+    targets = make_targets(["360102"], scheme)
+    old, new = sub(), sub(values(**{"1.1": 4321}), on=dt.date(2008, 1, 2))
+    parts = [
+        Part("b.xlsx", old, ("1.1",), "2007年民生工程报表", "p"),
+        Part("a.xlsx", new, ("1.1",), "2007年民生工程报表（修订）", "p"),
+    ]
+    merged = merge_county(scheme, targets, "360102", parts)
+    assert merged.submission is new
+    assert [(p.code, p.file) for p in merged.problems] == [("corrected-submission", "a.xlsx")]
+    plain = [Part("b.xlsx", old, ("1.1",), "报表", "p"), Part("a.xlsx", new, ("1.1",), "报表", "p")]
+    merged = merge_county(scheme, targets, "360102", plain)  # no word, and a's date is older
+    assert merged.submission is old
