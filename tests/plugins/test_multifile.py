@@ -249,3 +249,62 @@ def test_a_title_that_says_correction_is_a_correction(scheme):
     plain = [Part("b.xlsx", old, ("1.1",), "报表", "p"), Part("a.xlsx", new, ("1.1",), "报表", "p")]
     merged = merge_county(scheme, targets, "360102", plain)  # no word, and a's date is older
     assert merged.submission is old
+
+
+def test_the_example_in_examples_multifile(tmp_path):
+    """examples/multifile/make_example.py and the command its docstring gives: 东湖区 sends a
+    summary and a roster and scores exactly as with its standard form; 西湖区's extra roster
+    disagrees with its form and the county is not scored."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "报表"
+    made = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "multifile" / "make_example.py"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert made.returncode == 0, made.stderr
+    targets = ROOT / "examples" / "jiangxi-2007" / "目标任务表.xlsx"
+    results = {}
+    for name, folder, extra in (
+        ("before", ROOT / "examples" / "jiangxi-2007" / "报表", []),
+        ("after", out, ["--plugins-dir", str(EXAMPLE_PLUGINS)]),
+    ):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "minsheng",
+                "assess",
+                str(folder),
+                "--targets",
+                str(targets),
+                *extra,
+                "--json",
+                str(tmp_path / f"{name}.json"),
+                "--assessed-on",
+                "2007-12-31",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode in (0, 1), done.stderr
+        data = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
+        results[name] = (data, {c["county"]["code"]: c for c in data["counties"]})
+    (_, before), (after_data, after) = results["before"], results["after"]
+    old, new = before["360102"], after["360102"]
+    assert new["status"] == "scored"
+    assert (new["total"], new["grade"]) == (old["total"], old["grade"])
+    assert [(i["code"], i["actual"], i["score"]) for i in new["indicators"]] == [
+        (i["code"], i["actual"], i["score"]) for i in old["indicators"]
+    ]
+    files = {i["code"]: Path(i["provenance"]["file"] or "").name for i in new["indicators"]}
+    assert files["3.1"] == "360102-东湖区-职业培训花名册.xlsx"
+    assert files["1.1"] == "360102-东湖区-民生工程分项汇总表.xlsx"
+    assert after["360103"]["status"] == "failed"
+    [conflict] = [p for p in after_data["problems"] if p["code"] == "conflicting-values"]
+    assert conflict["county"] == "360103" and conflict["indicator"] == "3.1"
+    assert "职业培训花名册" in conflict["message"] and "2007年民生工程报表" in conflict["message"]
