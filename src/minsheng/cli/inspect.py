@@ -33,8 +33,9 @@ from .plugins import plugins_dir_option
 def inspect_files(
     files: Sequence[Path], plugins_dir: Path | None, scheme_name: str | None, year: int | None, as_json: bool
 ) -> None:
-    """查看插件如何读取报表文件：每个插件认领的把握、由哪个插件读取、读到的每个数值
-    （工作表和单元格）、插件声明的指标，以及发现的问题。供插件作者调试插件。
+    """查看插件如何读取报表文件：每个插件认领的把握、由哪个插件读取、读到的每个数值（工作表和单元格）、插件声明的指标，以及发现的问题。
+
+    供插件作者调试插件；--json 输出同样的内容供程序使用。
 
     有文件没有读出报表时退出码为 1。
     """

@@ -86,8 +86,7 @@ def plugins(plugins_dir: Path | None, as_json: bool) -> None:
     "--county", default="", metavar="县级代码", help="本县的 6 位行政区划代码（必填）；插件只认领本县的报表。"
 )
 def new_plugin(name: str, parent: Path, county: str) -> None:
-    """生成一个县级插件包骨架：pyproject（含入口点、测试依赖和 ruff 设置）、插件模块、
-    示例报表生成脚本（.xlsx 或 .xls）和测试。
+    """生成一个县级插件包骨架：pyproject（含入口点、测试依赖和 ruff 设置）、插件模块、示例报表生成脚本（.xlsx 或 .xls）和测试。
 
     名称用小写英文字母、数字和连字符，例如县名拼音 wanan。生成后：
 
