@@ -73,7 +73,7 @@ class Part:
 @frozen
 class Merged:
     """One county's files merged: the submission (``None``: not scored, see the problems),
-    the problems, and the indicators no file carries (for the missing-value messages)."""
+    the problems, the indicators no file carries and every file read (for the missing-value messages)."""
 
     submission: Submission | None
     problems: tuple[Problem, ...] = ()
@@ -98,7 +98,7 @@ def merge_county(scheme: Scheme, targets: Targets, county: str, parts: Sequence[
             return Merged(None, tuple(problems), files=tuple(p.path for p in parts))
         kept.append(winner)
     kept.sort(key=parts.index)
-    files = tuple(p.path for p in kept)
+    files = tuple(p.path for p in parts)  # every file read for the county, replaced ones too
     if len(kept) == 1:  # a report and its correction: the correction as read
         return Merged(kept[0].submission, tuple(problems), _uncarried(scheme, kept), files)
     merged, found = _merge(scheme, kept, label, county)
