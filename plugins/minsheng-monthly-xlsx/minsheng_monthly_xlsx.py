@@ -101,6 +101,12 @@ def minsheng_read(path, book, context):
     )
 
 
+@hookimpl
+def minsheng_indicators(scheme):
+    """A full report: the group sheets carry every indicator of the scheme."""
+    return [ind.code for ind in scheme.indicators]
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing the layout
 

@@ -99,6 +99,12 @@ def minsheng_read(path, book, context):
     )
 
 
+@hookimpl
+def minsheng_indicators(scheme):
+    """A full report: the 汇总表 and the two rosters together carry every indicator."""
+    return [ind.code for ind in scheme.indicators]
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing the layout
 

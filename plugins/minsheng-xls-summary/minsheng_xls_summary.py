@@ -72,6 +72,12 @@ def minsheng_read(path, book, context):
     )
 
 
+@hookimpl
+def minsheng_indicators(scheme):
+    """A full report: the 汇总表 has a row for every indicator of the scheme."""
+    return [ind.code for ind in scheme.indicators]
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing the layout
 

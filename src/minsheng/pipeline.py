@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from pathlib import Path, PurePath, PurePosixPath
 
-from attrs import evolve, frozen
+from attrs import evolve, field, frozen
 
 from . import checks as _checks
 from .checks import check_outliers, check_self_scores, check_submission
@@ -23,6 +23,7 @@ from .config import PluginConfig
 from .errors import InputError
 from .guard import read_county_file_guarded
 from .limits import Limits
+from .merge import Merged, Part, explain_uncarried, merge_county
 from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
 from .plugins.reading import ReadResult, plugin_config, sha256_or_none
 from .relpaths import is_url, relative_path
@@ -297,22 +298,29 @@ def _job(
 
 @frozen
 class CheckedReads:
-    """What reading and checking gave, ready to score."""
+    """What reading and checking gave, ready to score; ``merged`` is each county's files merged
+    (see :mod:`minsheng.merge`), by county code."""
 
     submissions: tuple[Submission, ...]
     failed: frozenset[str]
     inputs: tuple[InputFile, ...]
     problems: tuple[Problem, ...]
+    merged: dict[str, Merged] = field(factory=dict)
 
 
 def check_reads(scheme: Scheme, targets: Targets, reads: Sequence[ReadResult]) -> CheckedReads:
-    """Attribute each read to its county and run the per-county and peer checks (lateness is
-    computed when scoring)."""
-    problems: list[Problem] = []
+    """Attribute each read to its county, merge a county's files into one submission, and run the
+    per-county and peer checks (lateness is computed when scoring).
+
+    Problems come in file order; a county's merge and check problems follow its last file.
+    """
+    problems: list[Problem | None] = []  # None: where a usable file's county may be merged and checked
     submissions: list[Submission] = []
     failed: set[str] = set()
     inputs: list[InputFile] = []
+    usable: list[ReadResult | None] = []  # per read: the read, if its submission goes to the merge
     for read in reads:
+        usable.append(None)
         if read.submission is not None:
             named = county_in_name(read.path, targets)
             if named is not None and named != read.submission.county:
@@ -335,11 +343,37 @@ def check_reads(scheme: Scheme, targets: Targets, reads: Sequence[ReadResult]) -
             problems.append(empty)
             failed.add(read.submission.county)
             continue
-        sub = read.submission  # (its lateness is computed when it is scored, never taken from it)
-        problems.extend(check_submission(scheme, sub, targets.allocations.get(sub.county, {})))
+        usable[-1] = read
+        problems.append(None)  # this file's county is merged and checked here if it is its last file
+    by_county: dict[str, list[Part]] = {}
+    for kept in usable:
+        if kept is not None and kept.submission is not None:
+            part = Part(kept.path, kept.submission, kept.indicators, kept.title, kept.plugin)
+            by_county.setdefault(kept.submission.county, []).append(part)
+    merged = {c: merge_county(scheme, targets, c, parts) for c, parts in by_county.items()}
+    last = {read.submission.county: i for i, read in enumerate(usable) if read and read.submission}
+    pending = iter(i for i, read in enumerate(usable) if read is not None)
+    ordered: list[Problem] = []
+    for problem in problems:
+        if problem is not None:
+            ordered.append(problem)
+            continue
+        i = next(pending)
+        kept = usable[i]
+        assert kept is not None and kept.submission is not None
+        county = kept.submission.county
+        if last[county] != i:
+            continue
+        m = merged[county]
+        ordered.extend(m.problems)
+        if m.submission is None:
+            failed.add(county)
+            continue
+        sub = m.submission  # (its lateness is computed when it is scored, never taken from it)
+        ordered.extend(check_submission(scheme, sub, targets.allocations.get(sub.county, {})))
         submissions.append(sub)
-    problems.extend(check_outliers(scheme, submissions, targets))
-    return CheckedReads(tuple(submissions), frozenset(failed), tuple(inputs), tuple(problems))
+    ordered.extend(check_outliers(scheme, submissions, targets))
+    return CheckedReads(tuple(submissions), frozenset(failed), tuple(inputs), tuple(ordered), merged)
 
 
 def assess_reads(
@@ -369,4 +403,5 @@ def assess_reads(
         deadline=deadline,
         received=received,
     )
-    return evolve(assessment, problems=assessment.problems + tuple(check_self_scores(assessment)))
+    explained = explain_uncarried(assessment.problems, scheme, targets, checked.merged)
+    return evolve(assessment, problems=(*explained, *check_self_scores(assessment)))

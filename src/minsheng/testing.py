@@ -20,6 +20,15 @@ indicator) and :func:`submission_of` (a county and a mapping of values → a ``S
     sub = submission_of(("360121", "南昌县"), example_values(seed=7), reported_on=date(2008, 1, 8))
     path = my_plugin.write_sample(tmp_path / "a.xlsx", sub, scheme, seed=7)
 
+:func:`write_workbook` writes a small real workbook from rows, as .xlsx or .xls by the suffix
+(same rows, same bytes), for a plugin's sample files and tests::
+
+    from minsheng.testing import write_workbook
+
+    write_workbook(tmp_path / "a.xls", {"表1": [["标题"], ["1.1", 1200]]}, merged={"表1": ["A1:D1"]})
+
+(It needs no pytest: a plugin's ``minsheng_write_sample`` imports it from ``minsheng.samplefiles``.)
+
 :func:`write_cfb` writes an OLE2 compound file (the container of an .xls or an encrypted .xlsx)
 for tests of files that spreadsheet programs would write.
 
@@ -39,6 +48,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .samplefiles import write_workbook as write_workbook
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .model import County, Scheme, Submission, Value
     from .plugins import PluginHost, ReadResult
@@ -53,6 +64,7 @@ __all__ = [
     "read_with_plugin",
     "submission_of",
     "write_cfb",
+    "write_workbook",
 ]
 
 DEFAULT_YEAR = 2007

@@ -103,7 +103,7 @@ def test_builtin_standard_form_plugin_is_registered_like_any_other(monkeypatch):
     assert (info.kind, info.version, info.hooks) == (
         "builtin",
         minsheng.__version__,
-        ("minsheng_claim", "minsheng_read"),
+        ("minsheng_claim", "minsheng_indicators", "minsheng_read"),
     )
 
 

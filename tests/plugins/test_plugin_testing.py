@@ -6,6 +6,7 @@ import importlib.metadata
 import sys
 import textwrap
 
+import pytest
 from plugin_helpers import reader_source, run
 
 from minsheng.sheets import open_workbook
@@ -84,3 +85,30 @@ def test_fixtures_need_no_import_in_a_fresh_project(tmp_path):
     result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_x.py"], cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_write_workbook_writes_xlsx_and_xls_that_read_back(tmp_path, suffix):
+    import datetime as dt
+    from decimal import Decimal
+
+    from minsheng.sheets import open_workbook
+    from minsheng.testing import write_workbook
+
+    sheets = {
+        "表1": [
+            ["万安县报表"],
+            ["县级代码", "360828"],
+            ["1.1", Decimal("1.5"), dt.date(2008, 1, 8), None, "—"],
+        ]
+    }
+    path = write_workbook(tmp_path / f"a{suffix}", sheets, merged={"表1": ["A1:C1"]})
+    again = write_workbook(tmp_path / f"b{suffix}", sheets, merged={"表1": ["A1:C1"]})
+    assert path.read_bytes() == again.read_bytes()  # same rows, same bytes
+    with open_workbook(path) as book:
+        sheet = book.sheet("表1")
+        assert sheet.cell("A1").text == "万安县报表" and sheet.cell("B2").text == "360828"
+        assert [c.value for c in sheet.row(2)] == ["1.1", 1.5, dt.date(2008, 1, 8), None, "—"]
+        assert sheet.anchor(0, 2) == (0, 0)  # C1 is inside the merged A1:C1
+    with pytest.raises(ValueError, match=r"\.xlsx 或 \.xls"):
+        write_workbook(tmp_path / "a.ods", sheets)

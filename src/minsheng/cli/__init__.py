@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "template": ".template:template",
     "plugins": ".plugins:plugins",
     "new-plugin": ".plugins:new_plugin",
+    "inspect": ".inspect:inspect_files",
 }
 
 
@@ -66,6 +67,7 @@ def main() -> None:
       minsheng assess 报表目录 --targets 目标任务表.xlsx -o 考核结果.xlsx
       minsheng validate 报表目录 --targets 目标任务表.xlsx
       minsheng plugins              列出已安装的县级插件
+      minsheng inspect 文件…        查看插件从报表文件中读到了什么（调试插件）
 
     退出码：0 正常；1 发现达到 --fail-on 级别的问题；2 用法错误或必需的输入无法读取。
     """

@@ -82,25 +82,29 @@ def plugins(plugins_dir: Path | None, as_json: bool) -> None:
     metavar="目录",
     help="在该目录下创建插件包 minsheng-名称/。",
 )
-def new_plugin(name: str, parent: Path) -> None:
-    """生成一个县级插件包骨架：pyproject（含入口点）、插件模块、示例报表生成脚本和测试。
+@click.option(
+    "--county", default="", metavar="县级代码", help="本县的 6 位行政区划代码（必填）；插件只认领本县的报表。"
+)
+def new_plugin(name: str, parent: Path, county: str) -> None:
+    """生成一个县级插件包骨架：pyproject（含入口点、测试依赖和 ruff 设置）、插件模块、示例报表生成脚本（.xlsx 或 .xls）和测试。
 
     名称用小写英文字母、数字和连字符，例如县名拼音 wanan。生成后：
 
     \b
-      cd minsheng-名称
-      pip install -e .
+      minsheng new-plugin wanan --county 360828
+      cd minsheng-wanan
+      pip install -e ".[test]"
       python -m pytest
     """
     from ..plugins.scaffold import ScaffoldError, write_scaffold
 
     try:
-        root = write_scaffold(name, parent)
+        root = write_scaffold(name, parent, county)
     except ScaffoldError as exc:
         click.echo(f"错误：{exc}", err=True)
         raise SystemExit(2) from None
     click.echo(f"已生成插件包 {root}")
-    click.echo(f"下一步：cd {root} && pip install -e . && python -m pytest")
+    click.echo(f'下一步：cd {root} && pip install -e ".[test]" && python -m pytest')
 
 
 def plugin_command(name: str) -> click.Command | None:

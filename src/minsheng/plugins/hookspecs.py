@@ -12,6 +12,7 @@ The reference with an example for each hook is ``docs/plugins.md``; a test keeps
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,4 +102,22 @@ def minsheng_write_sample(path: Path, submission: Submission, scheme: Scheme) ->
     :param submission: the county's submission to write.
     :param scheme: the scheme whose indicators and units the values are in.
     :return: the path written, or ``None`` if this plugin cannot write this submission.
+    """
+
+
+@hookspec
+def minsheng_indicators(path: Path, book: Workbook, scheme: Scheme) -> Iterable[str] | None:
+    """Say which indicators the layout this plugin read carries, for a county that sends
+    several files (a summary table, a training roster, a loan ledger).
+
+    Called for the plugin that read a file, right after :func:`minsheng_read`, with the same
+    opened workbook. A county's files are merged: each indicator comes from the file whose plugin
+    declares it; two files declaring the same indicator must agree (``conflicting-values``
+    otherwise). An indicator code covers its calculator amounts (``"8.1"`` covers ``"8.1/paid"``).
+
+    :param path: the input file, as the user gave it.
+    :param book: the workbook the read saw.
+    :param scheme: the scheme of the run.
+    :return: the indicator codes this layout carries, or ``None`` (or not implementing the hook):
+        a full report carrying every indicator of the scheme.
     """

@@ -377,15 +377,44 @@ class PluginHost:
             if book is None:
                 return ReadResult(file, None, tuple(problems), plugin_name, version, digest)
         context = ReadContext(scheme=scheme, year=year, plugin=plugin_name, plugin_version=version, file=file)
+        declared: tuple[str, ...] | None = None
+        title = ""
         try:
             outcome = self._call("minsheng_read", impls[0], {"path": path, "book": book, "context": context})
+            submission, problems = self._submission(
+                outcome, plugin_name, file, version, list(context.problems)
+            )
+            if submission is not None:
+                declared, failure = self._indicators(plugin_name, path, book, scheme)
+                if failure is not None:
+                    submission, problems = None, [*problems, failure]
+                else:
+                    title = sheet_title(book, submission.source.sheet)
         finally:
             if opened_here:
                 close(book)
-        submission, problems = self._submission(outcome, plugin_name, file, version, list(context.problems))
         if submission is not None and checks:
             problems.extend(self.check(submission, scheme))
-        return ReadResult(file, submission, tuple(problems), plugin_name, version, digest)
+        return ReadResult(
+            file, submission, tuple(problems), plugin_name, version, digest, indicators=declared, title=title
+        )
+
+    def _indicators(
+        self, plugin: str, path: Path, book: Workbook, scheme: Scheme
+    ) -> tuple[tuple[str, ...] | None, Problem | None]:
+        """The indicators ``plugin`` says its layout carries (``None``: all), or why not known."""
+        impls = self._impls("minsheng_indicators", plugin)
+        if not impls:
+            return None, None
+        file = str(path)
+        outcome = self._call("minsheng_indicators", impls[0], {"path": path, "book": book, "scheme": scheme})
+        if not outcome.ok:
+            assert outcome.error is not None
+            return None, self._failed(plugin, file, outcome.error)
+        codes, reason = returns.indicator_codes(outcome.result, scheme)
+        if reason is not None:
+            return None, self._unusable(plugin, file, reason)
+        return codes, None
 
     def _submission(
         self, outcome: _Outcome, plugin: str, file: str, version: str, problems: list[Problem]
@@ -458,6 +487,25 @@ class PluginHost:
         from .samples import write_sample
 
         return write_sample(self, plugin_name, Path(path), submission, scheme)
+
+
+def sheet_title(book: Workbook, sheet: str | None, rows: int = 3) -> str:
+    """The first text in the top ``rows`` rows of ``sheet`` (else the first sheet): a report's
+    title, where a county writes 更正 or 修订; ``""`` when there is none or it cannot be read."""
+    try:
+        target = book.sheet(sheet if sheet else 0)
+        for r in range(min(rows, target.n_rows)):
+            for cell in target.row(r):
+                text = cell.text.strip()
+                if text and not _number_like(text):
+                    return text
+    except Exception:  # a title is a hint: a sheet that cannot be read here has none
+        return ""
+    return ""
+
+
+def _number_like(text: str) -> bool:
+    return text.replace(".", "", 1).replace("-", "", 1).isdigit()
 
 
 #: SheetError codes that say a plugin looked for something the file does not have, not that it is broken

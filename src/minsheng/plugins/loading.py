@@ -35,6 +35,7 @@ HOOKS: tuple[str, ...] = (
     "minsheng_checks",
     "minsheng_register_commands",
     "minsheng_write_sample",
+    "minsheng_indicators",
 )
 
 #: Where a plugin came from (``PluginInfo.kind``).

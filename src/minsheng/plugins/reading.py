@@ -36,6 +36,12 @@ class ReadResult:
     plugin_version: str | None = None
     sha256: str | None = None
     confidence: float | None = None
+    #: the indicator codes the plugin says its layout carries (``minsheng_indicators``), sorted;
+    #: ``None``: a full report, every indicator of the scheme
+    indicators: tuple[str, ...] | None = None
+    #: the title of the sheet the submission came from (its first text in the top rows), for
+    #: telling a correction (更正, 修订) from the report it corrects
+    title: str = ""
 
     @property
     def ok(self) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from attrs import evolve
 
-from ..model import Problem, Provenance, Submission, Value
+from ..model import Problem, Provenance, Scheme, Submission, Value
 
 
 class PluginError(Exception):
@@ -133,3 +133,17 @@ def stamp(submission: Submission, file: str, plugin: str, version: str) -> Submi
 
 
 __all__ = ["PluginError", "confidence", "describe_error", "short", "stamp", "submission_problems"]
+
+
+def indicator_codes(value: object, scheme: Scheme) -> tuple[tuple[str, ...] | None, str | None]:
+    """What ``minsheng_indicators`` returned, as sorted indicator codes (``None``: every
+    indicator), or the reason it cannot be used."""
+    if value is None:
+        return None, None
+    if isinstance(value, str | bytes) or not isinstance(value, list | tuple | set | frozenset):
+        return None, f"minsheng_indicators 应返回指标代码的列表或 None，实际是 {short.repr(value)}"
+    known = {ind.code for ind in scheme.indicators}
+    bad = [v for v in value if not isinstance(v, str) or v not in known]
+    if bad:
+        return None, f"minsheng_indicators 返回了考核方案“{scheme.id}”中没有的指标代码：{short.repr(bad)}"
+    return tuple(sorted(set(value))), None

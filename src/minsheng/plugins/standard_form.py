@@ -29,3 +29,9 @@ def minsheng_read(path: Path, book: Workbook, context: ReadContext) -> Submissio
     from ..workbooks.form import read_form
 
     return read_form(path, book, context)
+
+
+@hookimpl
+def minsheng_indicators(scheme):
+    """The standard form is a full report: one row for every indicator of the scheme."""
+    return [ind.code for ind in scheme.indicators]
