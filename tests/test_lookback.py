@@ -14,6 +14,7 @@ from minsheng.lookback import (
     PastCounty,
     PastResult,
     eligible_grades,
+    group_completion,
     group_leaders,
     group_score,
     interim_deductions,
@@ -83,6 +84,27 @@ def test_group_leaders_count_is_a_scheme_setting_with_competition_ranks(scheme, 
     assert [(x.county.code, x.rank) for x in g1.leaders] == [("6", 1), ("1", 2), ("2", 2)]
     none = attrs.evolve(scheme, group_advanced_count=0)
     assert all(not g.leaders for g in group_leaders(none, a))
+
+
+def test_equal_group_scores_are_separated_by_the_groups_completion(scheme):
+    """Ratios stop at full marks, so most counties share the top group score: the group's
+    completion (ratios weighted by weight) puts the county that did more ahead; counties equal
+    on both still share the place."""
+    t = make_targets(["x", "y", "z"], scheme)
+    alloc = full_allocation(scheme)
+    subs = [
+        make_submission(scheme, "x", alloc),
+        make_submission(scheme, "y", alloc, **{"1.1": "130"}),  # 130% of 1.1's target
+        make_submission(scheme, "z", alloc),
+    ]
+    a = score(scheme, t, subs)
+    g1 = group_leaders(scheme, a)[0]
+    assert [(x.county.code, x.rank) for x in g1.leaders] == [("y", 1)]
+    y = g1.leaders[0]
+    assert y.score == group_score(a.result("x"), "1", D(12)) == D(12)  # the same score as x and z
+    assert y.completion is not None and y.completion > group_completion(a.result("x"), "1") == D(1)
+    two = group_leaders(attrs.evolve(scheme, group_advanced_count=2), a)[0]
+    assert [(x.county.code, x.rank) for x in two.leaders] == [("y", 1), ("x", 2), ("z", 2)]
 
 
 def test_eligible_grades_default_to_pass_or_better(scheme):
@@ -342,8 +364,8 @@ def test_the_workbook_shows_comparison_leaders_and_interim(scheme, province, tmp
     assert ws.print_area == "'综合排名'!$A$1:$O$12"
     sheet = wb["单项先进"]
     groups = {r[1]: r for r in sheet.iter_rows(min_row=4, max_row=12, values_only=True)}
-    assert groups["1 扩大就业"][2:] == (12, 12, 1, "6县")
-    assert groups["3 培训就业"][2:] == (14, 14, 3, "1县、2县、5县")
+    assert groups["1 扩大就业"][2:] == (12, 12, 1, "6县（完成率 100.00%）")
+    assert groups["3 培训就业"][2:] == (14, 14, 3, "1县、2县、5县（完成率 100.00%）")
     assert "未设平时考核" in sheet.cell(14, 1).value and sheet.cell(16, 2).value == "（无）"
     assert "2006 年度" in sheet.cell(18, 1).value
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9

@@ -79,10 +79,11 @@ def test_comparison_equals_last_years_json(looked_back):
 
 
 def expected_leaders(data: dict) -> dict[str, set[str]]:
-    """单项先进 from the JSON: the best group score (rescaled where indicators are not assessed)
-    among the counties scored, not vetoed and graded 合格 or better; ties share."""
+    """单项先进 from the JSON: the best group score (rescaled where indicators are not assessed),
+    then the best group completion (ratios weighted by weight, 4 places), among the counties
+    scored, not vetoed and graded 合格 or better; counties equal on both share."""
     best: dict[str, set[str]] = {}
-    top: dict[str, Decimal] = {}
+    top: dict[str, tuple[Decimal, Decimal]] = {}
     for c in data["counties"]:
         if c["status"] != "scored" or c["vetoed"] or c["grade"] not in ("优秀", "良好", "合格"):
             continue
@@ -92,9 +93,20 @@ def expected_leaders(data: dict) -> dict[str, set[str]]:
                 continue
             if applicable != weight:
                 score = (score * weight / applicable).quantize(D("0.01"), ROUND_HALF_UP)
-            if g["code"] not in top or score > top[g["code"]]:
-                top[g["code"]], best[g["code"]] = score, {c["county"]["code"]}
-            elif score == top[g["code"]]:
+            rated = [
+                i
+                for i in c["indicators"]
+                if i["group"] == g["code"] and i["ratio"] is not None and D(i["weight"]) > 0
+            ]
+            done = (
+                sum(D(i["weight"]) * D(i["ratio"]) for i in rated) / sum(D(i["weight"]) for i in rated)
+                if rated
+                else D(0)
+            )
+            key = (score, done.quantize(D("0.0001"), ROUND_HALF_UP))
+            if g["code"] not in top or key > top[g["code"]]:
+                top[g["code"]], best[g["code"]] = key, {c["county"]["code"]}
+            elif key == top[g["code"]]:
                 best[g["code"]].add(c["county"]["code"])
     return best
 
@@ -113,7 +125,8 @@ def test_group_leaders_equal_an_independent_computation(looked_back):
     for row in sheet.iter_rows(min_row=4, max_row=3 + len(got), values_only=True):
         code = row[1].split()[0]
         assert row[4] == len(expected[code])
-        assert set(row[5].split("、")) == {names[c] for c in expected[code]}
+        shown = row[5].split("（完成率")[0]  # the names, then the completion they share
+        assert set(shown.split("、")) == {names[c] for c in expected[code]}
 
 
 def test_the_ranking_sheet_shows_last_year(looked_back):

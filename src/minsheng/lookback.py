@@ -31,7 +31,7 @@ from .model import (
     Targets,
 )
 from .past_results import ASSESSMENT, PROGRESS, PastCounty, PastResult, read_history
-from .scoring import ZERO, city_rollups, competition_ranks, q2, rank_counties
+from .scoring import ZERO, city_rollups, competition_ranks, half_up, q2, rank_counties
 
 INTERIM_ITEM = "interim-last"  # the Deduction.item of 平时考核计入年终
 CADENCE_WORDS = {"month": "月报", "quarter": "季报"}
@@ -91,6 +91,9 @@ class GroupLeader:
     county: County
     score: Decimal  # the group score compared (rescaled to the group's weight where needed)
     rank: int
+    #: the group's completion (its indicators' completion ratios weighted by their weights), which
+    #: separates counties with the same group score (most reach full marks); None: no ratio
+    completion: Decimal | None = None
 
 
 @frozen
@@ -127,10 +130,22 @@ def group_score(r: CountyResult, code: str, weight: Decimal) -> Decimal | None:
     return q2(Fraction(g.score) * Fraction(weight) / Fraction(g.applicable_weight))
 
 
+def group_completion(r: CountyResult, code: str) -> Decimal | None:
+    """A county's completion in one group: the completion ratios (uncapped) of its scored
+    indicators with a ratio, weighted by their weights (4 places); None when none has a ratio."""
+    rated = [i for i in r.indicators if i.group == code and i.ratio is not None and i.weight > 0]
+    if not rated:
+        return None
+    weighted = sum((Fraction(i.weight) * Fraction(i.ratio or 0) for i in rated), Fraction(0))
+    return half_up(weighted / sum((Fraction(i.weight) for i in rated), Fraction(0)), 4)
+
+
 def group_leaders(scheme: Scheme, assessment: Assessment) -> tuple[GroupLeaders, ...]:
     """单项先进 per indicator group: the counties ranked within the first ``group_advanced_count``
-    by group score (competition ranks, so ties share), among the counties scored, not vetoed
-    and graded 合格 or better (:func:`eligible_grades`)."""
+    by group score, then by the group's completion (:func:`group_completion`: with ratios capped
+    at full marks most counties share the top score), among the counties scored, not vetoed and
+    graded 合格 or better (:func:`eligible_grades`). Competition ranks: counties equal on both
+    share a place."""
     grades = eligible_grades(scheme)
     eligible = [
         r
@@ -139,13 +154,17 @@ def group_leaders(scheme: Scheme, assessment: Assessment) -> tuple[GroupLeaders,
     ]
     out = []
     for group in scheme.groups:
-        scored = [(s, r) for r in eligible if (s := group_score(r, group.code, group.weight)) is not None]
-        scored.sort(key=lambda x: (-x[0], x[1].county.code))
-        ranks = competition_ranks([s for s, _ in scored])
+        keyed = [
+            ((s, group_completion(r, group.code) or ZERO), r)
+            for r in eligible
+            if (s := group_score(r, group.code, group.weight)) is not None
+        ]
+        keyed.sort(key=lambda x: (-x[0][0], -x[0][1], x[1].county.code))
+        ranks = competition_ranks([k for k, _ in keyed])
         leaders = tuple(
-            GroupLeader(r.county, s, k)
-            for (s, r), k in zip(scored, ranks, strict=True)
-            if k <= scheme.group_advanced_count
+            GroupLeader(r.county, s, rank, group_completion(r, group.code))
+            for ((s, _), r), rank in zip(keyed, ranks, strict=True)
+            if rank <= scheme.group_advanced_count
         )
         out.append(GroupLeaders(group.code, group.name, group.weight, leaders))
     return tuple(out)
@@ -380,7 +399,13 @@ def lookback_data(lookback: Lookback) -> dict[str, Any]:
                 "group": g.code,
                 "name": g.name,
                 "leaders": [
-                    {"county": county(x.county), "score": str(x.score), "rank": x.rank} for x in g.leaders
+                    {
+                        "county": county(x.county),
+                        "score": str(x.score),
+                        "completion": num(x.completion),
+                        "rank": x.rank,
+                    }
+                    for x in g.leaders
                 ],
             }
             for g in lookback.group_leaders

@@ -39,7 +39,7 @@ def _total(result: CountyResult) -> Decimal:
     return result.total
 
 
-def competition_ranks(totals: Sequence[Decimal], start: int = 1) -> list[int]:
+def competition_ranks(totals: Sequence[object], start: int = 1) -> list[int]:
     """Ranks for totals sorted highest first: equal totals share a rank and the next skips (1, 2, 2, 4)."""
     ranks: list[int] = []
     for i, t in enumerate(totals):

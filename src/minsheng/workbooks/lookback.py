@@ -7,6 +7,7 @@ workbook is byte for byte what it was before the feature.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from copy import copy
 from decimal import Decimal
 from typing import Any
@@ -14,13 +15,27 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..lookback import CADENCE_WORDS, Lookback, eligible_grades
+from ..lookback import CADENCE_WORDS, GroupLeader, Lookback, eligible_grades
 from ..model import Scheme
 from ._cells import FORMAT_SCORE, Formatted
 from ._template import expand_column, fill_rows
 
 LOOKBACK_MARK = "单项序号"  # the placeholder that finds the 单项先进 sheet
 COMPARISON_FIELDS = ("上年总分", "上年排名", "升降")
+
+
+def _leaders(leaders: Sequence[GroupLeader]) -> str:
+    """1县、2县（完成率 100.00%）: the counties, and the completion that ranked them (said once
+    when they share it, as counties sharing a place do)."""
+    if not leaders:
+        return "（无）"
+
+    def pct(x: GroupLeader) -> str:
+        return "" if x.completion is None else f"（完成率 {x.completion * 100:.2f}%）"
+
+    if len({x.completion for x in leaders}) == 1:
+        return "、".join(x.county.name for x in leaders) + pct(leaders[0])
+    return "、".join(x.county.name + pct(x) for x in leaders)
 
 
 def _score(x: Decimal | None) -> Any:
@@ -135,7 +150,7 @@ def fill_lookback_sheet(ws: Worksheet, lookback: Lookback, scheme: Scheme, field
                     "单项分值": _score(g.weight),
                     "单项最高分": _score(g.leaders[0].score) if g.leaders else None,
                     "单项个数": len(g.leaders),
-                    "单项先进": "、".join(x.county.name for x in g.leaders) or "（无）",
+                    "单项先进": _leaders(g.leaders),
                 },
             )
         )
