@@ -22,7 +22,8 @@ from minsheng.lookback import (
     lookback_data,
 )
 from minsheng.model import InterimRule
-from minsheng.workbooks.assessment import write_assessment, write_county_sheets
+from minsheng.workbooks.assessment import write_assessment
+from minsheng.workbooks.county_sheets import write_county_sheets
 
 ZEROS = dict.fromkeys(("3.1", "3.2", "7.1", "7.2", "7.3"), "0")  # −30: 70, 合格
 

@@ -13,6 +13,7 @@ from typing import Any
 from ..model import Assessment, Scheme
 from ..run import AssessmentRun
 from . import assessment as _writers
+from . import county_sheets as _county_sheets
 
 
 def _lookback(run: AssessmentRun | Assessment) -> Any:
@@ -49,7 +50,7 @@ def write_county_sheets(
     """Write one 考核评分表 per county of ``run`` into the folder given; return the paths written.
     ``progress(done, total)`` is called before the first sheet and after each."""
     assessment, scheme, directory = _parts(run, where)
-    return _writers.write_county_sheets(
+    return _county_sheets.write_county_sheets(
         assessment, scheme, directory, template=template, progress=progress, lookback=_lookback(run)
     )
 

@@ -9,9 +9,6 @@ assessment (document times come from ``assessment.assessed_on``, never the wall 
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,23 +23,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..model import (
     COUNTY_STATUS_LABELS,
     Assessment,
-    Condition,
     County,
     CountyResult,
     CountyStatus,
-    Indicator,
-    IndicatorScore,
     IndicatorStatus,
     Provenance,
-    Rule,
     Scheme,
-    Severity,
-    ValueStatus,
 )
 from ..problems import SEVERITY_LABELS
 from ..problems import title as problem_title
 from ..relpaths import relative_paths
-from ._cells import FORMAT_RATIO, FORMAT_SCORE, Formatted, unit_format
 from ._output import save_workbook, stamp_for
 from ._template import expand_column, fill_fields, fill_rows, open_template, sheet_with
 from .form import chinese_numeral
@@ -50,105 +40,16 @@ from .form import chinese_numeral
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..lookback import Lookback
 
-INDICATOR_STATUS_LABELS = {
-    IndicatorStatus.SCORED: "已评",
-    IndicatorStatus.NOT_APPLICABLE: "不考核",
-    IndicatorStatus.MISSING: "缺报",
-    IndicatorStatus.INFO: "只报不评",
-}
-VALUE_STATUS_LABELS = {
-    ValueStatus.REPORTED: "已报",
-    ValueStatus.NOT_APPLICABLE: "不适用",
-    ValueStatus.MISSING: "缺报",
-}
-CONDITION_WORDS = {Condition.GE: "不低于", Condition.LE: "不超过", Condition.EQ: "等于"}
-
-
-def _score(x: Decimal | None) -> Any:
-    return None if x is None else Formatted(x, FORMAT_SCORE)
-
-
-def _ratio(x: Decimal | None) -> Any:
-    return None if x is None else Formatted(x, FORMAT_RATIO)
-
-
-def _amount(x: Decimal | None, unit: str) -> Any:
-    return None if x is None else Formatted(x, unit_format(unit))
-
-
-def _num(x: Decimal) -> str:
-    return format(x.normalize(), ",f") if x == x.to_integral_value() else format(x, ",f")
-
-
-def _date(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else "未指定"
-
-
-def rule_text(ind: Indicator) -> str:
-    """The scoring rule of an indicator in words, for the 计分方法 column."""
-    w = _num(ind.weight)
-    if ind.rule is Rule.RATIO:
-        text = f"按完成比例得分：完成率×{w}分，最高{w}分"
-        if ind.bonus is not None:
-            text += f"；超额每{_num(ind.bonus.step * 100)}%加{_num(ind.bonus.per_step)}分，最多加{_num(ind.bonus.cap)}分"
-        return text
-    if ind.rule is Rule.STEPS:
-        bands = "，".join(f"完成率≥{_num(s.at * 100)}%得{_num(s.fraction * ind.weight)}分" for s in ind.steps)
-        return f"分档计分：{bands}，否则0分"
-    if ind.rule is Rule.CEILING:
-        return f"不高于目标得{w}分；超出目标按超出比例扣减，扣完为止"
-    if ind.rule is Rule.BINARY:
-        word = CONDITION_WORDS[ind.condition or Condition.GE]
-        limit = f"{_num(ind.threshold)}{ind.unit}" if ind.threshold is not None else "目标"
-        return f"达标计分：{word}{limit}得{w}分，否则0分"
-    if ind.rule is Rule.DEDUCT:
-        return f"扣分制：每{ind.unit}扣{_num(ind.per_unit or Decimal(0))}分，扣完为止"
-    if ind.rule is Rule.VETO:
-        return "一票否决：发现即评为不合格"
-    return "只报不评"
-
-
-def marks(r: CountyResult) -> str:
-    out = []
-    if r.advanced:
-        out.append("先进")
-    if r.last:
-        out.append("末位")
-    if r.vetoed:
-        out.append("一票否决")
-    return "、".join(out)
-
-
-def _common_fields(assessment: Assessment, scheme: Scheme) -> dict[str, Any]:
-    counts = {s: sum(1 for r in assessment.counties if r.status is s) for s in CountyStatus}
-    sev = {s: sum(1 for p in assessment.problems if p.severity is s) for s in Severity}
-    missing_note = (
-        "缺报指标按 0 分计" if assessment.settings.missing == "zero" else "有缺报指标的县暂缓评定，不参加排名"
-    )
-    return {
-        "年度": assessment.year,
-        "方案": assessment.scheme_id,
-        "方案名称": assessment.scheme_name,
-        "考核日期": _date(assessment.assessed_on),
-        "月份": assessment.month,
-        "参评数": len(assessment.counties),
-        "已评数": counts[CountyStatus.SCORED],
-        "缺报数": counts[CountyStatus.NOT_SUBMITTED],
-        "出错数": counts[CountyStatus.FAILED],
-        "暂缓数": counts[CountyStatus.HELD],
-        "缺报处理": missing_note + "；空白不等于 0。",
-        "缺报说明": ""
-        if not counts[CountyStatus.NOT_SUBMITTED]
-        else f"缺报 {counts[CountyStatus.NOT_SUBMITTED]} 个",
-        "错误数": sev[Severity.ERROR],
-        "警告数": sev[Severity.WARNING],
-        "提示数": sev[Severity.INFO],
-        "加分上限": _num(scheme.bonus_cap),
-        "否决等次": scheme.veto_grade,
-        "优秀等次": scheme.excellent_grade,
-        "先进数": scheme.advanced_count,
-        "文件数": len(assessment.inputs),
-    }
+from ._words import (
+    INDICATOR_STATUS_LABELS,
+    VALUE_STATUS_LABELS,
+    _amount,
+    _num,
+    _ratio,
+    _score,
+    common_fields,
+    marks,
+)
 
 
 def _find(ws: Worksheet, field: str) -> tuple[int, int] | None:
@@ -417,7 +318,7 @@ def write_assessment(
 
     wb = open_template("assessment", template)
     assessment = relative_paths(assessment)
-    fields = _common_fields(assessment, scheme)
+    fields = common_fields(assessment, scheme)
 
     ranking = sheet_with(wb, "标记", "（考核结果）")
     more = None
@@ -450,150 +351,3 @@ def write_assessment(
     path = Path(path)
     save_workbook(wb, path, stamp_for(assessment.assessed_on, assessment.year))
     return path
-
-
-# --------------------------------------------------------------------------------------------
-# 考核评分表
-
-
-def _indicator_content(ind: Indicator, s: IndicatorScore) -> str:
-    text = f"{ind.name}"
-    parts = []
-    if s.target is not None:
-        parts.append(f"目标 {_num(s.target)}{ind.unit}")
-    if s.actual is not None:
-        parts.append(f"完成 {_num(s.actual)}{ind.unit}")
-    if s.ratio is not None and ind.rule in (Rule.RATIO, Rule.STEPS):
-        parts.append(f"完成率 {_num((s.ratio * 100).quantize(Decimal('0.01')))}%")
-    return text + ("：" + "，".join(parts) if parts else "")
-
-
-def _county_records(
-    r: CountyResult, scheme: Scheme, lookback: Lookback | None = None
-) -> list[tuple[str, dict[str, Any]]]:
-    scored = {s.code: s for s in r.indicators}
-    groups = {g.code: g for g in r.groups}
-    records: list[tuple[str, dict[str, Any]]] = []
-    for n, group in enumerate(scheme.groups, start=1):
-        g = groups.get(group.code)
-        own = [
-            mark
-            for i in group.indicators
-            if i.code in scored and (mark := scored[i.code].self_score) is not None
-        ]
-        records.append(
-            (
-                "group",
-                {
-                    "项目": f"{chinese_numeral(n)}、{group.name}",
-                    "组说明": group.description,
-                    "组分值": _score(group.weight),
-                    "组自评分": _score(sum(own, Decimal(0))) if own else None,
-                    "组得分": _score(g.score) if g is not None else None,
-                },
-            )
-        )
-        for ind in group.indicators:
-            s = scored.get(ind.code)
-            note = ""
-            if s is None:
-                note = COUNTY_STATUS_LABELS[r.status]
-            elif s.status is not IndicatorStatus.SCORED:
-                note = INDICATOR_STATUS_LABELS[s.status]
-            if s is not None and s.bonus:
-                note = f"加分 {_num(s.bonus)}"
-            if s is not None and s.veto:
-                note = "一票否决"
-            records.append(
-                (
-                    "indicator",
-                    {
-                        "指标代码": ind.code,
-                        "考评内容": _indicator_content(ind, s) if s is not None else ind.name,
-                        "分值": _score(ind.weight) if ind.weight else None,
-                        "自评分": _score(s.self_score) if s is not None else None,
-                        "考评得分": _score(s.score)
-                        if s is not None and s.status is IndicatorStatus.SCORED
-                        else None,
-                        "计分方法": rule_text(ind),
-                        "备注": note,
-                    },
-                )
-            )
-
-    def total(label: str, score: Any, note: str = "", weight: Any = None, own: Any = None) -> None:
-        records.append(
-            (
-                "total",
-                {"合计项": label, "合计分值": weight, "合计自评": own, "合计得分": score, "合计说明": note},
-            )
-        )
-
-    if r.status in (CountyStatus.SCORED, CountyStatus.HELD):
-        total(
-            "指标得分合计",
-            _score(r.raw_total),
-            f"适用分值 {_num(r.applicable_weight)} 分",
-            _score(scheme.total),
-        )
-        if r.applicable_weight != scheme.total:
-            total("折算得分", _score(r.indicator_total), f"按适用分值折算为 {_num(scheme.total)} 分制")
-        total("加分", _score(r.bonus), f"加分合计最多 {_num(scheme.bonus_cap)} 分")
-        for d in r.deductions:
-            total(f"扣分：{d.name}", _score(-d.points), f"{d.count} 次")
-        if r.vetoed:
-            total("一票否决", None, "；".join(r.veto_reasons))
-        total("总分", _score(r.total), "", None, _score(r.self_total))
-        total("等次", r.grade, f"排名 第 {r.rank} 名" if r.rank else COUNTY_STATUS_LABELS[r.status])
-    else:
-        total("总分", None, COUNTY_STATUS_LABELS[r.status] + "，未评分")
-    if lookback is not None:
-        from .lookback import county_lines
-
-        for label, score, note in county_lines(lookback, r.county.code):
-            total(label, score, note)
-    return records
-
-
-def county_filename(r: CountyResult, year: int) -> str:
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "", r.county.name) or "县"
-    return f"{r.county.code}-{safe}-{year}年度考核评分表.xlsx"
-
-
-def write_county_sheets(
-    assessment: Assessment,
-    scheme: Scheme,
-    directory: str | Path,
-    *,
-    template: str | Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    lookback: Lookback | None = None,
-) -> list[Path]:
-    """Write one 考核评分表 per county into ``directory`` (for sign-off); return the paths written.
-    ``progress(done, total)`` is called before the first and after each sheet; ``lookback`` adds
-    each county's 上年总分 and 单项先进 lines."""
-    directory = Path(directory)
-    fields = _common_fields(assessment, scheme)
-    out: list[Path] = []
-    total = len(assessment.counties)
-    if progress:
-        progress(0, total)
-    for r in assessment.counties:
-        wb = open_template("county", template)
-        ws = sheet_with(wb, "考评内容", "（考核评分表）")
-        local = {**fields, "县名": r.county.name, "县代码": r.county.code, "市名": r.county.city_name}
-        fill_rows(
-            ws,
-            {"group": "项目", "indicator": "考评内容", "total": "合计项"},
-            _county_records(r, scheme, lookback),
-            local,
-        )
-        path = directory / county_filename(r, assessment.year)
-        save_workbook(wb, path, stamp_for(assessment.assessed_on, assessment.year))
-        out.append(path)
-        if progress:
-            progress(len(out), total)
-    return out
-
-
-__all__ = ["axis_minimum", "county_filename", "rule_text", "write_assessment", "write_county_sheets"]
