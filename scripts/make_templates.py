@@ -181,9 +181,9 @@ def form_template() -> Workbook:
         ("C2:D2", "代码：{县代码}"),
         ("E2", "年度：{年度}"),
         ("F2:G2", "方案：{方案}"),
+        ("H2", "报告期：{报告期}"),
     ):
         text(ws, ref, value)
-    text(ws, "H2", "计量单位：见丙栏", align=RIGHT)
     for ref, value in (
         ("A3:B3", "填报单位（盖章）：{填报单位}"),
         ("C3:D3", "填报人：{填报人}"),

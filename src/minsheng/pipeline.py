@@ -145,6 +145,7 @@ def read_files(
     progress: Callable[[int], None] | None = None,
     limits: Limits | None = None,
     plugins_dir: str | None = None,
+    month: int | None = None,
 ) -> list[ReadResult]:
     """Match and read every file, through ``executor`` when given (else here); results in input order.
 
@@ -152,12 +153,14 @@ def read_files(
     ``PluginConfig(plugins_dir=plugins_dir)``) under ``limits`` (default: ``Limits()``), both
     passed with every call: a file or plugin that hangs, eats memory or crashes costs only its
     own county (see :mod:`minsheng.guard`). ``progress(1)`` is called after each file.
+    ``month`` is the period's last month for a progress run (None: the year end).
     """
     kwargs = {
         "scheme_source": scheme_source,
         "year": year,
         "plugins": plugin_config(plugins, plugins_dir),
         "limits": limits or Limits(),
+        "month": month,
     }
     results: list[ReadResult] = []
     if executor is None:

@@ -26,6 +26,7 @@ from .config import PluginConfig
 from .errors import InputError
 from .limits import Limits
 from .model import Assessment, Finding, Problem, Scheme, Severity, Targets
+from .period import Period, screen_periods
 from .relpaths import relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
 
@@ -127,6 +128,7 @@ def assess(
         )
     host_problems = host_for(plugins).problems
     reads = _read(files, scheme, given.targets.year, plugins, limits, executor, progress)
+    reads = screen_periods(reads, Period.year_end(given.targets.year), required=False)
     assessment = assess_reads(
         loaded,
         given.targets,
