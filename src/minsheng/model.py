@@ -155,6 +155,21 @@ class CrossItem:
 
 
 @frozen
+class ProgressSettings:
+    """How a scheme judges interim progress (its ``[progress]`` table; docs/progress.md).
+
+    ``band``: points either side of 序时进度 that count as 按序时 (5); ``red``: points behind from
+    which 滞后 is 严重滞后 (30); ``consecutive``: periods behind in a row that put a county on the
+    连续滞后 list (2); ``due_day``: a period's report is due by this day of the next month (5).
+    """
+
+    band: Decimal = Decimal(5)
+    red: Decimal = Decimal(30)
+    consecutive: int = 2
+    due_day: int = 5
+
+
+@frozen
 class Scheme:
     """An assessment scheme (考核方案): groups, indicators and the rules around them."""
 
@@ -172,6 +187,7 @@ class Scheme:
     cross_items: tuple[CrossItem, ...] = ()
     description: str = ""
     source: str = ""
+    progress: ProgressSettings = field(factory=ProgressSettings)
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

@@ -112,10 +112,56 @@ def assess(
     limits = limits or Limits()
     if missing not in MISSING:
         raise InputError("bad-argument", f"missing 只能是 {' 或 '.join(MISSING)}，而不是“{missing}”。")
+    got = collect(submissions, targets, scheme, year, plugins, limits, executor, progress)
+    loaded, given, paths = got.scheme, got.targets, got.paths
+    from .pipeline import assess_reads
+
+    reads = screen_periods(got.reads, Period.year_end(given.targets.year), required=False)
+    assessment = assess_reads(
+        loaded,
+        given.targets,
+        reads,
+        findings=given.findings,
+        problems=[*given.problems, *got.problems],
+        deadline=deadline,
+        missing=missing,
+        assessed_on=assessed_on,
+        received=received,
+    )
+    assessment = relative_paths(assessment, [p if p.is_dir() else p.parent for p in paths])
+    return AssessmentRun(loaded, given.targets, assessment, tuple(reads), plugins, limits)
+
+
+@frozen
+class Collected:
+    """What every run starts from: the scheme, the targets as read, the paths given, every file's
+    read, and the problems of finding and loading (the plugin host's, the skipped files')."""
+
+    scheme: Scheme
+    targets: TargetsInput
+    paths: tuple[Path, ...]
+    reads: tuple[ReadResult, ...]
+    problems: tuple[Problem, ...]
+
+
+def collect(
+    submissions: PathLike | Iterable[PathLike],
+    targets: PathLike | Targets,
+    scheme: PathLike | Scheme,
+    year: int | None,
+    plugins: PluginConfig,
+    limits: Limits,
+    executor: Executor | None,
+    progress: Callable[[int, int], None] | None,
+    month: int | None = None,
+) -> Collected:
+    """Load the scheme and the targets, find the county files and read each (the year end's and a
+    progress report's common start; ``month``: the period's last month, None at the year end).
+    Raises :class:`InputError` as :func:`assess` says."""
     loaded = _scheme(scheme)
     given = _targets(targets, loaded, year)
     paths = _submission_paths(submissions)
-    from .pipeline import assess_reads, find_files
+    from .pipeline import find_files
     from .plugins.reading import host_for
 
     files, file_problems = find_files(paths)
@@ -127,21 +173,8 @@ def assess(
             file_problems,
         )
     host_problems = host_for(plugins).problems
-    reads = _read(files, scheme, given.targets.year, plugins, limits, executor, progress)
-    reads = screen_periods(reads, Period.year_end(given.targets.year), required=False)
-    assessment = assess_reads(
-        loaded,
-        given.targets,
-        reads,
-        findings=given.findings,
-        problems=[*given.problems, *host_problems, *file_problems],
-        deadline=deadline,
-        missing=missing,
-        assessed_on=assessed_on,
-        received=received,
-    )
-    assessment = relative_paths(assessment, [p if p.is_dir() else p.parent for p in paths])
-    return AssessmentRun(loaded, given.targets, assessment, tuple(reads), plugins, limits)
+    reads = _read(files, scheme, given.targets.year, plugins, limits, executor, progress, month)
+    return Collected(loaded, given, tuple(paths), tuple(reads), (*host_problems, *file_problems))
 
 
 def _read(
@@ -152,6 +185,7 @@ def _read(
     limits: Limits,
     executor: Executor | None,
     progress: Callable[[int, int], None] | None,
+    month: int | None = None,
 ) -> list[ReadResult]:
     from .pipeline import read_files
 
@@ -173,6 +207,7 @@ def _read(
         executor=executor,
         progress=tick,
         limits=limits,
+        month=month,
     )
 
 
