@@ -108,4 +108,27 @@ def read_schedule(path: str | Path, scheme: Scheme) -> tuple[Schedule, list[Prob
     return Schedule(plans), problems
 
 
-__all__ = ["SHEET", "read_schedule"]
+def write_schedule_sheet(path: str | Path, scheme: Scheme, schedule: Schedule, year: int) -> Path:
+    """Add a 进度计划 sheet holding ``schedule`` (quarter-end plans) to the targets workbook at ``path``."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Font
+
+    from ._output import save_workbook, stamp_for
+
+    wb = load_workbook(path)
+    ws = wb.create_sheet(SHEET)
+    ws["A1"] = f"{year}年进度计划（截至各季度末累计应完成全年目标的百分比；未列的指标按序时进度 N/12）"
+    ws["A1"].font = Font(name="黑体", size=12, bold=True)
+    ws.append(["指标代码", "指标名称", "一季度", "二季度", "三季度", "四季度"])
+    for cell in ws[2]:
+        cell.font = Font(name="宋体", bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for code, plan in sorted(schedule.plans.items()):
+        ind = scheme.indicator(code)
+        ws.append([code, ind.name, *(int(plan[m] * 100) for m in (3, 6, 9, 12))])
+    ws.column_dimensions["B"].width = 28
+    save_workbook(wb, path, stamp_for(None, year))
+    return Path(path)
+
+
+__all__ = ["SHEET", "read_schedule", "write_schedule_sheet"]
