@@ -1,10 +1,11 @@
-"""Render the progress workbook (进度通报) of the mid-year example to PDF and the pictures in docs/progress.md.
+"""Render the progress workbook and the 通报 draft of the mid-year example to PDF, and the pictures in docs/progress.md.
 
     python scripts/progress_pdf.py --out build/pdf --png docs/images
 
 Runs ``minsheng.progress`` on examples/jiangxi-2007-06 (with its 历史/), writes the workbook, converts
-it with LibreOffice and renders the first page of 综合排名, 分项进度 and 滞后清单 (needs ``soffice``,
-``pdftoppm``, ``pdftotext`` and a CJK font, as scripts/workbooks_pdf.py).
+it and the 通报 draft (.docx) with LibreOffice (Calc and Writer) and renders the first page of 综合排名,
+分项进度, 滞后清单 and of the draft (needs ``soffice``, ``pdftoppm``, ``pdftotext``, a CJK font and
+python-docx, as scripts/workbooks_pdf.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from workbooks_pdf import page_with, png, to_pdf
 
 import minsheng
+from minsheng.notice import write_notice
 from minsheng.workbooks import write_progress
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +43,15 @@ def main() -> None:
         assessed_on=dt.date(2007, 7, 10),
     )
     book = write_progress(run, args.out / "2007年1-6月进度通报.xlsx")
-    (pdf,) = to_pdf([book], args.out)
-    print(pdf)
+    notice = write_notice(run, args.out / "2007年1-6月进度通报（草稿）.docx")
+    pdf, notice_pdf = to_pdf([book, notice], args.out)
+    print(pdf, notice_pdf)
     if args.png:
         for name, text in PAGES.items():
             png(pdf, page_with(pdf, text), args.png / name)
             print(args.png / name)
+        png(notice_pdf, 1, args.png / "progress-notice.png")
+        print(args.png / "progress-notice.png")
 
 
 if __name__ == "__main__":

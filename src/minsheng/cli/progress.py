@@ -46,6 +46,18 @@ from .common import check_output, fail_usage, force_option, scheme_option
     help="把本期结果写成 JSON（下期用 --history 读取）。",
 )
 @click.option(
+    "--notice",
+    "notice_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="另写一份通报（Word .docx）草稿：概况、前三名、滞后和连续滞后的县、报送情况，附件为综合排名和滞后清单"
+    "（需安装 minsheng[notice]）。",
+)
+@click.option(
+    "--notice-template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="省里在 Word 中修改过的通报模板（.docx）；默认用内置模板。",
+)
+@click.option(
     "--history",
     "history_paths",
     multiple=True,
@@ -102,6 +114,8 @@ def progress(
     scheme_source: str,
     output: Path | None,
     json_path: Path | None,
+    notice_path: Path | None,
+    notice_template: Path | None,
     history_paths: tuple[Path, ...],
     deadline: dt.date | None,
     received_path: Path | None,
@@ -129,6 +143,12 @@ def progress(
 
     check_output(output, force)
     check_output(json_path, force, (".json",))
+    check_output(notice_path, force, (".docx",))
+    if notice_path is not None:
+        try:
+            import docx  # noqa: F401
+        except ImportError:
+            fail_usage("[bad-argument] 写出通报（--notice）需要 python-docx：pip install 'minsheng[notice]'")
     try:
         period = Period.parse(period_text)
     except PeriodError as exc:
@@ -174,11 +194,18 @@ def progress(
         write_progress(run, output)
     if json_path is not None:
         atomic_write_text(json_path, progress_to_json(run))
-    _summary(run, output, json_path)
+    if notice_path is not None:
+        from ..notice import NoticeError, write_notice
+
+        try:
+            write_notice(run, notice_path, template=notice_template)
+        except NoticeError as exc:
+            fail_usage(str(exc))
+    _summary(run, output, json_path, notice_path)
     raise SystemExit(exit_status(run.problems, fail_on))
 
 
-def _summary(run, output: Path | None, json_path: Path | None) -> None:  # type: ignore[no-untyped-def]
+def _summary(run, output: Path | None, json_path: Path | None, notice_path: Path | None) -> None:  # type: ignore[no-untyped-def]
     states = Counter(c.state for c in run.counties)
     click.echo(
         f"{run.scheme.name}  {run.period.title}（{run.period.label}）进度：{len(run.counties)} 个县（市、区）"
@@ -204,7 +231,8 @@ def _summary(run, output: Path | None, json_path: Path | None) -> None:  # type:
     click.echo(
         f"  问题：错误 {sev.get(Severity.ERROR, 0)}，警告 {sev.get(Severity.WARNING, 0)}，提示 {sev.get(Severity.INFO, 0)}"
     )
-    written = [(label, p) for label, p in (("进度通报工作簿", output), ("JSON", json_path)) if p is not None]
+    outputs = (("进度通报工作簿", output), ("JSON", json_path), ("通报草稿", notice_path))
+    written = [(label, p) for label, p in outputs if p is not None]
     for label, p in written:
         click.echo(f"  {label}：{p}")
     if not written:
