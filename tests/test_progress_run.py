@@ -222,6 +222,26 @@ def test_history_gives_the_previous_rank_and_consecutive_periods_behind(tmp_path
     data = json.loads(progress_to_json(june))
     assert data["previous_period"] == "2007-05"
     assert next(c for c in data["counties"] if c["county"]["code"] == "360102")["rank_change"] == 1
+    wb = load_workbook(write_progress(june, tmp_path / "通报.xlsx"))
+    trend = wb["进度趋势"]
+    assert [c.value for c in trend[2]] == [
+        "代码",
+        "县（市、区）",
+        "设区市",
+        "2007年1—5月",
+        "2007年1—6月",
+        "本期排名",
+    ]
+    east = next(r for r in trend.iter_rows(min_row=3, values_only=True) if r[0] == "360102")
+    assert (Decimal(str(east[3])), Decimal(str(east[4])), east[5]) == (
+        may.county("360102").score,
+        june.county("360102").score,
+        1,
+    )
+    rank = {r[1]: r for r in wb["综合排名"].iter_rows(min_row=5, max_row=8, values_only=True)}
+    assert (rank["360102"][8], rank["360102"][9]) == (2, "↑1") and rank["360103"][9] == "↓1"
+    streak_rows = [r for r in wb["滞后清单"].iter_rows(values_only=True) if r[4] == "1.1" and r[5] == 2]
+    assert {r[1] for r in streak_rows} == {"360104", "360111"}
 
 
 def test_a_history_folder_that_does_not_exist_is_an_input_error(tmp_path):
