@@ -4,8 +4,8 @@
 
 Runs ``minsheng.progress`` on examples/jiangxi-2007-06 (with its 历史/), writes the workbook, converts
 it and the 通报 draft (.docx) with LibreOffice (Calc and Writer) and renders the first page of 综合排名,
-分项进度, 滞后清单 and of the draft (needs ``soffice``, ``pdftoppm``, ``pdftotext``, a CJK font and
-python-docx, as scripts/workbooks_pdf.py).
+分项进度, 滞后清单 and of the draft (needs ``soffice`` with Writer, ``pdftoppm``, ``pdftotext`` and a
+CJK font, as scripts/workbooks_pdf.py).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The 通报 draft (``minsheng progress --notice``): read back with python-docx, every number equals the
-workbook's and the JSON's; it opens in LibreOffice; the Word template is what its script makes."""
+"""The 通报 draft (``minsheng progress --notice``): read back (its WordprocessingML), every number equals
+the workbook's and the JSON's; it opens in LibreOffice; a template restyled in Word still fills; the
+Word template is what its script makes."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-docx = pytest.importorskip("docx")
+from minsheng.notice import NoticeError, write_notice
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "jiangxi-2007-06"
@@ -55,11 +58,29 @@ def outputs(tmp_path_factory):
     assert r.returncode == 0, r.stderr
     assert "通报草稿：通报.docx" in r.stdout
     data = json.loads((out / "通报.json").read_text(encoding="utf-8"))
-    return out, data, load_workbook(out / "通报.xlsx"), docx.Document(out / "通报.docx")
+    return out, data, load_workbook(out / "通报.xlsx"), Docx(out / "通报.docx")
 
 
-def _text(document) -> str:
-    return "\n".join(p.text for p in document.paragraphs)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class Docx:
+    """A .docx read back with the standard library: its body paragraphs and its tables' rows."""
+
+    def __init__(self, path: Path) -> None:
+        body = ET.fromstring(zipfile.ZipFile(path).read("word/document.xml")).find(f"{W}body")
+        self.paragraphs = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.findall(f"{W}p")]
+        self.tables = [
+            [
+                ["".join(t.text or "" for t in c.iter(f"{W}t")) for c in r.findall(f"{W}tc")]
+                for r in tbl.findall(f"{W}tr")
+            ]
+            for tbl in body.findall(f"{W}tbl")
+        ]
+
+
+def _text(document: Docx) -> str:
+    return "\n".join(document.paragraphs)
 
 
 def test_the_summary_sentences_carry_the_results_figures(outputs):
@@ -104,14 +125,14 @@ def test_the_summary_sentences_carry_the_results_figures(outputs):
 def test_the_attachments_are_the_workbooks_tables(outputs):
     _, data, wb, document = outputs
     ranking, behind = document.tables
-    rows = [[c.text for c in r.cells] for r in ranking.rows[1:]]
+    rows = ranking[1:]
     sheet = [r for r in wb["综合排名"].iter_rows(min_row=5, max_row=104, values_only=True)]
     assert len(rows) == len(sheet) == 100
     for got, row in zip(rows, sheet, strict=True):
         assert got[1] == row[2]
         assert got[0] == ("—" if row[0] is None else str(row[0]))
         assert got[3] == ("—" if row[4] is None else f"{Decimal(str(row[4])):.2f}")
-    listed = [[c.text for c in r.cells] for r in behind.rows[1:]]
+    listed = behind[1:]
     want = sorted(
         (c for c in data["counties"] if c["behind"]), key=lambda c: (-len(c["behind"]), c["county"]["code"])
     )
@@ -149,26 +170,64 @@ def test_the_draft_opens_in_libreoffice(outputs, tmp_path):
 
 
 def test_a_template_without_the_attachment_rows_is_refused_in_chinese(tmp_path):
-    from docx import Document
-
-    from minsheng.notice import NoticeError, write_notice
-
-    broken = Document()
-    broken.add_paragraph("关于{期别}的通报")
-    broken.save(tmp_path / "省里的模板.docx")
-    r = cli(*BASE, "--notice", "x.docx", "--notice-template", str(tmp_path / "省里的模板.docx"), cwd=tmp_path)
+    broken = tmp_path / "省里的模板.docx"
+    with (
+        zipfile.ZipFile(ROOT / "templates" / "docx" / "notice.docx") as src,
+        zipfile.ZipFile(broken, "w") as dst,
+    ):
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                part = part.replace("{附件1排名}".encode(), "排名".encode())
+            dst.writestr(info.filename, part)
+    r = cli(*BASE, "--notice", "x.docx", "--notice-template", str(broken), cwd=tmp_path)
     assert r.returncode == 2 and "附件1排名" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.docx").exists()
-    with pytest.raises(NoticeError):
-        import minsheng
-
-        write_notice(
-            minsheng.progress(EXAMPLE / "报表" / "南昌市", EXAMPLE / "目标任务表.xlsx", period="2007-06"),
-            tmp_path / "y.docx",
-            template=tmp_path / "省里的模板.docx",
-        )
+    (tmp_path / "不是.docx").write_text("不是 Word 文件", encoding="utf-8")
+    r = cli(*BASE, "--notice", "x.docx", "--notice-template", str(tmp_path / "不是.docx"), cwd=tmp_path)
+    assert r.returncode == 2 and "无法打开" in r.stderr and "Traceback" not in r.stderr
     wrong = cli(*BASE, "--notice", "x.txt", cwd=tmp_path)
     assert wrong.returncode == 2 and ".docx" in wrong.stderr
+
+
+def test_a_template_restyled_in_word_still_fills(outputs, tmp_path):
+    """Word splits text into several runs and declares namespaces only an attribute names
+    (mc:Ignorable): a placeholder split over runs is still filled, and every declaration is kept."""
+    import minsheng
+
+    _, data, _, _ = outputs
+    restyled = tmp_path / "本省模板.docx"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    with (
+        zipfile.ZipFile(ROOT / "templates" / "docx" / "notice.docx") as src,
+        zipfile.ZipFile(restyled, "w") as dst,
+    ):
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = part.decode("utf-8")
+                text = text.replace(
+                    "<w:document ", f'<w:document xmlns:mc="{mc}" xmlns:w14="{w14}" mc:Ignorable="w14" ', 1
+                )
+                text = text.replace(
+                    "关于{期别}全省",
+                    '关于{期</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">别}全省',
+                    1,
+                )
+                part = text.encode("utf-8")
+            dst.writestr(info.filename, part)
+    run = minsheng.progress(
+        EXAMPLE / "报表", EXAMPLE / "目标任务表.xlsx", period="2007-06", history=EXAMPLE / "历史"
+    )
+    path = write_notice(run, tmp_path / "本省通报.docx", template=restyled)
+    document = Docx(path)
+    assert "关于2007年1—6月全省民生工程目标任务进度情况的通报" in document.paragraphs
+    head = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8").split(">", 2)[1]
+    assert f'xmlns:w14="{w14}"' in head and 'mc:Ignorable="w14"' in head
+    assert len(document.tables[0]) == 1 + len(data["counties"])
+    with pytest.raises(NoticeError):
+        write_notice(run, tmp_path / "y.docx", template=tmp_path / "没有这个模板.docx")
 
 
 def test_the_word_template_is_what_its_script_makes(tmp_path):

@@ -4,7 +4,9 @@ The template (``templates/docx/notice.docx``, built by scripts/make_notice_templ
 ``{字段}`` placeholders in its paragraphs (:func:`notice_fields` lists them; a province may reword the
 sentences around them) and two tables whose row holding ``{附件1排名}`` (附件1 综合排名) or
 ``{附件2县名}`` (附件2 滞后清单) is copied once per county. Every figure comes from the run, the same
-one the workbook and the JSON are written from. Needs python-docx (``pip install 'minsheng[notice]'``).
+one the workbook and the JSON are written from. Only the standard library: the document part is
+filled with :mod:`xml.etree.ElementTree` (python-docx would bring lxml, which changes how openpyxl
+writes every workbook).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import copy
 import io
 import re
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
 from importlib import resources
@@ -29,7 +33,7 @@ NUMERALS = "一二三四五六七八九十"
 
 
 class NoticeError(Exception):
-    """A template that cannot be used, or python-docx missing; the message is Chinese."""
+    """A template that cannot be used; the message is Chinese."""
 
 
 def _pct(x: Decimal) -> str:
@@ -185,54 +189,88 @@ def attachment_rows(run: ProgressRun) -> tuple[list[dict[str, str]], list[dict[s
     return one, two
 
 
-def _fill_paragraph(paragraph: Any, fields: Mapping[str, str]) -> None:
-    """Replace placeholders in a paragraph; the text keeps its first run's formatting."""
-    runs = paragraph.runs
-    text = "".join(r.text for r in runs)
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+DOCUMENT = "word/document.xml"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def paragraph_text(p: ET.Element) -> str:
+    """The text of a ``w:p`` element (its ``w:t`` pieces joined)."""
+    return "".join(t.text or "" for t in p.iter(_w("t")))
+
+
+def _fill_paragraph(p: ET.Element, fields: Mapping[str, str]) -> None:
+    """Replace placeholders in a paragraph; the text goes into its first piece, keeping that run's format."""
+    pieces = list(p.iter(_w("t")))
+    text = "".join(t.text or "" for t in pieces)
     if "{" not in text:
         return
-    filled = PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), text)
-    runs[0].text = filled
-    for r in runs[1:]:
-        r.text = ""
+    pieces[0].text = PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), text)
+    pieces[0].set(XML_SPACE, "preserve")
+    for t in pieces[1:]:
+        t.text = ""
 
 
-def _row_table(doc: Any, marker: str) -> tuple[Any, Any] | None:
+def _fill_rows(body: ET.Element, marker: str, records: list[dict[str, str]]) -> None:
     token = "{" + marker + "}"
-    for table in doc.tables:
-        for row in table.rows:
-            if any(token in cell.text for cell in row.cells):
-                return table, row
-    return None
-
-
-def _fill_rows(doc: Any, marker: str, records: list[dict[str, str]]) -> None:
-    from docx.table import _Row
-
-    found = _row_table(doc, marker)
-    if found is None:
-        raise NoticeError(
-            f"通报模板中找不到含“{{{marker}}}”的表格行；请按 docs/progress.md 保留附件表格的占位符。"
-        )
-    table, row = found
-    template = row._tr
-    for record in records:
-        new = copy.deepcopy(template)
-        template.addprevious(new)
-        for cell in _Row(new, table).cells:
-            for p in cell.paragraphs:
+    for table in body.iter(_w("tbl")):
+        rows = table.findall(_w("tr"))
+        template = next((r for r in rows if token in "".join(t.text or "" for t in r.iter(_w("t")))), None)
+        if template is None:
+            continue
+        at = list(table).index(template)
+        for k, record in enumerate(records):
+            row = copy.deepcopy(template)
+            for p in row.iter(_w("p")):
                 _fill_paragraph(p, record)
-    template.getparent().remove(template)
+            table.insert(at + k, row)
+        table.remove(template)
+        return
+    raise NoticeError(f"通报模板中找不到含“{token}”的表格行；请按 docs/progress.md 保留附件表格的占位符。")
+
+
+def _declarations(data: bytes) -> dict[str, str]:
+    """prefix → namespace of every declaration in the part (registered so they keep their prefixes)."""
+    found: dict[str, str] = {}
+    for _event, (prefix, uri) in ET.iterparse(io.BytesIO(data), events=("start-ns",)):
+        found.setdefault(prefix, uri)
+    return found
+
+
+def fill_document(
+    data: bytes, fields: Mapping[str, str], one: list[dict[str, str]], two: list[dict[str, str]]
+) -> bytes:
+    """The filled ``word/document.xml`` of a template's ``data``."""
+    spaces = _declarations(data)
+    for prefix, uri in spaces.items():
+        if prefix:
+            ET.register_namespace(prefix, uri)
+    root = ET.fromstring(data)
+    body = root.find(_w("body"))
+    if body is None:
+        raise NoticeError("通报模板不是 Word 文档（找不到正文）；请用 .docx 格式的模板。")
+    _fill_rows(body, "附件1排名", one)
+    _fill_rows(body, "附件2县名", two)
+    for p in body.iter(_w("p")):
+        _fill_paragraph(p, fields)
+    out = ET.tostring(root, encoding="unicode")
+    head, rest = out.split(">", 1)
+    for prefix, uri in sorted(spaces.items()):  # (a prefix only an attribute value names: mc:Ignorable)
+        if prefix and f"xmlns:{prefix}=" not in head:
+            head += f' xmlns:{prefix}="{uri}"'
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + head + ">" + rest).encode("utf-8")
 
 
 def write_notice(
     run: ProgressRun, path: str | Path, *, template: str | Path | None = None, issuer: str = ISSUER
 ) -> Path:
-    """Write the 通报 draft of ``run`` to ``path`` (atomically, byte-identically); return it."""
-    try:
-        from docx import Document
-    except ImportError:
-        raise NoticeError("写出通报需要 python-docx：pip install 'minsheng[notice]'") from None
+    """Write the 通报 draft of ``run`` to ``path`` (atomically, byte-identically); return it.
+
+    ``template`` is a province's restyled copy of ``templates/docx/notice.docx``."""
     from .files import atomic_write_bytes
     from .workbooks._output import normalize_zip, stamp_for
 
@@ -241,30 +279,37 @@ def write_notice(
         if template is not None
         else Path(str(resources.files("minsheng") / "templates" / "notice.docx"))
     )
-    try:
-        doc = Document(io.BytesIO(source.read_bytes()))
-    except Exception as exc:  # python-docx raises several kinds for a file that is not .docx
-        raise NoticeError(f"通报模板“{source.name}”无法打开（不是有效的 .docx 文件）：{exc}") from None
     one, two = attachment_rows(run)
-    _fill_rows(doc, "附件1排名", one)
-    _fill_rows(doc, "附件2县名", two or [dict.fromkeys(_EMPTY_TWO, "") | {"附件2县名": "无"}])
-    fields = notice_fields(run, issuer)
-    for p in doc.paragraphs:
-        _fill_paragraph(p, fields)
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                for p in cell.paragraphs:
-                    _fill_paragraph(p, fields)
+    two = two or [dict.fromkeys(_EMPTY_TWO, "") | {"附件2县名": "无"}]
+    buf = io.BytesIO()
+    try:
+        with zipfile.ZipFile(source) as src, zipfile.ZipFile(buf, "w") as dst:
+            for info in src.infolist():
+                part = src.read(info.filename)
+                if info.filename == DOCUMENT:
+                    part = fill_document(part, notice_fields(run, issuer), one, two)
+                dst.writestr(info.filename, part)
+            if DOCUMENT not in src.namelist():
+                raise NoticeError(
+                    f"通报模板“{source.name}”不是 Word 文档（没有 {DOCUMENT}）；请用 .docx 格式的模板。"
+                )
+    except (OSError, zipfile.BadZipFile, ET.ParseError) as exc:
+        raise NoticeError(f"通报模板“{source.name}”无法打开（不是有效的 .docx 文件）：{exc}") from None
     stamp = stamp_for(run.assessment.assessed_on, run.period.year)
-    doc.core_properties.created = doc.core_properties.modified = stamp
-    data = io.BytesIO()
-    doc.save(data)
     path = Path(path)
-    atomic_write_bytes(path, normalize_zip(data.getvalue(), stamp))
+    atomic_write_bytes(path, normalize_zip(buf.getvalue(), stamp))
     return path
 
 
 _EMPTY_TWO = ("附件2序号", "附件2县名", "附件2市名", "附件2滞后数", "附件2指标", "附件2连续")
 
-__all__ = ["NoticeError", "attachment_rows", "average_ratio", "notice_fields", "top_text", "write_notice"]
+__all__ = [
+    "NoticeError",
+    "attachment_rows",
+    "average_ratio",
+    "fill_document",
+    "notice_fields",
+    "paragraph_text",
+    "top_text",
+    "write_notice",
+]

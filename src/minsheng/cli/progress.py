@@ -49,8 +49,7 @@ from .common import check_output, fail_usage, force_option, scheme_option
     "--notice",
     "notice_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="另写一份通报（Word .docx）草稿：概况、前三名、滞后和连续滞后的县、报送情况，附件为综合排名和滞后清单"
-    "（需安装 minsheng[notice]）。",
+    help="另写一份通报（Word .docx）草稿：概况、前三名、滞后和连续滞后的县、报送情况，附件为综合排名和滞后清单。",
 )
 @click.option(
     "--notice-template",
@@ -144,11 +143,6 @@ def progress(
     check_output(output, force)
     check_output(json_path, force, (".json",))
     check_output(notice_path, force, (".docx",))
-    if notice_path is not None:
-        try:
-            import docx  # noqa: F401
-        except ImportError:
-            fail_usage("[bad-argument] 写出通报（--notice）需要 python-docx：pip install 'minsheng[notice]'")
     try:
         period = Period.parse(period_text)
     except PeriodError as exc:
