@@ -317,3 +317,14 @@ def test_the_command_line_is_the_library_call(tmp_path):
     assert bad.returncode == 2 and "报告期" in bad.stderr and "Traceback" not in bad.stderr
     helped = cli("--help", cwd=tmp_path)
     assert "序时进度" in helped.stdout and "--history" in helped.stdout
+
+
+def test_a_quarter_reads_the_forms_of_its_last_month(tmp_path):
+    """2007Q2 is 1—6月累计: forms stating 2007-06 are used, titled 第二季度, due 7月5日."""
+    folder = write_province(tmp_path / "报表", JUNE_PACE)
+    run = minsheng.progress(folder, TARGETS, period="2007Q2", assessed_on=ON)
+    assert [c.rank for c in run.counties] == [1, 2, 3, 4]
+    assert not [p for p in run.problems if p.code == "wrong-period"]
+    data = json.loads(progress_to_json(run))
+    assert (data["period"], data["title"], data["deadline"]) == ("2007Q2", "2007年第二季度", "2007-07-05")
+    assert str(Period.parse(data["period"])) == "2007Q2"
