@@ -328,3 +328,23 @@ def test_a_quarter_reads_the_forms_of_its_last_month(tmp_path):
     data = json.loads(progress_to_json(run))
     assert (data["period"], data["title"], data["deadline"]) == ("2007Q2", "2007年第二季度", "2007-07-05")
     assert str(Period.parse(data["period"])) == "2007Q2"
+
+
+def test_a_gap_in_the_history_ends_a_run_of_periods_behind(tmp_path):
+    """April behind, May missing from the history, June behind: 1 period, not 2."""
+    april = minsheng.progress(
+        write_province(tmp_path / "4月", MAY_PACE, Period(2007, 4)), TARGETS, period="2007-04", assessed_on=ON
+    )
+    assert april.county("360111").behind
+    history = tmp_path / "历史"
+    history.mkdir()
+    (history / "2007-04.json").write_text(progress_to_json(april), encoding="utf-8")
+    june = minsheng.progress(
+        write_province(tmp_path / "6月", JUNE_PACE),
+        TARGETS,
+        period="2007-06",
+        history=history,
+        assessed_on=ON,
+    )
+    assert june.previous.period == Period(2007, 4)  # 较上期: the latest earlier result there is
+    assert set(june.county("360111").streaks.values()) == {1} and june.streaks() == []

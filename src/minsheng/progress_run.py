@@ -333,7 +333,7 @@ def _counties(
             late = int(s.actual) if s is not None and s.actual is not None else None
         rows = judged[r.county.code]
         behind_now = [i.code for i in rows if i.status is not None and i.status.behind]
-        streaks = {code: _streak(code, r.county.code, history) + 1 for code in behind_now}
+        streaks = {code: _streak(code, r.county.code, period, history) + 1 for code in behind_now}
         out.append(
             CountyProgress(
                 county=r.county,
@@ -350,13 +350,15 @@ def _counties(
     return tuple(out)
 
 
-def _streak(code: str, county: str, history: Sequence[HistoryPoint]) -> int:
-    """Periods in a row, going back from the latest earlier one, that ``county`` was behind on ``code``."""
-    n = 0
+def _streak(code: str, county: str, period: Period, history: Sequence[HistoryPoint]) -> int:
+    """Periods in a row before ``period`` that ``county`` was behind on ``code``: the history's
+    periods one step apart each (a month, or a quarter for a quarterly report); a gap ends the run."""
+    step = 3 if period.quarter else 1
+    n, month = 0, period.month
     for point in reversed(history):
-        if code not in point.behind.get(county, ()):
+        if point.period.month != month - step or code not in point.behind.get(county, ()):
             break
-        n += 1
+        n, month = n + 1, point.period.month
     return n
 
 
