@@ -151,3 +151,22 @@ def test_forms_for_a_period_are_named_for_it(tmp_path):
     paths = write_forms(SCHEME, targets, tmp_path, period=Period(2007, 6, True))
     assert paths[0].name == "360102-东湖区-2007年第二季度民生工程报表.xlsx"
     assert os.path.getsize(paths[0]) > 0
+
+
+def test_a_monthly_workbook_filled_to_september_is_not_the_year_end(tmp_path):
+    import minsheng_monthly_xlsx as plugin
+
+    folder = tmp_path / "报表"
+    folder.mkdir()
+    for form in sorted(PROVINCE.glob("36*.xlsx"))[:3]:
+        shutil.copy(form, folder / form.name)
+    sub = submission_of(
+        ("360111", "青山湖区"), example_values(SCHEME, 5), reported_on=dt.date(2007, 10, 3), month=9
+    )
+    plugin.write_sample(folder / "360111-青山湖区-逐月.xlsx", sub, SCHEME, county_name="青山湖区", seed=1)
+    run = minsheng.assess(folder, TARGETS, assessed_on=dt.date(2008, 1, 20))
+    assert run.assessment.result("360111").status.value == "failed"
+    wrong = [p for p in run.problems if p.code == "wrong-period"]
+    assert [(p.county, "2007年1—9月" in p.message) for p in wrong] == [("360111", True)]
+    september = minsheng.progress(folder, TARGETS, period="2007-09", assessed_on=dt.date(2007, 10, 10))
+    assert september.county("360111").state == "已报" and september.county("360111").rank is not None
