@@ -1,4 +1,5 @@
-"""Regenerate the example province in examples/jiangxi-2007/ (run from the repository root).
+"""Regenerate the example province in examples/jiangxi-2007/ and its mid-year reports in
+examples/jiangxi-2007-06/ (run from the repository root).
 
     python scripts/make_example.py
 
@@ -14,10 +15,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from minsheng import load_scheme
-from minsheng.demo import write_demo
+from minsheng import Period, load_scheme
+from minsheng.demo import write_demo, write_interim_demo
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "jiangxi-2007"
+INTERIM = EXAMPLE.with_name("jiangxi-2007-06")
+PERIOD = Period(2007, 6)
 
 
 def main(argv: list[str]) -> None:
@@ -34,6 +37,13 @@ def main(argv: list[str]) -> None:
         shutil.rmtree(target)
     target.with_name(target.name + ".new").rename(target)
     print(f"wrote {target}")
+    if not argv:
+        interim = INTERIM.with_name(INTERIM.name + ".new")
+        write_interim_demo(interim, load_scheme("jiangxi-2007"), PERIOD)
+        if INTERIM.exists():
+            shutil.rmtree(INTERIM)
+        interim.rename(INTERIM)
+        print(f"wrote {INTERIM}")
 
 
 if __name__ == "__main__":

@@ -181,9 +181,9 @@ def form_template() -> Workbook:
         ("C2:D2", "代码：{县代码}"),
         ("E2", "年度：{年度}"),
         ("F2:G2", "方案：{方案}"),
+        ("H2", "报告期：{报告期}"),
     ):
         text(ws, ref, value)
-    text(ws, "H2", "计量单位：见丙栏", align=RIGHT)
     for ref, value in (
         ("A3:B3", "填报单位（盖章）：{填报单位}"),
         ("C3:D3", "填报人：{填报人}"),
@@ -854,11 +854,391 @@ def county_template() -> Workbook:
     return wb
 
 
+# --------------------------------------------------------------------------------------------
+# 进度通报: the monthly or quarterly progress workbook (minsheng progress)
+
+STATUS_FILLS = {
+    "已完成": "A9D08E",
+    "超序时": "C6EFCE",
+    "按序时": "DDEBF7",
+    "滞后": "FFEB9C",
+    "严重滞后": "FF8B8B",
+}
+STATE_FILLS = {"逾期": "FFEB9C", "缺报": "FFC7CE", "出错": "FFC7CE"}
+RATIO = "0.0%"
+POINTS = "+0.0;-0.0;0.0"
+
+
+def fills(ws: Worksheet, ref: str, colours: dict[str, str]) -> None:
+    for value, colour in colours.items():
+        ws.conditional_formatting.add(
+            ref,
+            CellIsRule(operator="equal", formula=[f'"{value}"'], fill=PatternFill("solid", bgColor=colour)),
+        )
+
+
+def number_formats(ws: Worksheet, row: int, formats: dict[str, str]) -> None:
+    for col, fmt in formats.items():
+        ws[f"{col}{row}"].number_format = fmt
+
+
+def progress_template() -> Workbook:
+    wb = Workbook()
+    rank = wb.active
+    rank.title = "综合排名"
+    widths(
+        rank,
+        {"A": 6, "B": 9, "C": 13, "D": 10, "E": 11, "F": 8, "G": 8, "H": 7, "I": 8, "J": 8, "K": 9, "L": 24},
+    )
+    title(rank, "A1:L1", "{期别}民生工程目标任务进度综合排名")
+    text(
+        rank,
+        "A2:L2",
+        "截至{期末}　序时进度 {序时进度}　报送截止 {截止日期}　共 {县数} 个县（市、区）：已报 {已报数}，逾期 {逾期数}，"
+        "缺报 {缺报数}，出错 {出错数}",
+        align=RIGHT,
+        f=font(9),
+    )
+    rank.merge_cells("A3:L3")
+    rank["A3"].value = "{进度排名图}"
+    rank["A3"].font = font(9, color="FFFFFF")
+    rank.row_dimensions[3].height = 230
+    header(
+        rank,
+        4,
+        [
+            "排名",
+            "代码",
+            "县（市、区）",
+            "设区市",
+            "综合进度得分",
+            "滞后指标",
+            "严重滞后",
+            "报送",
+            "上期排名",
+            "位次变化",
+            "较上期得分",
+            "备注",
+        ],
+    )
+    row_template(
+        rank,
+        5,
+        [
+            "{排名}",
+            "{县代码}",
+            "{县名}",
+            "{市名}",
+            "{综合进度得分}",
+            "{滞后数}",
+            "{严重滞后数}",
+            "{报送}",
+            "{上期排名}",
+            "{位次变化}",
+            "{得分变化}",
+            "{备注}",
+        ],
+        aligns=[CENTER, CENTER, CENTER, CENTER, RIGHT, CENTER, CENTER, CENTER, CENTER, CENTER, RIGHT, LEFT],
+        height=None,
+    )
+    rank["E5"].font = font(10.5, bold=True)
+    number_formats(rank, 5, {"E": "0.00", "K": "+0.00;-0.00;0.00"})
+    fills(rank, "H5", STATE_FILLS)
+    text(
+        rank,
+        "A7:L7",
+        "说明：综合进度得分按考核方案的计分规则，以各县截至本期末应完成的目标（全年目标 × 序时进度或进度计划）计分，"
+        "得分相同的并列，下一名次顺延；一票否决的排在最后。滞后指标含严重滞后（落后序时进度 {严重滞后线} 个百分点及以上）。"
+        "位次变化为较上期（{上期}）上升（+）或下降（−）的名次。",
+        f=font(9),
+    )
+    rank.row_dimensions[7].height = 30
+    rank.freeze_panes = "A5"
+    a4_landscape(rank, "4:4", "A1:L7")
+
+    items = wb.create_sheet("分项进度")
+    widths(
+        items, {"A": 6, "B": 9, "C": 13, "D": 10, "E": 12, "F": 12, "G": 9, "H": 9, "I": 10, "J": 10, "K": 20}
+    )
+    title(items, "A1:K1", "{期别}各县（市、区）分项进度")
+    header(
+        items,
+        2,
+        [
+            "排名",
+            "代码",
+            "县（市、区）",
+            "设区市",
+            "目标任务",
+            "累计完成",
+            "完成率",
+            "序时进度",
+            "超/欠百分点",
+            "进度状态",
+            "备注",
+        ],
+    )
+    items.merge_cells("A3:K3")
+    items["A3"].value = "{分项指标}"
+    items["A3"].font = font(11, bold=True)
+    items["A3"].fill = GROUP_FILL
+    items["A3"].alignment = LEFT
+    items["A3"].border = BOX
+    items.row_dimensions[3].height = 22
+    row_template(
+        items,
+        4,
+        [
+            "{分项排名}",
+            "{县代码}",
+            "{县名}",
+            "{市名}",
+            "{目标任务}",
+            "{累计完成}",
+            "{完成率}",
+            "{应完成}",
+            "{超欠}",
+            "{进度状态}",
+            "{分项备注}",
+        ],
+        aligns=[CENTER, CENTER, CENTER, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, CENTER, LEFT],
+        height=None,
+    )
+    number_formats(items, 4, {"G": RATIO, "H": RATIO, "I": POINTS})
+    fills(items, "J4", STATUS_FILLS)
+    items.freeze_panes = "A3"
+    a4_landscape(items, "2:2", "A1:K4")
+
+    behind = wb.create_sheet("滞后清单")
+    widths(behind, {"A": 6, "B": 9, "C": 13, "D": 10, "E": 9, "F": 9, "G": 10, "H": 10, "I": 10, "J": 26})
+    title(behind, "A1:J1", "{期别}进度滞后清单")
+    text(
+        behind,
+        "A2:J2",
+        "一、各指标进度滞后的县（市、区）（落后序时进度超过 {按序时幅度} 个百分点）",
+        f=font(11, bold=True),
+    )
+    header(
+        behind,
+        3,
+        [
+            "序号",
+            "代码",
+            "县（市、区）",
+            "设区市",
+            "完成率",
+            "序时进度",
+            "超/欠百分点",
+            "进度状态",
+            "连续滞后",
+            "备注",
+        ],
+    )
+    behind.merge_cells("A4:J4")
+    behind["A4"].value = "{滞后指标}"
+    behind["A4"].font = font(10.5, bold=True)
+    behind["A4"].fill = GROUP_FILL
+    behind["A4"].alignment = LEFT
+    behind["A4"].border = BOX
+    row_template(
+        behind,
+        5,
+        [
+            "{滞后序号}",
+            "{县代码}",
+            "{县名}",
+            "{市名}",
+            "{完成率}",
+            "{应完成}",
+            "{超欠}",
+            "{进度状态}",
+            "{连续期数}",
+            "{滞后备注}",
+        ],
+        aligns=[CENTER, CENTER, CENTER, CENTER, RIGHT, RIGHT, RIGHT, CENTER, CENTER, LEFT],
+        height=None,
+    )
+    number_formats(behind, 5, {"E": RATIO, "F": RATIO, "G": POINTS})
+    fills(behind, "H5", STATUS_FILLS)
+    text(behind, "A7:J7", "二、滞后指标最多的县（市、区）", f=font(11, bold=True))
+    header(
+        behind,
+        8,
+        ["名次", "代码", "县（市、区）", "设区市", "滞后指标", "严重滞后", "综合排名", "", "", "滞后的指标"],
+    )
+    row_template(
+        behind,
+        9,
+        [
+            "{多项名次}",
+            "{县代码}",
+            "{县名}",
+            "{市名}",
+            "{多项滞后数}",
+            "{严重滞后数}",
+            "{排名}",
+            None,
+            None,
+            "{滞后指标列表}",
+        ],
+        aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, LEFT],
+        height=None,
+    )
+    text(
+        behind,
+        "A11:J11",
+        "三、连续 {连续期数线} 期及以上滞后（近三期及更早，按连续期数）",
+        f=font(11, bold=True),
+    )
+    header(
+        behind,
+        12,
+        [
+            "序号",
+            "代码",
+            "县（市、区）",
+            "设区市",
+            "指标代码",
+            "连续期数",
+            "本期完成率",
+            "本期序时",
+            "本期状态",
+            "指标",
+        ],
+    )
+    row_template(
+        behind,
+        13,
+        [
+            "{连续序号}",
+            "{县代码}",
+            "{县名}",
+            "{市名}",
+            "{连续指标}",
+            "{连续期数}",
+            "{完成率}",
+            "{应完成}",
+            "{进度状态}",
+            "{指标名称}",
+        ],
+        aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, RIGHT, RIGHT, CENTER, LEFT],
+        height=None,
+    )
+    number_formats(behind, 13, {"G": RATIO, "H": RATIO})
+    fills(behind, "I13", STATUS_FILLS)
+    a4_landscape(behind, "3:3", "A1:J13")
+
+    cities = wb.create_sheet("设区市")
+    widths(cities, {"A": 6, "B": 11, "C": 12, "D": 10, "E": 8, "F": 14, "G": 14})
+    title(cities, "A1:G1", "{期别}设区市进度排名")
+    header(
+        cities,
+        2,
+        ["排名", "设区市代码", "设区市", "县（市、区）数", "已报", "平均综合进度得分", "滞后（县·指标）"],
+    )
+    row_template(
+        cities,
+        3,
+        ["{市排名}", "{市代码}", "{市名}", "{市县数}", "{市已报}", "{市平均分}", "{市滞后}"],
+        aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, RIGHT, CENTER],
+        height=None,
+    )
+    number_formats(cities, 3, {"F": "0.00"})
+    a4_landscape(cities, "2:2", "A1:G3")
+
+    report = wb.create_sheet("报送情况")
+    widths(
+        report, {"A": 6, "B": 9, "C": 13, "D": 10, "E": 8, "F": 9, "G": 20, "H": 8, "I": 8, "J": 12, "K": 50}
+    )
+    title(report, "A1:K1", "{期别}报表报送情况")
+    text(report, "A2:K2", "一、未按时报送（报送截止 {截止日期}）", f=font(11, bold=True))
+    header(report, 3, ["序号", "代码", "县（市、区）", "设区市", "报送", "逾期天数", "说明", "", "", "", ""])
+    report.merge_cells("G4:K4")
+    row_template(
+        report,
+        4,
+        [
+            "{报送序号}",
+            "{县代码}",
+            "{报送县名}",
+            "{市名}",
+            "{报送}",
+            "{逾期天数}",
+            "{报送说明}",
+            None,
+            None,
+            None,
+            None,
+        ],
+        aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, LEFT, LEFT, LEFT, LEFT, LEFT],
+        height=None,
+    )
+    fills(report, "E4", STATE_FILLS)
+    text(report, "A6:K6", "二、数据问题（审核发现，须改正的在前）", f=font(11, bold=True))
+    header(
+        report,
+        7,
+        [
+            "序号",
+            "代码",
+            "县（市、区）",
+            "级别",
+            "指标",
+            "问题代码",
+            "问题",
+            "工作表",
+            "单元格",
+            "文件",
+            "说明",
+        ],
+    )
+    row_template(
+        report,
+        8,
+        [
+            "{问题序号}",
+            "{县代码}",
+            "{县名}",
+            "{级别}",
+            "{指标}",
+            "{问题代码}",
+            "{问题标题}",
+            "{工作表}",
+            "{单元格}",
+            "{文件}",
+            "{说明}",
+        ],
+        aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, LEFT, LEFT, CENTER, CENTER, LEFT, LEFT],
+        height=None,
+    )
+    report.conditional_formatting.add(
+        "D8", CellIsRule(operator="equal", formula=['"错误"'], fill=PatternFill("solid", bgColor="FFC7CE"))
+    )
+    a4_landscape(report, None, "A1:K8")
+
+    trend = wb.create_sheet("进度趋势")
+    widths(trend, {"A": 9, "B": 13, "C": 10, "D": 10, "E": 9})
+    title(trend, "A1:E1", "{年度}年各县（市、区）综合进度得分趋势")
+    header(trend, 2, ["代码", "县（市、区）", "设区市", "{趋势期别}", "本期排名"])
+    row_template(
+        trend,
+        3,
+        ["{县代码}", "{趋势县名}", "{市名}", "{趋势得分}", "{排名}"],
+        aligns=[CENTER, CENTER, CENTER, RIGHT, CENTER],
+        height=None,
+    )
+    number_formats(trend, 3, {"D": "0.00"})
+    trend.freeze_panes = "D3"
+    a4_landscape(trend, "2:2", "A1:E3")
+    return wb
+
+
 BUILDERS = {
     "form": form_template,
     "targets": targets_template,
     "assessment": assessment_template,
     "county": county_template,
+    "progress": progress_template,
 }
 
 

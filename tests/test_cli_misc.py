@@ -50,6 +50,10 @@ def test_scheme_export_round_trips(tmp_path):
     )
     r = CliRunner().invoke(main, ["scheme", "show", "--scheme", str(edited)])
     assert r.exit_code == 0 and "加分上限 3" in r.output
+    assert "上下 5 个百分点以内为按序时" in r.output
+    edited.write_text(out.read_text(encoding="utf-8").replace("band = 5 ", "band = 8 "), encoding="utf-8")
+    r = CliRunner().invoke(main, ["scheme", "show", "--scheme", str(edited)])
+    assert r.exit_code == 0 and "上下 8 个百分点以内为按序时" in r.output
 
 
 def test_a_broken_scheme_is_a_usage_error(tmp_path):

@@ -1,7 +1,10 @@
 """minsheng plugin for the monthly progress .xlsx: one sheet per group, months 1–12 in columns.
 
-The month reported is the last month column holding any figure (12 for a year-end report); each
-indicator's value is its cumulative figure in that column, found by the code in 指标代码. The
+The month read is the run's period month when it asks for one (a 1—6月 progress report reads the
+6月 column, whatever later months hold), else the last month column holding any figure (12 for a
+year-end report); each indicator's value is its cumulative figure in that column, found by the code
+in 指标代码. The period read is stated in ``Submission.period`` (``2007-06``): a file whose figures
+stop before the month asked for states the last month it has, and the run does not use it. The
 自评分 column gives ``self_scores``; the 封面 gives the county, the reporter and 自评总分.
 
 :func:`write_sample` writes a submission in this layout (the ``minsheng_write_sample`` hook), for
@@ -62,11 +65,12 @@ def minsheng_read(path, book, context):
     county = read_county_code(cover, labels=("行政区划代码",), rows=30)
     tables = [find_table(book.sheet(name), HEADER) for name in _group_sheets(book)]
     months = {m: [t.column("累计完成情况", f"{m}月") for t in tables] for m in range(1, 13)}
-    month = max(
-        (m for m, cols in months.items() for t, col in zip(tables, cols, strict=True)
-         if any(not t.sheet.cell(r.index, col.index).is_blank for r in t.rows)),
-        default=12,
-    )  # fmt: skip
+    filled = {
+        m for m, cols in months.items() for t, col in zip(tables, cols, strict=True)
+        if any(not t.sheet.cell(r.index, col.index).is_blank for r in t.rows)
+    }  # fmt: skip
+    asked = getattr(context, "month", None)
+    month = asked if asked in filled else max((m for m in filled if asked is None or m < asked), default=12)
     values = {}
     self_scores = {}
     for table, col in zip(tables, months[month], strict=True):
@@ -94,6 +98,7 @@ def minsheng_read(path, book, context):
         year=context.year,
         values=values,
         month=month,
+        period=f"{context.year}-{month:02d}",
         reporter=read_reporter(cover, problems=context.problems),
         self_scores=self_scores,
         self_total=total,

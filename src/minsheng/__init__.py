@@ -59,7 +59,9 @@ from .model import (
     Value,
     ValueStatus,
 )
-from .progress import Progress, expected_share, progress_status
+from .period import Period
+from .progress import Progress, Schedule, expected_share, progress_status
+from .progress_run import ProgressRun, progress, progress_to_json  # the call shadows the module name
 from .run import AssessmentRun, assess, run_to_json
 from .scheme import (
     BUILTIN_SCHEMES,
@@ -102,13 +104,16 @@ __all__ = [
     "InputError",
     "InputFile",
     "Limits",
+    "Period",
     "PluginConfig",
     "Problem",
     "Progress",
+    "ProgressRun",
     "Provenance",
     "Receipt",
     "Reporter",
     "Rule",
+    "Schedule",
     "Scheme",
     "SchemeError",
     "Settings",
@@ -125,7 +130,9 @@ __all__ = [
     "from_json",
     "load_scheme",
     "parse_scheme",
+    "progress",
     "progress_status",
+    "progress_to_json",
     "q2",
     "rank_counties",
     "rule_score",

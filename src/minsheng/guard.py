@@ -180,6 +180,7 @@ def _child(
     plugins: PluginConfig,
     limits: Limits,
     parent: int,
+    month: int | None = None,
 ) -> None:
     """The forked child: limit itself, read, send the pickled outcome, and leave with ``_exit``."""
     code = 0
@@ -199,7 +200,13 @@ def _child(
             outcome: tuple[str, object] = (
                 "ok",
                 read_county_file(
-                    path, None, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits
+                    path,
+                    None,
+                    scheme_source=scheme_source,
+                    year=year,
+                    plugins=plugins,
+                    limits=limits,
+                    month=month,
                 ),
             )
         except MemoryError:
@@ -235,6 +242,7 @@ def read_county_file_guarded(
     plugins: PluginConfig | None = None,
     limits: Limits | None = None,
     plugins_dir: str | os.PathLike[str] | None = None,
+    month: int | None = None,
 ) -> ReadResult:
     """:func:`~minsheng.plugins.reading.read_county_file` in a forked child under ``limits``.
 
@@ -250,7 +258,7 @@ def read_county_file_guarded(
     path = os.fspath(path)
     if not _CAN_FORK:
         return read_county_file(
-            path, None, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits
+            path, None, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits, month=month
         )
     with _fork_lock:
         _warm_up(scheme_source, plugins)
@@ -272,7 +280,7 @@ def read_county_file_guarded(
         if pid == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
             os.close(out_r)
             os.close(err_r)
-            _child(out_w, err_w, path, scheme_source, year, plugins, limits, parent)
+            _child(out_w, err_w, path, scheme_source, year, plugins, limits, parent, month)
         os.close(out_w)
         os.close(err_w)
     try:

@@ -187,6 +187,7 @@ def read_files(
     plugins_dir: str | None = None,
     remote: bool | None = None,
     roots: Sequence[Path | str] = (),
+    month: int | None = None,
 ) -> list[ReadResult]:
     """Match and read every file, through ``executor`` when given (else here); results in input order.
 
@@ -200,12 +201,14 @@ def read_files(
     always passed as they are and opened where the read runs (see :mod:`minsheng.remote`).
     ``roots`` (the submissions folders) give a sent file its folders below them. Files are
     submitted as workers need them (at most two per worker in flight), never all at once.
+    ``month`` is the period's last month for a progress run (None: the year end).
     """
     kwargs: dict[str, object] = {
         "scheme_source": scheme_source,
         "year": year,
         "plugins": plugin_config(plugins, plugins_dir),
         "limits": limits or Limits(),
+        "month": month,
     }
     if remote is None:
         from .remote import dask_client

@@ -26,6 +26,7 @@ from .config import PluginConfig
 from .errors import InputError
 from .limits import Limits
 from .model import Assessment, Finding, Problem, Scheme, Severity, Targets
+from .period import Period, screen_periods
 from .relpaths import is_url, relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
 
@@ -127,10 +128,65 @@ def assess(
         raise InputError("history-not-found", f"找不到历年结果目录“{history}”；请检查 --history 的路径。")
     if missing not in MISSING:
         raise InputError("bad-argument", f"missing 只能是 {' 或 '.join(MISSING)}，而不是“{missing}”。")
+    got = collect(submissions, targets, scheme, year, plugins, limits, executor, progress, remote=remote)
+    loaded, given = got.scheme, got.targets
+    from .pipeline import assess_reads
+
+    reads = screen_periods(got.reads, Period.year_end(given.targets.year), required=False)
+    assessment = assess_reads(
+        loaded,
+        given.targets,
+        reads,
+        findings=given.findings,
+        problems=[*given.problems, *got.problems],
+        deadline=deadline,
+        missing=missing,
+        assessed_on=assessed_on,
+        received=received,
+    )
+    assessment = relative_paths(assessment, got.roots)
+    lookback = None
+    if history is not None:
+        from .lookback import look_back
+
+        assessment, lookback = look_back(loaded, given.targets, assessment, history)
+    return AssessmentRun(loaded, given.targets, assessment, tuple(reads), plugins, limits, lookback)
+
+
+@frozen
+class Collected:
+    """What every run starts from: the scheme, the targets as read, the paths given (URLs as
+    text), the folders file names are relative to, every file's read, and the problems of finding
+    and loading (the plugin host's, the skipped files')."""
+
+    scheme: Scheme
+    targets: TargetsInput
+    paths: tuple[Path | str, ...]
+    roots: tuple[Path | str, ...]
+    reads: tuple[ReadResult, ...]
+    problems: tuple[Problem, ...]
+
+
+def collect(
+    submissions: PathLike | Iterable[PathLike],
+    targets: PathLike | Targets,
+    scheme: PathLike | Scheme,
+    year: int | None,
+    plugins: PluginConfig,
+    limits: Limits,
+    executor: Executor | None,
+    progress: Callable[[int, int], None] | None,
+    month: int | None = None,
+    *,
+    remote: bool | None = None,
+) -> Collected:
+    """Load the scheme and the targets, find the county files and read each (the year end's and a
+    progress report's common start; ``month``: the period's last month, None at the year end;
+    ``remote`` as :func:`assess` says). Raises :class:`InputError` as :func:`assess` says."""
     loaded = _scheme(scheme)
     given = _targets(targets, loaded, year)
     paths = _submission_paths(submissions)
-    from .pipeline import assess_reads, find_files
+    from .pipeline import find_files
     from .plugins.reading import host_for
     from .remote import check_worker_plugins, dask_client
 
@@ -151,25 +207,12 @@ def assess(
         check_worker_plugins(client, plugins)
     if remote and not isinstance(scheme, Scheme) and os.path.exists(scheme):
         scheme = loaded  # a scheme file of this machine travels as the scheme itself
-    reads = _read(files, scheme, given.targets.year, plugins, limits, executor, progress, remote, roots)
-    assessment = assess_reads(
-        loaded,
-        given.targets,
-        reads,
-        findings=given.findings,
-        problems=[*given.problems, *host_problems, *file_problems],
-        deadline=deadline,
-        missing=missing,
-        assessed_on=assessed_on,
-        received=received,
+    reads = _read(
+        files, scheme, given.targets.year, plugins, limits, executor, progress, remote, roots, month
     )
-    assessment = relative_paths(assessment, roots)
-    lookback = None
-    if history is not None:
-        from .lookback import look_back
-
-        assessment, lookback = look_back(loaded, given.targets, assessment, history)
-    return AssessmentRun(loaded, given.targets, assessment, tuple(reads), plugins, limits, lookback)
+    return Collected(
+        loaded, given, tuple(paths), tuple(roots), tuple(reads), (*host_problems, *file_problems)
+    )
 
 
 def _read(
@@ -182,6 +225,7 @@ def _read(
     progress: Callable[[int, int], None] | None,
     remote: bool,
     roots: Sequence[Path | str],
+    month: int | None = None,
 ) -> list[ReadResult]:
     from .pipeline import read_files
 
@@ -205,6 +249,7 @@ def _read(
         limits=limits,
         remote=remote,
         roots=roots,
+        month=month,
     )
 
 

@@ -26,6 +26,7 @@ from .model import (
     IndicatorGroup,
     InterimRule,
     Problem,
+    ProgressSettings,
     Rule,
     Scheme,
     Step,
@@ -191,6 +192,7 @@ class _Builder:
             else None,
             interim=self.interim(data.get("interim")),
             earlier_ids=self.names(data, "earlier_ids"),
+            progress=self.progress(data.get("progress") or {}),
         )
 
     def names(self, data: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -227,6 +229,31 @@ class _Builder:
             cadence=cadence,
             name=str(raw.get("name") or "序时进度通报末位"),
         )
+
+    def progress(self, d: Mapping[str, Any]) -> ProgressSettings:
+        """The ``[progress]`` table: status bands in points, 连续滞后 periods, the reports' due day."""
+        default = ProgressSettings()
+        known = {"band", "red", "consecutive", "due_day"}
+        for key in sorted(set(d) - known):
+            self.fail(
+                "bad-parameter", f"[progress] 中没有“{key}”这一项；可用：band、red、consecutive、due_day。"
+            )
+        band = _given(self.number(d.get("band", default.band), "[progress] band"), default.band)
+        red = _given(self.number(d.get("red", default.red), "[progress] red"), default.red)
+        if not Decimal(0) <= band < red:
+            self.fail(
+                "bad-parameter", "[progress] 的 band（按序时的上下幅度）应不小于 0 且小于 red（严重滞后线）。"
+            )
+        counts = {}
+        for key, low, high in (("consecutive", 1, 12), ("due_day", 1, 28)):
+            value = d.get(key, getattr(default, key))
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                self.fail(
+                    "bad-parameter", f"[progress] 的 {key} 应为 {low} 到 {high} 的整数，而不是“{value}”。"
+                )
+                value = getattr(default, key)
+            counts[key] = value
+        return ProgressSettings(band=band, red=red, **counts)
 
     def group(self, g: Mapping[str, Any], index: int) -> IndicatorGroup:
         code = str(g.get("code", index))

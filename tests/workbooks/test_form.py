@@ -61,7 +61,7 @@ def test_form_follows_reporting_conventions(form, scheme):
     ):
         assert label in texts, label
     assert {"县（市、区）：东湖区", "代码：360102", "年度：2007", "方案：jiangxi-2007"} <= set(texts)
-    assert ws["H2"].value == "计量单位：见丙栏" and ws["H2"].alignment.horizontal == "right"
+    assert ws["H2"].value == "报告期：2007年1—12月累计"
     h = header_row(ws, "序号")
     assert [c.value for c in ws[h]][:8] == [
         "序号",

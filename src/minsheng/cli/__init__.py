@@ -20,6 +20,7 @@ _speak_chinese()  # click's own messages and --help boilerplate in Chinese (see 
 COMMANDS: dict[str, str] = {
     "assess": ".assess:assess",
     "validate": ".assess:validate",
+    "progress": ".progress:progress",
     "demo": ".demo:demo",
     "scheme": ".scheme:scheme",
     "template": ".template:template",

@@ -46,6 +46,11 @@ def show(scheme_source: str, aliases: bool) -> None:
                 click.echo(f"           {line}")
     bands = "、".join(f"{g.name} ≥ {g.minimum}" for g in sorted(s.grades, key=lambda g: -g.minimum))
     click.echo(f"等次：{bands}")
+    p = s.progress
+    click.echo(
+        f"序时进度（月报、季报）：序时进度上下 {p.band} 个百分点以内为按序时，落后 {p.red} 个百分点及以上为严重滞后；"
+        f"连续 {p.consecutive} 期滞后列入名单；次月 {p.due_day} 日前报送（[progress]）"
+    )
 
 
 def show_aliases(s: Scheme) -> None:

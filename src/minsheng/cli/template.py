@@ -8,12 +8,16 @@ writes a blank form.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..model import Severity, Targets
 from ..scheme import SchemeError, load_scheme
 from .common import check_output, fail_usage, force_option, refuse_existing, scheme_option
+
+if TYPE_CHECKING:
+    from ..period import Period
 
 
 @click.group()
@@ -88,6 +92,13 @@ def targets_cmd(
     help="目标任务表（.xlsx/.xls/.ods）",
 )
 @click.option("--year", type=int, default=None, help="年度（默认取目标任务表的年度；两者不同则报错）。")
+@click.option(
+    "--period",
+    "period_text",
+    default=None,
+    metavar="期别",
+    help="报告期：月报写 2007-06（1—6月累计），季报写 2007Q2；预填在报表的“报告期”处。默认为年终（1—12月累计）。",
+)
 @template_option
 @click.option(
     "-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="输出目录"
@@ -97,11 +108,13 @@ def forms_cmd(
     scheme_source: str,
     targets_path: Path,
     year: int | None,
+    period_text: str | None,
     template_path: Path | None,
     output: Path,
     force: bool,
 ) -> None:
-    """为目标任务表中的每个县生成一份预填了本县目标的报表。"""
+    """为目标任务表中的每个县生成一份预填了本县目标的报表（--period 给出月报、季报的报告期）。"""
+    from ..period import Period, PeriodError
     from ..sheets import SheetError
     from ..targets import read_targets
     from ..workbooks import TemplateError, write_forms
@@ -120,9 +133,19 @@ def forms_cmd(
         fail_usage("目标任务表有错误，请改正后重试。")
     if year is not None and targets.year and year != targets.year:
         fail_usage(f"--year {year} 与目标任务表的年度 {targets.year} 不一致。")
-    _refuse_existing_forms(output, targets, year or targets.year or 0, force)
+    period = None
+    if period_text is not None:
+        try:
+            period = Period.parse(period_text, year=year or targets.year)
+        except PeriodError as exc:
+            fail_usage(f"--period：{exc}")
+        if period.year != (year or targets.year):
+            fail_usage(f"--period {period_text} 的年度与目标任务表的年度 {targets.year} 不一致。")
+    _refuse_existing_forms(output, targets, year or targets.year or 0, force, period)
     try:
-        paths = write_forms(scheme, targets, output, year=year or targets.year, template=template_path)
+        paths = write_forms(
+            scheme, targets, output, year=year or targets.year, template=template_path, period=period
+        )
     except TemplateError as exc:
         fail_usage(str(exc))
     click.echo(f"已为 {len(paths)} 个县生成报表，保存在 {output}", err=True)
@@ -153,11 +176,13 @@ def form_cmd(
     click.echo(f"已生成空白报表 {output}", err=True)
 
 
-def _refuse_existing_forms(folder: Path, targets: Targets, year: int, force: bool) -> None:
+def _refuse_existing_forms(
+    folder: Path, targets: Targets, year: int, force: bool, period: Period | None = None
+) -> None:
     """The counties' forms would replace files already in ``folder`` (maybe filled in): refuse
     without --force, naming them."""
     from ..workbooks.form import form_filename
 
-    names = [form_filename(c, year) for c in targets.counties] if folder.is_dir() else []
+    names = [form_filename(c, year, period) for c in targets.counties] if folder.is_dir() else []
     existing = [n for n in names if (folder / n).exists()]
     refuse_existing(folder, existing, force, "文件", "（其中可能有已填写的报表）")

@@ -80,6 +80,9 @@ class Submission:
     source: Provenance = field(factory=Provenance)
     self_score_sources: dict[str, Provenance] = field(factory=dict)
     self_total_source: Provenance | None = None
+    #: the period the report states it is for (``"2007-06"``, ``"2007Q2"``; see
+    #: :class:`minsheng.period.Period`), None when it states none; ``month`` is its last month
+    period: str | None = None
 
 
 @frozen

@@ -148,6 +148,21 @@ class CrossItem:
 
 
 @frozen
+class ProgressSettings:
+    """How a scheme judges interim progress (its ``[progress]`` table; docs/progress.md).
+
+    ``band``: points either side of 序时进度 that count as 按序时 (5); ``red``: points behind from
+    which 滞后 is 严重滞后 (30); ``consecutive``: periods behind in a row that put a county on the
+    连续滞后 list (2); ``due_day``: a period's report is due by this day of the next month (5).
+    """
+
+    band: Decimal = Decimal(5)
+    red: Decimal = Decimal(30)
+    consecutive: int = 2
+    due_day: int = 5
+
+
+@frozen
 class InterimRule:
     """平时考核计入年终 (optional): ``points`` off the year-end total for each progress report
     (通报) of the year that ranked the county last, ``consecutive`` more for each further period
@@ -186,6 +201,7 @@ class Scheme:
     # the ids this scheme had in earlier years (jiangxi-2007 for jiangxi-2008): their results count
     # as this scheme's for 同比
     earlier_ids: tuple[str, ...] = ()
+    progress: ProgressSettings = field(factory=ProgressSettings)
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

@@ -13,6 +13,9 @@ class ReadContext:
     """The context of one :func:`minsheng_read` call.
 
     ``file`` is the input path as the user gave it; it is what provenance and problems name.
+    ``month`` is the last month of the period the run asks for (a 1—6月 progress report: 6); None
+    for the year end. A plugin whose layout holds several months reads that month's cumulative
+    figures and says which it read in :attr:`Submission.period`.
     """
 
     scheme: Scheme
@@ -21,6 +24,7 @@ class ReadContext:
     plugin_version: str
     file: str = ""
     problems: list[Problem] = field(factory=list)
+    month: int | None = None
 
     def provenance(self, sheet: str | None = None, cell: str | None = None) -> Provenance:
         """Provenance for a value read from ``sheet`` at ``cell`` of this file, by this plugin."""

@@ -346,6 +346,7 @@ class PluginHost:
         checks: bool = True,
         sha256: str | None = None,
         limits: Limits | None = None,
+        month: int | None = None,
     ) -> ReadResult:
         """Read ``path`` with the plugin ``plugin_name``; validate and stamp what it returns.
 
@@ -376,7 +377,9 @@ class PluginHost:
             book, problems = self.open(path, limits=limits)
             if book is None:
                 return ReadResult(file, None, tuple(problems), plugin_name, version, digest)
-        context = ReadContext(scheme=scheme, year=year, plugin=plugin_name, plugin_version=version, file=file)
+        context = ReadContext(
+            scheme=scheme, year=year, plugin=plugin_name, plugin_version=version, file=file, month=month
+        )
         declared: tuple[str, ...] | None = None
         title = ""
         try:

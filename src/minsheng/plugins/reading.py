@@ -113,6 +113,7 @@ def read_county_file(
     plugins: PluginConfig | None = None,
     plugins_dir: str | os.PathLike[str] | None = None,
     limits: Limits | None = None,
+    month: int | None = None,
 ) -> ReadResult:
     """Read one county file in this process: the function to hand to an executor.
 
@@ -120,7 +121,8 @@ def read_county_file(
     ``limits`` (default: ``Limits()``) what opening it may cost. With ``plugin_name=None`` the
     file is matched here too, so it is opened (and hashed) only once. The host's own load
     problems (a plugin that failed to import) are not repeated in each result: a run reports
-    :attr:`PluginHost.problems` once.
+    :attr:`PluginHost.problems` once. ``month``: the period's last month (None: the year end),
+    passed to the plugin in its context.
     """
     host = host_for(plugin_config(plugins, plugins_dir))
     scheme = scheme_for(scheme_source)
@@ -128,7 +130,7 @@ def read_county_file(
     path = Path(path)
     digest = sha256_or_none(path)
     if plugin_name is not None:
-        return host.read(path, plugin_name, scheme, year, sha256=digest, limits=limits)
+        return host.read(path, plugin_name, scheme, year, sha256=digest, limits=limits, month=month)
     book, problems = host.open(path, limits=limits)
     if book is None:
         return ReadResult(str(path), None, tuple(problems), sha256=digest)
@@ -136,7 +138,7 @@ def read_county_file(
         m = host.claim(path, book)
         if m.plugin is None:
             return ReadResult(str(path), None, m.problems, sha256=digest, confidence=m.confidence)
-        result = host.read(path, m.plugin, scheme, year, book=book, sha256=digest)
+        result = host.read(path, m.plugin, scheme, year, book=book, sha256=digest, month=month)
     finally:
         close(book)
     return evolve(result, problems=m.problems + result.problems, confidence=m.confidence)

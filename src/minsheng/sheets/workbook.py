@@ -8,6 +8,7 @@ in ``_scan`` and kept per cell, so that a reader never mistakes ``#DIV/0!`` for 
 from __future__ import annotations
 
 import gc
+import os
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -247,7 +248,7 @@ def _calamine_visibility(v: object) -> str:
     return "visible"
 
 
-def open_workbook(path: str | Path, *, limits: Limits | None = None) -> Workbook:
+def open_workbook(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Workbook:
     """Open a county workbook, recognising .xlsx/.xlsm/.xls/.ods by content, not by extension.
 
     ``limits`` (default: :func:`minsheng.limits.current`, the defaults unless a run set others)

@@ -23,6 +23,7 @@ _EXPORTS = {
     "write_targets_template": "targets",
     "write_assessment": "_run",
     "write_county_sheets": "_run",
+    "write_progress": "progress",
     "mask_ids": "_cells",
     "save_workbook": "_output",
     "TemplateError": "_template",

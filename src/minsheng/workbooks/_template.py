@@ -45,6 +45,7 @@ TEMPLATE_NAMES = {
     "targets": "targets.xlsx",  # 目标任务表 and 督查发现
     "assessment": "assessment.xlsx",  # 考核结果: the year-end assessment workbook
     "county": "county-sheet.xlsx",  # 考核评分表: one county's sheet for sign-off
+    "progress": "progress.xlsx",  # 进度通报: a month's or quarter's progress report
 }
 
 

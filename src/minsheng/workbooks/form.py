@@ -34,6 +34,7 @@ from ..model import (
     Value,
     ValueStatus,
 )
+from ..period import Period, PeriodError
 
 if TYPE_CHECKING:  # the writer's imports (openpyxl) load only when writing
     from openpyxl import Workbook as XlsxWorkbook
@@ -49,7 +50,7 @@ FORM_KINDS = {
     "part": "其中指标",
     "input": "测算项",
 }
-FORM_SHEET_FIELDS = ("年度", "县名", "县代码", "方案", "方案名称")
+FORM_SHEET_FIELDS = ("年度", "县名", "县代码", "方案", "方案名称", "报告期")
 REPORTER_FIELDS = ("填报单位", "填报人", "电话", "填报日期", "单位负责人", "统计负责人", "填表人", "报出日期")
 
 
@@ -184,6 +185,7 @@ def _build_form(
     allocation: Mapping[str, Decimal | None] | None,
     template: str | Path | None,
     submission: Submission | None = None,
+    period: Period | None = None,
 ) -> XlsxWorkbook:
     from openpyxl.styles import Protection
 
@@ -202,6 +204,7 @@ def _build_form(
         "县代码": county.code if county else "",
         "方案": scheme.id,
         "方案名称": scheme.name,
+        "报告期": (period or Period.year_end(year)).form_text,
         **dict.fromkeys(REPORTER_FIELDS, ""),
     }
     if submission is not None:
@@ -232,8 +235,11 @@ def write_form(
     allocation: Mapping[str, Decimal | None] | None = None,
     template: str | Path | None = None,
     submission: Submission | None = None,
+    period: Period | None = None,
 ) -> Path:
     """Write a county form: prefilled with ``county`` and its ``allocation`` of targets, or blank.
+
+    ``period`` fills 报告期 (default: the year end, 1—12月累计).
 
     With ``submission`` the form is filled in as the county returns it (actuals, 自评分, the
     填报单位/填报人/日期 lines): for examples and tests.
@@ -249,7 +255,13 @@ def write_form(
     if county is not None and allocation is None:
         allocation = {}
     wb = _build_form(
-        scheme, county=county, year=year, allocation=allocation, template=template, submission=submission
+        scheme,
+        county=county,
+        year=year,
+        allocation=allocation,
+        template=template,
+        submission=submission,
+        period=period,
     )
     path = Path(path)
     save_workbook(wb, path, stamp_for(None, year))
@@ -260,10 +272,12 @@ def _date_text(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def form_filename(county: County, year: int) -> str:
-    """``360102-东湖区-2007年民生工程报表.xlsx``: code first, so the files sort by code."""
+def form_filename(county: County, year: int, period: Period | None = None) -> str:
+    """``360102-东湖区-2007年民生工程报表.xlsx``: code first, so the files sort by code; an interim
+    period's form is ``360102-东湖区-2007年1—6月民生工程报表.xlsx``."""
     safe = re.sub(r'[\\/:*?"<>|\s]+', "", county.name) or "县"
-    return f"{county.code}-{safe}-{year}年民生工程报表.xlsx"
+    when = f"{year}年" if period is None or period.month == 12 else period.title
+    return f"{county.code}-{safe}-{when}民生工程报表.xlsx"
 
 
 def write_forms(
@@ -273,13 +287,16 @@ def write_forms(
     *,
     year: int | None = None,
     template: str | Path | None = None,
+    period: Period | None = None,
 ) -> list[Path]:
-    """Write one prefilled form per county of ``targets`` into ``directory``; return the paths."""
+    """Write one prefilled form per county of ``targets`` into ``directory``; return the paths.
+
+    ``period`` fills every form's 报告期 and names the files for it (default: the year end)."""
     directory = Path(directory)
     year = year or targets.year
     out = []
     for county in targets.counties:
-        path = directory / form_filename(county, year)
+        path = directory / form_filename(county, year, period)
         out.append(
             write_form(
                 scheme,
@@ -288,6 +305,7 @@ def write_forms(
                 county=county,
                 allocation=targets.allocations.get(county.code, {}),
                 template=template,
+                period=period,
             )
         )
     return out
@@ -328,6 +346,7 @@ ID_LABELS = {
     "统计负责人": "stat_head",
     "填表人": "filler",
     "报出日期": "submitted",
+    "报告期": "period",
 }
 _LABEL = re.compile(r"^(?P<label>[^：]{1,12})：(?P<value>.*)$")
 _KEY = re.compile(r"^\d+(\.[0-9A-Za-z]+)*(/[a-z_]+)?$")
@@ -654,6 +673,12 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
 
         return report_bad
 
+    period = _form_period(
+        label("period"), year, context.provenance(layout.sheet, labels.get("period", ("", None))[1])
+    )
+    if isinstance(period, Problem):
+        problems.append(evolve(period, county=code))
+        period = None
     date = _form_date(labels, ("date", "date_cell"), year, bad_date("填报日期"))
     submitted = _form_date(labels, ("submitted", "submitted_cell"), year, bad_date("报出日期"))
     if hasattr(context, "report"):
@@ -672,4 +697,16 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
         self_score_sources=self_cells,
         submitted_on=submitted,
         source=context.provenance(layout.sheet, labels.get("county_code", ("", None))[1]),  # whose report
+        month=period.month if period is not None else 12,
+        period=str(period) if period is not None else None,
     )
+
+
+def _form_period(text: str | None, year: int, where: Provenance) -> Period | Problem | None:
+    """The form's 报告期 (None when blank), or a ``bad-period`` problem when it cannot be read."""
+    if text is None:
+        return None
+    try:
+        return Period.parse(text, year=year)
+    except PeriodError as exc:
+        return Problem.at("bad-period", f"报告期“{text}”无法识别（{exc}），按未填写处理；请改正。", where)
