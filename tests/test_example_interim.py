@@ -143,6 +143,22 @@ def test_the_workbook_shows_the_jsons_figures(result):
             assert statuses[(c["county"]["code"], i["code"])] == i["status"], (c["county"]["code"], i["code"])
 
 
+def test_a_vetoed_county_is_ranked_after_the_others_and_the_sheet_says_why(result):
+    """鄱阳县 has a veto (弄虚作假 in the targets' 督查发现): its score is high, but as at the year end
+    it is ranked after every county not vetoed, and 备注 says so (never an unexplained last place)."""
+    data, wb = result
+    ranked = [c for c in data["counties"] if c["rank"] is not None]
+    vetoed = [c for c in ranked if c["vetoed"]]
+    assert [c["county"]["name"] for c in vetoed] == ["鄱阳县"]
+    assert vetoed[0]["rank"] == max(c["rank"] for c in ranked)
+    assert Decimal(vetoed[0]["score"]) > min(Decimal(c["score"]) for c in ranked if not c["vetoed"])
+    remarks = {r[1]: r[11] for r in wb["综合排名"].iter_rows(min_row=5, max_row=104, values_only=True)}
+    assert remarks[vetoed[0]["county"]["code"]].startswith("一票否决")
+    assert all(
+        not (remarks[c["county"]["code"]] or "").startswith("一票否决") for c in ranked if not c["vetoed"]
+    )
+
+
 def test_demo_writes_the_committed_example(tmp_path):
     r = cli("demo", "--period", "2007-06", str(tmp_path / "m"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr

@@ -94,6 +94,8 @@ class CountyProgress:
     score: Decimal | None
     indicators: tuple[IndicatorProgress, ...]
     late_days: int | None = None
+    #: a veto (一票否决) of the scheme's rules: ranked after every county not vetoed, as at the year end
+    vetoed: bool = False
     previous_rank: int | None = None
     previous_score: Decimal | None = None
     streaks: dict[str, int] = field(factory=dict)
@@ -341,6 +343,7 @@ def _counties(
                 score=r.total if r.status is CountyStatus.SCORED else None,
                 indicators=tuple(rows),
                 late_days=late,
+                vetoed=r.vetoed,
                 previous_rank=previous.ranks.get(r.county.code) if previous else None,
                 previous_score=previous.scores.get(r.county.code) if previous else None,
                 streaks=streaks,
@@ -435,6 +438,7 @@ def progress_to_dict(run: ProgressRun) -> dict[str, Any]:
                 "score": _d(c.score),
                 "behind": list(c.behind),
                 "late_days": c.late_days,
+                "vetoed": c.vetoed,
                 "previous_rank": c.previous_rank,
                 "previous_score": _d(c.previous_score),
                 "rank_change": c.rank_change,

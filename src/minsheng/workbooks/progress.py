@@ -112,8 +112,16 @@ def _county_fields(c: CountyProgress) -> dict[str, Any]:
         "上期排名": c.previous_rank,
         "位次变化": _change(c),
         "得分变化": c.score_change,
-        "备注": f"逾期 {c.late_days} 天" if c.late_days else "",
+        "备注": _remark(c),
     }
+
+
+def _remark(c: CountyProgress) -> str:
+    """一票否决 (why a county with a high score is ranked last) and days late."""
+    said = ["一票否决，排在未否决的县之后"] if c.vetoed else []
+    if c.late_days:
+        said.append(f"逾期 {c.late_days} 天")
+    return "；".join(said)
 
 
 def _status(i: IndicatorProgress) -> str:
