@@ -26,8 +26,8 @@ from pathlib import Path
 
 from minsheng import load_scheme
 from minsheng.plugins.context import ReadContext
+from minsheng.plugins.standard_form import claim_form, read_form
 from minsheng.sheets import SheetError, open_workbook
-from minsheng.workbooks.form import claim_form, read_form
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "tests" / "corpus" / "province").glob("36*.xlsx"))

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from minsheng import load_scheme
 from minsheng.model import Value, ValueStatus
 from minsheng.plugins.context import ReadContext
+from minsheng.plugins.standard_form import claim_form, read_form
 from minsheng.sheets import SHEET_ERROR_CODES, UNITS, SheetError, find_table, open_workbook, parse_number
-from minsheng.workbooks.form import claim_form, read_form
 
 EXAMPLES = int(os.environ.get("MINSHENG_FUZZ_EXAMPLES", "0") or 0)
 FORM = next((Path(__file__).resolve().parent / "corpus" / "province").glob("360102-*.xlsx"))

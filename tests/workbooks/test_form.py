@@ -257,7 +257,7 @@ def test_reading_needs_no_openpyxl(form, scheme):
         "from minsheng import load_scheme\n"
         "from minsheng.sheets import open_workbook\n"
         "from minsheng.plugins.context import ReadContext\n"
-        "from minsheng.workbooks.form import read_form\n"
+        "from minsheng.plugins.standard_form import read_form\n"
         f"p = {str(form)!r}\n"
         "ctx = ReadContext(scheme=load_scheme(), year=2007, plugin='p', plugin_version='1', file=p)\n"
         "with open_workbook(p) as b: read_form(p, b, ctx)\n"

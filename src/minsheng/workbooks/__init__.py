@@ -2,8 +2,9 @@
 
 Everything here is filled from templates (``templates/xlsx/``, shipped in the package as
 ``minsheng/templates/``) by the contract in docs/templates.md. openpyxl is imported only by the
-writers; the form reader (:func:`read_form`, :func:`claim_form`) needs only :mod:`minsheng.sheets`.
-Names load on first use so that ``import minsheng.workbooks.form`` for reading stays light.
+writers. The readers live beside what they read (the form's in :mod:`minsheng.plugins.standard_form`,
+the targets workbook's in :mod:`minsheng.targets`); ``read_form``, ``claim_form`` and ``read_targets``
+are offered here too. Names load on first use, so importing this package loads nothing heavy.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "claim_form": "form",
-    "read_form": "form",
+    "claim_form": ".plugins.standard_form",  # the reader lives with the built-in plugin
+    "read_form": ".plugins.standard_form",
     "write_form": "form",
     "write_forms": "form",
     "form_filename": "form",
