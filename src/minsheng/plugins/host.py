@@ -21,9 +21,10 @@ from attrs import evolve, frozen
 
 from ..config import BLOCK_ENV, STRICT_ENV, TRACE_ENV, PluginConfig
 from ..limits import Limits
-from ..model import Problem, Scheme, Severity, Submission
+from ..model import Problem, Scheme, Submission
 from . import returns
 from .context import ReadContext
+from .faults import claim_failed, failed, file_at_fault, plugin_error, read_failed
 from .loading import (
     DEFAULT_PLUGINS,
     ENTRY_POINT_GROUP,
@@ -178,42 +179,8 @@ class PluginHost:
         info = self._infos.get(plugin)
         return info.version if info else "?"
 
-    def _plugin_error(self, plugin: str, file: str | None, what: str, reason: str) -> Problem:
-        where = f"处理文件“{file}”" if file else "运行"
-        problem = Problem(
-            "plugin-error",
-            f"插件“{plugin}”（版本 {self._version(plugin)}）{where}时{what}：{reason}。"
-            f"该文件已跳过，其他文件照常处理；请把此信息转给该插件的维护人员。",
-            file=file,
-            plugin=plugin,
-        )
-        return problem
-
-    def _failed(self, plugin: str, file: str | None, exc: BaseException) -> Problem:
-        return self._plugin_error(plugin, file, "出错", describe_error(exc))
-
-    def _read_failed(self, plugin: str, file: str, exc: BaseException) -> Problem:
-        """A read that raised: the toolkit's own problem for a SheetError (a table not found,
-        a missing sheet: the file is at fault), a ``plugin-error`` for anything else."""
-        from ..sheets import SheetError
-
-        if isinstance(exc, SheetError):
-            problem = exc.problem(plugin=plugin)
-            return problem if problem.file else evolve(problem, file=file)
-        return self._failed(plugin, file, exc)
-
-    def _claim_failed(self, plugin: str, file: str, exc: BaseException) -> Problem:
-        """A claim that raised: the file's own problem when the toolkit found the file broken (a
-        sheet that cannot be read, too large, unsafe), ``plugin-error`` otherwise (a sheet or table
-        the plugin assumed and should have looked for first is not the file's fault)."""
-        from ..sheets import SheetError
-
-        if isinstance(exc, SheetError) and exc.code not in _LOOKUP_CODES:
-            return self._read_failed(plugin, file, exc)
-        return self._failed(plugin, file, exc)
-
     def _unusable(self, plugin: str, file: str | None, reason: str) -> Problem:
-        problem = self._plugin_error(plugin, file, "返回了无法使用的结果", reason)
+        problem = plugin_error(plugin, self._version(plugin), file, "返回了无法使用的结果", reason)
         if self.strict:
             raise PluginError(problem)
         return problem
@@ -274,7 +241,7 @@ class PluginHost:
             outcome = self._call("minsheng_claim", impl, {"path": path, "book": book})
             if not outcome.ok:
                 assert outcome.error is not None
-                problem = self._claim_failed(name, file, outcome.error)
+                problem = claim_failed(name, self._version(name), file, outcome.error)
                 if not any((p.code, p.message) == (problem.code, problem.message) for p in problems):
                     problems.append(problem)
                 tried.append(f"{name}（出错）")
@@ -289,7 +256,7 @@ class PluginHost:
             claims.append((name, level))
             tried.append(f"{name}（不认领）" if level is None else f"{name}（{level:g}）")
         sure = [(n, c) for n, c in claims if c is not None]
-        if not sure and _file_at_fault(problems):  # the file's own problem says it all
+        if not sure and file_at_fault(problems):  # the file's own problem says it all
             return FileMatch(path, None, None, tuple(claims), tuple(problems))
         if not sure:
             listing = "、".join(tried) if tried else "没有任何插件实现 minsheng_claim"
@@ -370,7 +337,9 @@ class PluginHost:
         version = self._version(plugin_name)
         impls = self._impls("minsheng_read", plugin_name)
         if not impls:
-            problem = self._plugin_error(plugin_name, file, "无法读取", "该插件没有实现 minsheng_read")
+            problem = plugin_error(
+                plugin_name, self._version(plugin_name), file, "无法读取", "该插件没有实现 minsheng_read"
+            )
             return ReadResult(file, None, (problem,), plugin_name, version, digest)
         opened_here = book is None
         if book is None:
@@ -392,7 +361,9 @@ class PluginHost:
                 if failure is not None:
                     submission, problems = None, [*problems, failure]
                 else:
-                    title = sheet_title(book, submission.source.sheet)
+                    from ..sheets.reporter import report_title
+
+                    title = report_title(book, submission.source.sheet)
         finally:
             if opened_here:
                 close(book)
@@ -413,7 +384,7 @@ class PluginHost:
         outcome = self._call("minsheng_indicators", impls[0], {"path": path, "book": book, "scheme": scheme})
         if not outcome.ok:
             assert outcome.error is not None
-            return None, self._failed(plugin, file, outcome.error)
+            return None, failed(plugin, self._version(plugin), file, outcome.error)
         codes, reason = returns.indicator_codes(outcome.result, scheme)
         if reason is not None:
             return None, self._unusable(plugin, file, reason)
@@ -425,7 +396,7 @@ class PluginHost:
         """What a read returned, checked and stamped, or ``None`` with the reason added."""
         if not outcome.ok:
             assert outcome.error is not None
-            return None, [*problems, self._read_failed(plugin, file, outcome.error)]
+            return None, [*problems, read_failed(plugin, self._version(plugin), file, outcome.error)]
         reasons = submission_problems(outcome.result)
         if reasons:
             return None, [*problems, self._unusable(plugin, file, "minsheng_read " + "；".join(reasons))]
@@ -440,7 +411,7 @@ class PluginHost:
             outcome = self._call("minsheng_checks", impl, {"submission": submission, "scheme": scheme})
             if not outcome.ok:
                 assert outcome.error is not None
-                problems.append(self._failed(name, file, outcome.error))
+                problems.append(failed(name, self._version(name), file, outcome.error))
                 continue
             result = outcome.result
             if result is None:
@@ -467,7 +438,9 @@ class PluginHost:
             outcome = self._call("minsheng_register_commands", impl, {"cli": cli})
             if not outcome.ok:
                 assert outcome.error is not None
-                problems.append(self._failed(impl.plugin_name, None, outcome.error))
+                problems.append(
+                    failed(impl.plugin_name, self._version(impl.plugin_name), None, outcome.error)
+                )
         return problems
 
     # ----------------------------------------------------------------------------------------
@@ -490,36 +463,6 @@ class PluginHost:
         from .samples import write_sample
 
         return write_sample(self, plugin_name, Path(path), submission, scheme)
-
-
-def sheet_title(book: Workbook, sheet: str | None, rows: int = 3) -> str:
-    """The first text in the top ``rows`` rows of ``sheet`` (else the first sheet): a report's
-    title, where a county writes 更正 or 修订; ``""`` when there is none or it cannot be read."""
-    try:
-        target = book.sheet(sheet if sheet else 0)
-        for r in range(min(rows, target.n_rows)):
-            for cell in target.row(r):
-                text = cell.text.strip()
-                if text and not _number_like(text):
-                    return text
-    except Exception:  # a title is a hint: a sheet that cannot be read here has none
-        return ""
-    return ""
-
-
-def _number_like(text: str) -> bool:
-    return text.replace(".", "", 1).replace("-", "", 1).isdigit()
-
-
-#: SheetError codes that say a plugin looked for something the file does not have, not that it is broken
-_LOOKUP_CODES = frozenset(
-    {"no-such-sheet", "table-not-found", "column-not-found", "plugin-header-mismatch", "total-row-not-found"}
-)
-
-
-def _file_at_fault(problems: list[Problem]) -> bool:
-    """Whether a claim found the file itself unreadable (a toolkit code, not ``plugin-error``)."""
-    return any(p.code != "plugin-error" and p.severity is Severity.ERROR for p in problems)
 
 
 def _hidden_sheets(book: Workbook) -> list[str]:

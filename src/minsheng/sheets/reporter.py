@@ -9,6 +9,7 @@ import unicodedata
 from ..model import Problem, Reporter, Severity
 from .cells import Sheet
 from .dates import parse_date
+from .workbook import Workbook
 
 LABELS = {
     "填报单位": "unit",
@@ -163,3 +164,22 @@ def read_reporter(
         return _STAMP.sub("", str(raw)).strip().lstrip(":：").strip() or None
 
     return Reporter(unit=text("unit"), person=text("person"), phone=text("phone"), date=date)
+
+
+def report_title(book: Workbook, sheet: str | None, rows: int = 3) -> str:
+    """The first text in the top ``rows`` rows of ``sheet`` (else the first sheet): a report's
+    title, where a county writes 更正 or 修订; ``""`` when there is none or it cannot be read."""
+    try:
+        target = book.sheet(sheet if sheet else 0)
+        for r in range(min(rows, target.n_rows)):
+            for cell in target.row(r):
+                text = cell.text.strip()
+                if text and not _number_like(text):
+                    return text
+    except Exception:  # a title is a hint: a sheet that cannot be read here has none
+        return ""
+    return ""
+
+
+def _number_like(text: str) -> bool:
+    return text.replace(".", "", 1).replace("-", "", 1).isdigit()
