@@ -67,8 +67,8 @@ EXAMPLES = [
     (
         "tie order reversed",
         "scoring",
-        "return (-r.total, r.county.code)",
-        "return (-r.total, [-ord(c) for c in r.county.code])",
+        "return (-_total(r), r.county.code)",
+        "return (-_total(r), [-ord(c) for c in r.county.code])",
         "tests/test_rules_pinned.py::test_ties_share_a_rank_and_are_listed_by_county_code",
     ),
     (
@@ -253,7 +253,14 @@ def main() -> int:
             shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__"))
             target = copy / "minsheng" / module
             # a package (scoring/) is searched: the change applies in the one module that has it once
-            files = sorted(target.glob("*.py")) if target.is_dir() else [target]
+            files = (
+                sorted(target.glob("*.py"))
+                if target.is_dir()
+                else [
+                    target,
+                    *sorted(target.parent.glob(f"{target.stem}_*.py")),
+                ]  # scheme.py: scheme_validation.py
+            )
             pairs = [(old, new), *ALTERNATIVES.get(name, [])]
             found, path, text = None, target, ""
             for path in files:

@@ -69,8 +69,8 @@ from .scheme import (
     builtin_scheme_text,
     load_scheme,
     parse_scheme,
-    validate_scheme,
 )
+from .scheme_validation import validate_scheme
 from .scoring import derive_actuals, q2, rank_counties, rule_score, score, score_county, score_indicator
 
 try:
