@@ -110,6 +110,17 @@ def test_files_are_sent_as_bytes_a_few_at_a_time_and_read_as_here(office):
     assert pool.most <= 4  # two per worker in flight, never all twelve at once
 
 
+def test_a_progress_reports_month_reaches_a_sent_read(office):
+    """A progress run reads each file for its period's month; a file sent to a worker is read for
+    the same month as here (the month travels with the bytes)."""
+    files, _ = find_files([office / "报表"])
+    here = read_files(files, scheme_source="jiangxi-2007", year=2007, month=6)
+    with ThreadPoolExecutor(2) as pool:
+        sent = read_files(files, scheme_source="jiangxi-2007", year=2007, month=6, executor=pool, remote=True)
+    assert sent == here
+    assert any(r.problems for r in here)  # year-end forms read for June: wrong-period, as here
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_sent(office):
     files, _ = find_files([office / "报表"])
     big = max(files, key=lambda p: p.stat().st_size)

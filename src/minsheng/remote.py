@@ -181,8 +181,10 @@ def read_sent(
     year: int,
     plugins: PluginConfig,
     limits: Limits,
+    month: int | None = None,
 ) -> Any:
-    """Read a county file the client sent: ``data`` (its bytes) or, when None, the URL ``name``.
+    """Read a county file the client sent: ``data`` (its bytes) or, when None, the URL ``name``
+    (``month``: a progress report's last month, None at the year end, as for a local read).
 
     The bytes go to a private temporary folder as ``parts`` (the file's folders below the
     submissions folder, and its name), are read there by
@@ -206,7 +208,7 @@ def read_sent(
             fh.write(data)
         data = None
         result = read_county_file_guarded(
-            target, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits
+            target, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits, month=month
         )
     except OSError as exc:  # the worker's own disk (full, read-only): only this county fails
         problem = Problem(

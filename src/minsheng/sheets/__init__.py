@@ -25,6 +25,7 @@ from .layouts import (
     MONTH,
     QUARTER,
     Periods,
+    check_sums,
     indicator_columns,
     period_columns,
     period_value,
@@ -44,7 +45,6 @@ from .tables import (
     Source,
     Table,
     TableRow,
-    check_sums,
     find_table,
 )
 from .text import label_key, unit_of

@@ -17,9 +17,10 @@ from decimal import Decimal
 from attrs import frozen
 
 from ..model import Problem, Provenance, Scheme, Severity, Value, ValueStatus
+from .amounts import parse_number
 from .errors import SheetError
 from .refs import cell_ref
-from .tables import ITEM, PART, Column, Source, Table, TableRow
+from .tables import HEADING, ITEM, PART, SUBTOTAL, TOTAL, Column, Source, Table, TableRow
 from .text import label_key, squash
 
 MONTH, QUARTER, HALF = "month", "quarter", "half"
@@ -286,11 +287,83 @@ def sum_by_category(
     return {k: Value(ValueStatus.REPORTED, totals[k], where, f"清单 {len(rows)} 行") for k in totals}
 
 
+def check_sums(
+    table: Table,
+    column: Column,
+    *,
+    source: Source | None = None,
+    tolerance: Decimal = Decimal("0.0001"),
+) -> list[Problem]:
+    """Check one value column's arithmetic, as written (in the table's own units).
+
+    - ``parts-exceed-total``: the 其中 parts of an item add up to more than the item;
+    - ``subtotal-mismatch``: a 小计/合计 row differs from the sum of the item rows (of the same
+      unit) since the previous heading, 小计 or 合计 row.
+
+    Both are warnings: the county should check its arithmetic, the values read stay as they are.
+    Rows whose value is not a number are left out of the sums.
+    """
+    sheet = table.sheet
+
+    def amount(row: TableRow) -> Decimal | None:
+        v = parse_number(sheet.cell(row.index, column.index))
+        return v.amount if v.is_reported else None
+
+    def prov(row: TableRow) -> Provenance:
+        ref = cell_ref(row.index, column.index)
+        return source(sheet.name, ref) if source is not None else sheet.provenance(ref)
+
+    problems: list[Problem] = []
+    items: list[TableRow] = []
+    parts: dict[int, list[TableRow]] = {}
+    for row in table.rows:
+        if row.kind == PART and row.parent is not None and row.key:
+            parts.setdefault(row.parent, []).append(row)
+        elif row.kind == ITEM:
+            items.append(row)
+        elif row.kind == HEADING:
+            items = []
+        elif row.kind in (SUBTOTAL, TOTAL):
+            total = amount(row)
+            same = [amount(r) for r in items if r.unit == row.unit or row.unit is None]
+            known = [a for a in same if a is not None]
+            if total is not None and known and abs(sum(known, Decimal(0)) - total) > tolerance:
+                problems.append(
+                    Problem.at(
+                        "subtotal-mismatch",
+                        f"第 {row.number} 行“{row.label}”为 {total}，但上方各项之和为 {sum(known, Decimal(0))}；"
+                        "请核对合计数。",
+                        prov(row),
+                        severity=Severity.WARNING,
+                    )
+                )
+            items = []
+    by_index = {r.index: r for r in table.rows}
+    for parent_index, part_rows in parts.items():
+        parent = by_index.get(parent_index)
+        if parent is None:
+            continue
+        total = amount(parent)
+        known = [a for a in (amount(r) for r in part_rows) if a is not None]
+        if total is not None and known and sum(known, Decimal(0)) - total > tolerance:
+            problems.append(
+                Problem.at(
+                    "parts-exceed-total",
+                    f"第 {parent.number} 行“{parent.label}”为 {total}，其中各项之和 {sum(known, Decimal(0))} 超过了总数；"
+                    "“其中”各项不能大于总数，请核对。",
+                    prov(parent),
+                    severity=Severity.WARNING,
+                )
+            )
+    return problems
+
+
 __all__ = [
     "HALF",
     "MONTH",
     "QUARTER",
     "Periods",
+    "check_sums",
     "indicator_columns",
     "period_columns",
     "period_value",
