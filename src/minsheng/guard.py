@@ -75,9 +75,12 @@ def _warm_up(scheme_source: str | os.PathLike[str] | Scheme, plugins: PluginConf
 
     files.sha256_file(__file__)  # hashlib's lazily loaded parts
     try:  # one read of the bundled form template fills the readers' caches (compiled patterns, labels)
-        from .workbooks import template_path
+        # the bundled form by its path, not through minsheng.workbooks.template_path, whose module
+        # imports openpyxl (about 0.1 s), which no reader needs
+        from importlib import resources
 
-        read_county_file(template_path("form"), None, scheme_source=scheme_source, year=2000, plugins=plugins)
+        form_path = Path(str(resources.files("minsheng") / "templates" / "form.xlsx"))
+        read_county_file(form_path, None, scheme_source=scheme_source, year=2000, plugins=plugins)
     except Exception:
         pass
 

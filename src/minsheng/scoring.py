@@ -708,7 +708,11 @@ def score(
     date (:func:`minsheng.checks.lateness`). ``assessed_on`` is the 考核日期 (default: today; see
     :func:`minsheng.clock.assessment_date`), never a county's report date.
     """
-    from .convert import structure
+
+    def structure(value: Any, cls: type) -> Any:  # cattrs is loaded only for plain-dict input
+        from .convert import structure as _structure
+
+        return _structure(value, cls)
 
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")
