@@ -265,12 +265,16 @@ class _Worker:
         self.thread = threading.current_thread()
 
     def close(self) -> None:
+        """Close the parent's ends of the pipes (once: a descriptor number may be reused after)."""
         for fd in (self.req, self.out, self.err):
+            if fd < 0:
+                continue
             _worker_fds.discard(fd)
             try:
                 os.close(fd)
             except OSError:
                 pass
+        self.req = self.out = self.err = -1
 
 
 #: idle workers of this process, and every descriptor the parent holds for a worker (a new worker
@@ -353,9 +357,25 @@ if hasattr(os, "register_at_fork"):
 
 @atexit.register
 def _close_workers() -> None:
-    """At exit: idle workers see the end of their requests and leave."""
-    while _idle:
-        _idle.pop().close()
+    """At exit: idle workers see the end of their requests and leave; they are reaped (a second at
+    most, then killed), so that none outlives this process."""
+    workers = list(_idle)
+    _idle.clear()
+    for w in workers:
+        w.close()
+    deadline = time.monotonic() + 1.0
+    for w in workers:
+        while True:
+            try:
+                done, _status = os.waitpid(w.pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if done:
+                break
+            if time.monotonic() > deadline:
+                _retire(w)
+                break
+            time.sleep(0.001)
 
 
 def _picklable(exc: BaseException) -> bool:
