@@ -282,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     real = make_real(args.cache, quick=args.quick, log=log)
     log("whole processes ...")
     fig["whole"] = measure(cmd, real, example, runs, log=log, watch=run_watched)
+    if args.json:  # kept if a later section fails
+        args.json.write_text(json.dumps(fig, indent=1, default=str), "utf-8")
     province = None if args.quick else make_province(args.cache, log=log)
     if province is not None:
         measure_province(args, fig, province, cmd, example, log)
@@ -362,7 +364,16 @@ def measure_province(args, fig: dict, province: dict, cmd: list[str], example: P
     # --- assess end to end on the roster province ---------------------------------------------
     tmp = Path(tempfile.mkdtemp(prefix="minsheng-bench-"))
     base = [*cmd, "assess"]
-    opts = ["--targets", province["targets"], "--deadline", "2008-01-10", "-o", str(tmp / "out.xlsx")]
+    # (--force: each run replaces the workbook the previous one wrote)
+    opts = [
+        "--targets",
+        province["targets"],
+        "--deadline",
+        "2008-01-10",
+        "-o",
+        str(tmp / "out.xlsx"),
+        "--force",
+    ]
     assess: dict[str, object] = {}
     log("assess the roster province, --jobs 1 and --jobs 2 in turn ...")
     by_jobs: dict[int, list[tuple[float, int, int, int]]] = {1: [], 2: []}
@@ -463,7 +474,7 @@ def measure_province(args, fig: dict, province: dict, cmd: list[str], example: P
     t_ex_read = statistics.median(p[0] for p in phases)
     t_ex_call = statistics.median(p[1] for p in phases)
     ex_cmd = [*cmd, "assess", str(example / "报表"), "--targets", str(example / "目标任务表.xlsx")]
-    ex_cmd += ["--deadline", "2008-01-10", "-o", str(tmp / "example.xlsx")]
+    ex_cmd += ["--deadline", "2008-01-10", "-o", str(tmp / "example.xlsx"), "--force"]
     ex = [run_watched(ex_cmd) for _ in range(runs)]
     fig["example"] = {
         "files": len(ex_files),
