@@ -211,6 +211,7 @@ def _serve(req_fd: int, out_fd: int, err_fd: int, parent: int) -> None:
             os._exit(1)
         os.dup2(err_fd, 2)
         os.close(err_fd)
+        start_kb = _status_kb("VmRSS")
         while True:
             head = _read_exact(req_fd, 8)
             if head is None:
@@ -232,20 +233,26 @@ def _serve(req_fd: int, out_fd: int, err_fd: int, parent: int) -> None:
                 outcome = ("memory", None)
             except BaseException as exc:  # strict mode re-raises; anything else is reported
                 outcome = ("error", (type(exc).__name__, str(exc)[:2000], exc if _picklable(exc) else None))
+            # a read that left this worker much larger (a big file: the allocator keeps what it
+            # freed) is its last, so that the next file starts from a fresh fork and the memory of
+            # a reading process stays bounded by the largest file, not by the sum of the files
+            now_kb = _status_kb("VmRSS")
+            keep = start_kb is not None and now_kb is not None and now_kb - start_kb < _RECYCLE_KB
+            outcome = (*outcome, keep)
             try:
                 data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
             except MemoryError:
-                outcome = ("memory", None)
+                outcome = ("memory", None, False)
                 data = pickle.dumps(outcome)
             except Exception as exc:
-                outcome = ("error", None)
-                data = pickle.dumps(("error", (type(exc).__name__, f"结果无法传回：{exc}"[:2000], None)))
+                outcome = ("error", (type(exc).__name__, f"结果无法传回：{exc}"[:2000], None), False)
+                data = pickle.dumps(outcome)
             try:
                 sys.stderr.flush()  # a plugin's output reaches the parent before the result
             except (OSError, ValueError, AttributeError):
                 pass
             _write_all(out_fd, struct.pack("<Q", len(data)) + data)
-            if outcome[0] != "ok":
+            if outcome[0] != "ok" or not keep:
                 break
     except BaseException:
         code = 70
@@ -277,6 +284,8 @@ class _Worker:
         self.req = self.out = self.err = -1
 
 
+#: a worker whose resident memory grew by this much over its start leaves after the file (KiB)
+_RECYCLE_KB = 32 << 10
 #: idle workers of this process, and every descriptor the parent holds for a worker (a new worker
 #: closes them: it must not keep another worker's pipes open)
 _idle: list[_Worker] = []
@@ -436,12 +445,13 @@ def read_county_file_guarded(
     except BaseException:  # Ctrl-C or SIGTERM while waiting: take the worker down too
         _retire(worker)
         raise
-    outcome = _decode(payload) if complete else None
-    if outcome is not None and outcome[0] == "ok":
+    sent = _decode(payload) if complete else None
+    outcome, keep = (sent[:2], sent[2]) if sent is not None else (None, False)
+    if outcome is not None and outcome[0] == "ok" and keep:
         status = None
         with _fork_lock:
             _idle.append(worker)
-    else:  # out of time, dead, or in doubt: not used again
+    else:  # out of time, dead, in doubt or grown large: not used again (it leaves by itself)
         status = _retire(worker, kill=timed_out or outcome is None)
     result = None if timed_out else _outcome(path, outcome, stderr, status, limits, plugins.strict)
     if (result is not None and payload) or plugins.trace:
@@ -457,7 +467,7 @@ def read_county_file_guarded(
     return result
 
 
-def _decode(payload: bytes) -> tuple[str, object] | None:
+def _decode(payload: bytes) -> tuple[str, object, bool] | None:
     (size,) = struct.unpack_from("<Q", payload)
     try:
         return pickle.loads(payload[8 : 8 + size])
