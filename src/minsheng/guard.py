@@ -9,7 +9,8 @@ its ``RLIMIT_CPU`` (the CPU time it has used plus the budget), runs
 :func:`minsheng.plugins.reading.read_county_file` and sends the
 :class:`~minsheng.plugins.reading.ReadResult` back over a pipe. The parent waits at most the time
 budget and kills the worker when it is up; a worker that ran out of time or memory, crashed or
-raised is never used again (the next file gets a new one), and every way of failing becomes a
+raised is never used again, nor one that a file left 32 MB larger (so that a reading process stays
+bounded by the largest file): the next file gets a new one. Every way of failing becomes a
 ReadResult with a problem (``time-budget``, ``memory-budget``, ``read-crashed``), never an
 exception. A worker is used by the thread that forked it only (Linux ends a child with the thread
 that forked it) and only by this process (a process forked from this one forgets its workers).
