@@ -9,7 +9,9 @@ rosters do. One county never reports, as in the example.
 
 Everything is drawn from fixed seeds, and the files are written once and cached in
 ``build/bench/province-<VERSION>/`` (``manifest.json`` lists the files and their row counts); a
-later run reuses them. Writing them takes a few minutes (openpyxl write-only, xlwt).
+later run reuses them. Writing them takes a few minutes. The rosters are written as Excel and WPS
+write them (:func:`_write_xlsx`: shared strings, a dimension, styles, merged title rows; xlwt's .xls
+with its shared string table); :func:`_write_xlsx_inline` keeps openpyxl's write-only form.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import shutil
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 #: bump when what is written changes, so that a stale cache is not reused
-VERSION = "1"
+VERSION = "2"
 ROSTER_COUNTIES = 30
 XLS_EVERY = (0, 2)  # roster county i is .xls when i % 5 is one of these (12 of 30)
 
@@ -143,9 +147,11 @@ def _summary_lines(name: str, sub, scheme, year: int) -> list[list]:
     return lines
 
 
-def _write_xlsx(
+def _write_xlsx_inline(
     path: Path, summary: list[list], train: list[tuple], loans: list[tuple], title: str, footer: str
 ) -> None:
+    """openpyxl's write-only mode: inline strings, no <dimension>, no styles (not how Excel writes;
+    kept as one labelled row of the benchmark)."""
     import openpyxl
 
     wb = openpyxl.Workbook(write_only=True)
@@ -171,41 +177,189 @@ def _write_xlsx(
     tmp.replace(path)
 
 
+def _write_xlsx(
+    path: Path, summary: list[list], train: list[tuple], loans: list[tuple], title: str, footer: str
+) -> None:
+    """As Excel and WPS write a roster: shared strings, a <dimension>, a styled, merged title row,
+    a bold bordered header, every table cell bordered, dates formatted, widths, frozen panes
+    (openpyxl's normal mode; the style of each cell copied from one prototype, as openpyxl keeps it)."""
+    from copy import copy
+
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wb = openpyxl.Workbook()
+    proto = wb.active
+    proto["A1"].font = Font(name="宋体", size=16, bold=True)
+    proto["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    proto["A2"].font = Font(name="宋体", size=11, bold=True)
+    proto["A2"].fill = PatternFill("solid", fgColor="D9D9D9")
+    proto["A2"].border = box
+    proto["A2"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    proto["A3"].font = Font(name="宋体", size=11)
+    proto["A3"].border = box
+    proto["A4"].font = Font(name="宋体", size=11)
+    proto["A4"].border = box
+    proto["A4"].number_format = "yyyy-mm-dd"
+    styles = {
+        k: copy(proto[c]._style) for k, c in (("title", "A1"), ("head", "A2"), ("cell", "A3"), ("date", "A4"))
+    }
+    wb.remove(proto)
+
+    def put(ws, r: int, values, style: str | None = None) -> None:
+        for c, v in enumerate(values, start=1):
+            if v is None and style is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=v)
+            if style is not None:
+                kind = "date" if style == "cell" and isinstance(v, dt.date) else style
+                cell._style = copy(styles[kind])
+
+    ws = wb.create_sheet(SUMMARY)
+    put(ws, 1, summary[0], "title")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+    ws.row_dimensions[1].height = 30
+    for r, line in enumerate(summary[1:], start=2):
+        put(ws, r, line, "cell" if r >= 5 and line else None)
+    for col, width in zip("ABCD", (8, 40, 10, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    for sheet, head, rows, heading, tail, widths in (
+        (TRAINING, TRAINING_HEAD, train, f"{title}职业培训花名册", True, (8, 10, 6, 22, 18, 12, 20, 12)),
+        (LOANS, LOANS_HEAD, loans, f"{title}小额担保贷款发放台帐", False, (8, 10, 22, 14, 12, 14, 14)),
+    ):
+        ws = wb.create_sheet(sheet)
+        put(ws, 1, [heading], "title")
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(head))
+        ws.row_dimensions[1].height = 30
+        put(ws, 2, head, "head")
+        for i, row in enumerate(rows, start=1):
+            put(ws, i + 2, (i, *row), "cell")
+        if tail:
+            put(ws, len(rows) + 4, [footer])
+        for c, width in enumerate(widths, start=1):
+            ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = width
+        ws.freeze_panes = "A3"
+    stamp = dt.datetime(2008, 1, 1)
+    wb.properties.created = wb.properties.modified = stamp
+    wb.properties.creator = "Microsoft Excel"
+    tmp = path.with_suffix(".tmp")
+    wb.save(tmp)
+    shared = path.with_suffix(".sst.tmp")
+    shared_strings(tmp, shared)
+    tmp.unlink()
+    shared.replace(path)
+
+
+_INLINE = re.compile(
+    rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>'
+)
+_SST_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def shared_strings(src: Path, dst: Path) -> None:
+    """Rewrite an openpyxl .xlsx (openpyxl 3.1 writes every string inline, even in its normal mode)
+    with a shared string table, as Excel, WPS and LibreOffice write strings: each string cell
+    becomes ``t="s"`` with the index of its text in xl/sharedStrings.xml, in order of first use."""
+    index: dict[bytes, int] = {}
+    uses = 0
+
+    def ref(m: re.Match) -> bytes:
+        nonlocal uses
+        uses += 1
+        i = index.setdefault(m.group(3), len(index))
+        return b"<c " + m.group(1) + b't="s"' + m.group(2) + b"><v>" + str(i).encode() + b"</v></c>"
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = _INLINE.sub(ref, data)
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + _SST_TYPE + b'"/></Types>',
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdSst" Type="'
+                    + _SST_REL
+                    + b'" Target="sharedStrings.xml"/></Relationships>',
+                )
+            zout.writestr(info, data)
+        sst = [
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+            % (uses, len(index)),
+        ]
+        for text in index:
+            space = b' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else b""
+            sst.append(b"<si><t" + space + b">" + text + b"</t></si>")
+        sst.append(b"</sst>")
+        info = zipfile.ZipInfo("xl/sharedStrings.xml", date_time=(2008, 1, 1, 0, 0, 0))
+        zout.writestr(info, b"".join(sst), zipfile.ZIP_DEFLATED)
+
+
 def _write_xls(
     path: Path, summary: list[list], train: list[tuple], loans: list[tuple], title: str, footer: str
 ) -> None:
+    """As Excel 97-2003 writes a roster: a shared string table (xlwt writes one), a merged, styled
+    title row, a bold bordered header, bordered cells, dates formatted, column widths."""
     import xlwt
 
-    date_style = xlwt.XFStyle()
-    date_style.num_format_str = "yyyy-mm-dd"
+    title_style = xlwt.easyxf("font: name 宋体, height 320, bold on; align: horiz center, vert center")
+    head_style = xlwt.easyxf(
+        "font: name 宋体, bold on; align: horiz center, vert center, wrap on; "
+        "borders: left thin, right thin, top thin, bottom thin; pattern: pattern solid, fore_colour gray25"
+    )
+    cell_style = xlwt.easyxf("font: name 宋体; borders: left thin, right thin, top thin, bottom thin")
+    date_style = xlwt.easyxf(
+        "font: name 宋体; borders: left thin, right thin, top thin, bottom thin", num_format_str="yyyy-mm-dd"
+    )
     wb = xlwt.Workbook(encoding="utf-8")
 
-    def put(ws, r: int, values) -> None:
+    def put(ws, r: int, values, style=None) -> None:
         for c, v in enumerate(values):
-            if v is None:
+            if v is None and style is None:
                 continue
             if isinstance(v, dt.date):
                 ws.write(r, c, v, date_style)
+            elif style is not None:
+                ws.write(r, c, v, style)
             else:
                 ws.write(r, c, v)
 
     ws = wb.add_sheet(SUMMARY)
-    for r, line in enumerate(summary):
-        put(ws, r, line)
-    for sheet, head, rows, tail in (
-        (TRAINING, TRAINING_HEAD, train, True),
-        (LOANS, LOANS_HEAD, loans, False),
+    ws.write_merge(0, 0, 0, 3, summary[0][0], title_style)
+    for r, line in enumerate(summary[1:], start=1):
+        put(ws, r, line, cell_style if r >= 4 and line else None)
+    for c, width in enumerate((8, 40, 10, 14)):
+        ws.col(c).width = width * 256
+    for sheet, head, rows, tail, widths in (
+        (TRAINING, TRAINING_HEAD, train, True, (8, 10, 6, 22, 18, 12, 20, 12)),
+        (LOANS, LOANS_HEAD, loans, False, (8, 10, 22, 14, 12, 14, 14)),
     ):
         ws = wb.add_sheet(sheet)
-        put(ws, 0, [f"{title}{sheet}"])
-        put(ws, 1, head)
+        ws.write_merge(0, 0, 0, len(head) - 1, f"{title}{sheet}", title_style)
+        put(ws, 1, head, head_style)
         for i, row in enumerate(rows, start=1):
-            put(ws, i + 1, (i, *row))
+            put(ws, i + 1, (i, *row), cell_style)
         if tail:
             put(ws, len(rows) + 3, [footer])
+        for c, width in enumerate(widths):
+            ws.col(c).width = width * 256
+        ws.set_panes_frozen(True)
+        ws.set_horz_split_pos(2)
     tmp = path.with_suffix(".tmp")
     wb.save(str(tmp))
     tmp.replace(path)
+
+
+#: how a roster is written: as Excel writes .xlsx and .xls, or openpyxl's write-only inline strings
+WRITERS = {"xlsx": _write_xlsx, "xls": _write_xls, "xlsx-inline": _write_xlsx_inline}
 
 
 def _write_roster(job: tuple) -> dict:
@@ -217,12 +371,13 @@ def _write_roster(job: tuple) -> dict:
     summary = _summary_lines(name, sub, scheme, year)
     footer = f"填表人：{sub.reporter.person or ''}"
     path = Path(path)
-    (_write_xls if kind == "xls" else _write_xlsx)(path, summary, train, loans, name, footer)
+    WRITERS[kind](path, summary, train, loans, name, footer)
     return {
         "path": str(path),
         "county": code,
         "layout": "roster",
-        "format": kind,
+        "format": kind.split("-")[0],
+        "writer": kind,
         "rows": len(train) + len(loans),
         "training_rows": len(train),
         "loan_rows": len(loans),

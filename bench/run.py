@@ -230,29 +230,77 @@ def toolkit_read(paths: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "performance.md")
+    ap.add_argument("-o", "--output", type=Path)
     ap.add_argument("--runs", type=int, default=5, help="repetitions of each timing (median reported)")
     ap.add_argument("--startup-runs", type=int, default=15)
     ap.add_argument("--cache", type=Path, default=default_cache())
     ap.add_argument(
         "--full-baselines", action="store_true", help="openpyxl and pandas on every .xlsx roster (slow)"
     )
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small run: 3 rounds, smaller one-county files, no roster province "
+        "(writes build/bench/performance-quick.md unless -o)",
+    )
     ap.add_argument("--json", type=Path, help="also write the raw figures as JSON")
     ap.add_argument(
         "--from-json", type=Path, help="render the figures of an earlier --json FILE again, without measuring"
     )
     args = ap.parse_args(argv)
+    if args.quick:
+        args.runs = min(args.runs, 3)
+    if args.output is None:
+        args.output = args.cache / "performance-quick.md" if args.quick else ROOT / "docs" / "performance.md"
     runs = args.runs
     log = lambda *a: print(*a, file=sys.stderr, flush=True)  # noqa: E731
     if args.from_json:
         fig = json.loads(args.from_json.read_text("utf-8"))
-        args.output.write_text(render(fig, make_province(args.cache, log=log)), "utf-8")
+        province = make_province(args.cache, log=log) if "reading" in fig else None
+        args.output.write_text(render(fig, province), "utf-8")
         log(f"wrote {args.output}")
         return 0
 
     info = machine()
     log(f"{info['date']}  {info['machine']}")
-    province = make_province(args.cache, log=log)
+    fig: dict[str, object] = {"machine": info, "runs": runs}
+    cmd = minsheng_cmd()
+    # the sources as bytecode, as an installed minsheng has them: where PYTHONDONTWRITEBYTECODE is set
+    # (as on the machines these figures come from) each start would otherwise compile them again
+    import compileall
+
+    for tree in (ROOT / "src", ROOT / "plugins"):
+        compileall.compile_dir(tree, quiet=2)
+    example = args.cache / "example"
+    if not (example / "目标任务表.xlsx").is_file():
+        subprocess.run([*cmd, "demo", str(example)], stdout=subprocess.DEVNULL, check=True)
+
+    # --- whole processes on files as real writers make them (issue 15) -------------------------
+    from realfiles import make_real
+    from wholeproc import measure
+
+    real = make_real(args.cache, quick=args.quick, log=log)
+    log("whole processes ...")
+    fig["whole"] = measure(cmd, real, example, runs, log=log, watch=run_watched)
+    if args.json:  # kept if a later section fails
+        args.json.write_text(json.dumps(fig, indent=1, default=str), "utf-8")
+    province = None if args.quick else make_province(args.cache, log=log)
+    if province is not None:
+        measure_province(args, fig, province, cmd, example, log)
+    if hasattr(os, "getloadavg"):
+        info["load"] += " at the start; {:.1f}, {:.1f}, {:.1f} at the end".format(*os.getloadavg())
+    text = render(fig, province)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, "utf-8")
+    if args.json:
+        args.json.write_text(json.dumps(fig, indent=1, default=str), "utf-8")
+    log(f"wrote {args.output}")
+    return 0
+
+
+def measure_province(args, fig: dict, province: dict, cmd: list[str], example: Path, log) -> None:
+    """The in-process figures of issue 7 on the roster province, the start-up, the example province."""
+    runs = args.runs
     rosters = [e for e in province["files"] if e["layout"] == "roster"]
     roster_paths = [e["path"] for e in rosters]
     roster_rows = sum(e["rows"] for e in rosters)
@@ -261,7 +309,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     subset_paths = [e["path"] for e in subset]
     subset_rows = sum(e["rows"] for e in subset)
     year = province["year"]
-    fig: dict[str, object] = {"machine": info, "runs": runs}
 
     # --- roster reading -----------------------------------------------------------------------
     log(f"roster reading: {len(rosters)} files, {roster_rows:,} rows ...")
@@ -315,10 +362,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     fig["reading"] = reading
 
     # --- assess end to end on the roster province ---------------------------------------------
-    cmd = minsheng_cmd()
     tmp = Path(tempfile.mkdtemp(prefix="minsheng-bench-"))
     base = [*cmd, "assess"]
-    opts = ["--targets", province["targets"], "--deadline", "2008-01-10", "-o", str(tmp / "out.xlsx")]
+    # (--force: each run replaces the workbook the previous one wrote)
+    opts = [
+        "--targets",
+        province["targets"],
+        "--deadline",
+        "2008-01-10",
+        "-o",
+        str(tmp / "out.xlsx"),
+        "--force",
+    ]
     assess: dict[str, object] = {}
     log("assess the roster province, --jobs 1 and --jobs 2 in turn ...")
     by_jobs: dict[int, list[tuple[float, int, int, int]]] = {1: [], 2: []}
@@ -372,9 +427,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # --- the example province -----------------------------------------------------------------
     log("the example province ...")
-    example = args.cache / "example"
-    if not (example / "目标任务表.xlsx").is_file():
-        subprocess.run([*cmd, "demo", str(example)], stdout=subprocess.DEVNULL, check=True)
     ex_files = sorted(
         str(p) for p in (example / "报表").rglob("*") if p.is_file() and not p.name.startswith("~$")
     )
@@ -422,7 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t_ex_read = statistics.median(p[0] for p in phases)
     t_ex_call = statistics.median(p[1] for p in phases)
     ex_cmd = [*cmd, "assess", str(example / "报表"), "--targets", str(example / "目标任务表.xlsx")]
-    ex_cmd += ["--deadline", "2008-01-10", "-o", str(tmp / "example.xlsx")]
+    ex_cmd += ["--deadline", "2008-01-10", "-o", str(tmp / "example.xlsx"), "--force"]
     ex = [run_watched(ex_cmd) for _ in range(runs)]
     fig["example"] = {
         "files": len(ex_files),
@@ -433,23 +485,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     shutil.rmtree(tmp, ignore_errors=True)
 
-    if hasattr(os, "getloadavg"):
-        info["load"] += " at the start; {:.1f}, {:.1f}, {:.1f} at the end".format(*os.getloadavg())
-    text = render(fig, province)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, "utf-8")
-    if args.json:
-        args.json.write_text(json.dumps(fig, indent=1, default=str), "utf-8")
-    log(f"wrote {args.output}")
-    return 0
-
 
 def verdict(ok: bool) -> str:
     return "**met**" if ok else "**not met**"
 
 
-def render(fig: dict, province: dict) -> str:
-    m, r, a, s, e = fig["machine"], fig["reading"], fig["assess"], fig["startup"], fig["example"]
+def render(fig: dict, province: dict | None) -> str:
+    from wholeproc import render as render_whole
+
+    m = fig["machine"]
+    native = (
+        "the C scans of `minsheng.sheets._native`"
+        if m.get("native", True)
+        else "**without** the C scans (`minsheng.sheets._native` not built): the pure-Python scans"
+    )
+    head = f"""# Performance
+
+Reproduce with `python bench/run.py` (writes this file; `--runs N`, `--full-baselines`, `--json FILE`;
+`--quick` for a small run into build/bench/; `pip install pandas psutil` for the pandas baseline and the
+memory figures; LibreOffice's `soffice` for the LibreOffice-saved copies). The files are written once into
+`build/bench/` (a few minutes; LibreOffice's copies cached by the content of their source) and reused.
+Every figure is the median of {fig["runs"]} runs in one run of the script, the sides compared taking
+turns (each round runs each of them once, in an order rotated from round to round); the machine is
+shared with other work and noisy, so the targets are judged on ratios of medians measured side by
+side in the same run, not on absolute times. minsheng ran with {native}. The script first compiles
+minsheng's sources to bytecode (`compileall`), as an installed minsheng has them: this machine sets
+`PYTHONDONTWRITEBYTECODE`, under which each start compiled about 50 modules again (about 0.2 s).
+
+- Date: {m["date"]}
+- Machine: {m["machine"]}; {m["load"]} (other work shares the machine)
+- Python: {m["python"]}; {m["versions"]}
+- minsheng commit: {m["commit"]}
+
+"""
+    real = fig.get("whole")
+    text = head + (render_whole(real, None, m.get("native", True)) + "\n" if real else "")
+    if province is not None and "reading" in fig:
+        text += render_province(fig, province)
+    return text + "\n" + profile_notes()
+
+
+def render_province(fig: dict, province: dict) -> str:
+    r, a, s, e = fig["reading"], fig["assess"], fig["startup"], fig["example"]
     rows = r["rows"]
     cal_rate, ms_rate, tk_rate = rows / r["calamine_s"], rows / r["minsheng_s"], rows / r["toolkit_s"]
     sub = r["subset_rows"]
@@ -471,28 +548,9 @@ def render(fig: dict, province: dict) -> str:
     rounds = ", ".join(f"{x:.2f}×" for x in r.get("round_ratios", []))
     rounds_tk = ", ".join(f"{x:.2f}×" for x in r.get("round_ratios_toolkit", []))
     speedups = ", ".join(f"{x:.2f}×" for x in a.get("round_speedups", []))
-    native = (
-        "the C scans of `minsheng.sheets._native`"
-        if m.get("native", True)
-        else "**without** the C scans (`minsheng.sheets._native` not built): the pure-Python scans"
-    )
     n_xls = sum(1 for f in province["files"] if f["layout"] == "roster" and f["format"] == "xls")
     n_rost = sum(1 for f in province["files"] if f["layout"] == "roster")
-    return f"""# Performance
-
-Reproduce with `python bench/run.py` (writes this file; `--runs N`, `--full-baselines`, `--json FILE`;
-`pip install pandas psutil` for the pandas baseline and the memory figures). The roster province is
-written once by `bench/province.py` into `build/bench/` (a few minutes) and reused. Every figure is the
-median of {fig["runs"]} runs in one run of the script, the readers compared taking turns (each round runs
-each of them once, in an order rotated from round to round); the machines are shared and noisy, so the
-targets are judged on ratios measured side by side, not on absolute times. minsheng ran with {native}.
-
-- Date: {m["date"]}
-- Machine: {m["machine"]}; {m["load"]} (other work shares the machine)
-- Python: {m["python"]}; {m["versions"]}
-- minsheng commit: {m["commit"]}
-
-## The roster province
+    return f"""## The roster province
 
 {province["counties"]} counties (the example province's targets, `minsheng.example`): {n_rost} submit the roster layout
 read by the `minsheng-roster` plugin (汇总表, 培训花名册, 小额贷款台帐; {n_xls} as .xls, the rest .xlsx), {rows:,}
@@ -565,8 +623,6 @@ largest file alone, so memory is bounded by the largest sheet, not by the number
 every file (`minsheng.pipeline.read_files`, one process): {e["read_files_s"]:.2f} s; the whole run as one call
 (`minsheng.assess`, one process, no workbook): {e["call_s"]:.2f} s; `minsheng assess ... -o out.xlsx` end to end:
 {e["assess_s"]:.2f} s.
-
-{profile_notes()}
 """
 
 

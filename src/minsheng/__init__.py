@@ -18,11 +18,10 @@ Importing this package loads neither openpyxl, click nor pluggy: reading spreads
 :func:`assess` imports them when it runs.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from .calculators import CALCULATORS, Calculation
 from .config import PluginConfig
-from .convert import from_json, structure, to_json, unstructure
 from .errors import InputError
 from .limits import Limits
 from .model import (
@@ -73,10 +72,28 @@ from .scheme import (
 from .scheme_validation import validate_scheme
 from .scoring import derive_actuals, q2, rank_counties, rule_score, score, score_county, score_indicator
 
-try:
-    __version__ = version("minsheng")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+#: names loaded on first use, so that a run that needs neither pays for neither: the cattrs
+#: converters (only for JSON) and the version (importlib.metadata)
+_LAZY = {"from_json": "convert", "structure": "convert", "to_json": "convert", "unstructure": "convert"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    elif name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("minsheng")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+            value = "0.0.0"
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BUILTIN_SCHEMES",

@@ -1,25 +1,34 @@
-"""Reading one county file under a time and memory budget, in a forked child process.
+"""Reading one county file under a time and memory budget, in a forked reading worker.
 
 A county file is untrusted and a plugin may be buggy: a read that hangs, eats memory or crashes
 the interpreter (a stack overflow, an allocation failure in the Rust reader) must cost only its
-own county. :func:`read_county_file_guarded` forks, sets ``RLIMIT_AS``/``RLIMIT_DATA`` in the
-child, runs :func:`minsheng.plugins.reading.read_county_file` there and sends its
-:class:`~minsheng.plugins.reading.ReadResult` back over a pipe; the parent waits at most the time
-budget, kills the child when it is up, and turns every way of failing into a ReadResult with a
-problem (``time-budget``, ``memory-budget``, ``read-crashed``), never an exception.
+own county. :func:`read_county_file_guarded` hands the file to a reading worker, a child forked
+from this process and kept for the next files; for each file the worker sets its
+``RLIMIT_AS``/``RLIMIT_DATA`` afresh (the budget above what it holds when the file starts) and
+its ``RLIMIT_CPU`` (the CPU time it has used plus the budget), runs
+:func:`minsheng.plugins.reading.read_county_file` and sends the
+:class:`~minsheng.plugins.reading.ReadResult` back over a pipe. The parent waits at most the time
+budget and kills the worker when it is up; a worker that ran out of time or memory, crashed or
+raised is never used again, nor one that a file left 32 MB larger (so that a reading process stays
+bounded by the largest file): the next file gets a new one. Every way of failing becomes a
+ReadResult with a problem (``time-budget``, ``memory-budget``, ``read-crashed``), never an
+exception. A worker is used by the thread that forked it only (Linux ends a child with the thread
+that forked it) and only by this process (a process forked from this one forgets its workers).
 
 The settings that decide the read travel as values: a :class:`~minsheng.config.PluginConfig`
 and the :class:`~minsheng.limits.Limits` are arguments (pickled to a worker with the call,
-inherited by the forked child), never environment variables.
+and to the reading worker with each file), never environment variables.
 
 It forks from wherever it runs: inline, in a ``ProcessPoolExecutor`` worker or in a Dask
 worker. The plugin host, the scheme and the readers are loaded once in the forking process, so
-each child starts warm (a fork costs about a millisecond; see docs/security.md). Where there is
+each worker starts warm (a fork per file cost about 10 ms a file, the copy-on-write of the pages a
+new child touches; a kept worker costs a pipe round trip; see docs/security.md). Where there is
 no ``fork`` (Windows), the read runs inline with the size limits only.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import selectors
@@ -29,6 +38,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from attrs import evolve
 
@@ -75,9 +85,12 @@ def _warm_up(scheme_source: str | os.PathLike[str] | Scheme, plugins: PluginConf
 
     files.sha256_file(__file__)  # hashlib's lazily loaded parts
     try:  # one read of the bundled form template fills the readers' caches (compiled patterns, labels)
-        from .workbooks import template_path
+        # the bundled form by its path, not through minsheng.workbooks.template_path, whose module
+        # imports openpyxl (about 0.1 s), which no reader needs
+        from importlib import resources
 
-        read_county_file(template_path("form"), None, scheme_source=scheme_source, year=2000, plugins=plugins)
+        form_path = Path(str(resources.files("minsheng") / "templates" / "form.xlsx"))
+        read_county_file(form_path, None, scheme_source=scheme_source, year=2000, plugins=plugins)
     except Exception:
         pass
 
@@ -122,7 +135,8 @@ def _limit_cpu(seconds: float) -> None:
     import resource
 
     try:
-        cap = int(seconds) + 5
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        cap = int(used.ru_utime + used.ru_stime + seconds) + 5
         _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
@@ -171,18 +185,22 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def _child(
-    out_fd: int,
-    err_fd: int,
-    path: str,
-    scheme_source: str | os.PathLike[str] | Scheme,
-    year: int,
-    plugins: PluginConfig,
-    limits: Limits,
-    parent: int,
-    month: int | None = None,
-) -> None:
-    """The forked child: limit itself, read, send the pickled outcome, and leave with ``_exit``."""
+def _read_exact(fd: int, n: int) -> bytes | None:
+    """``n`` bytes from ``fd``, or None at end of file."""
+    buf = bytearray()
+    while len(buf) < n:
+        block = os.read(fd, n - len(buf))
+        if not block:
+            return None
+        buf += block
+    return bytes(buf)
+
+
+def _serve(req_fd: int, out_fd: int, err_fd: int, parent: int) -> None:
+    """A reading worker (a forked child): for each request on ``req_fd``, limit itself afresh, read
+    the file and send the pickled outcome; leave with ``_exit`` at the end of the requests, or after
+    an outcome other than a result (out of memory, an exception), so that a worker in doubt is never
+    used again. A crash, a kill or an exhausted limit ends it; the parent then starts another."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -194,36 +212,187 @@ def _child(
         if os.getppid() != parent:
             os._exit(1)
         os.dup2(err_fd, 2)
-        _limit_cpu(limits.time_budget)
-        _limit_memory(limits.memory_budget)
-        try:
-            outcome: tuple[str, object] = (
-                "ok",
-                read_county_file(
-                    path,
-                    None,
-                    scheme_source=scheme_source,
-                    year=year,
-                    plugins=plugins,
-                    limits=limits,
-                    month=month,
-                ),
-            )
-        except MemoryError:
-            outcome = ("memory", None)
-        except BaseException as exc:  # strict mode re-raises; anything else is reported
-            outcome = ("error", (type(exc).__name__, str(exc)[:2000], exc if _picklable(exc) else None))
-        try:
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except MemoryError:
-            data = pickle.dumps(("memory", None))
-        except Exception as exc:
-            data = pickle.dumps(("error", (type(exc).__name__, f"结果无法传回：{exc}"[:2000], None)))
-        _write_all(out_fd, struct.pack("<Q", len(data)) + data)
+        os.close(err_fd)
+        start_kb = _status_kb("VmRSS")
+        while True:
+            head = _read_exact(req_fd, 8)
+            if head is None:
+                break
+            body = _read_exact(req_fd, struct.unpack("<Q", head)[0])
+            if body is None:
+                break
+            path, scheme_source, year, plugins, limits, month = pickle.loads(body)
+            _limit_cpu(limits.time_budget)
+            _limit_memory(limits.memory_budget)
+            try:
+                outcome: tuple[Any, ...] = (
+                    "ok",
+                    read_county_file(
+                        path,
+                        None,
+                        scheme_source=scheme_source,
+                        year=year,
+                        plugins=plugins,
+                        limits=limits,
+                        month=month,
+                    ),
+                )
+            except MemoryError:
+                outcome = ("memory", None)
+            except BaseException as exc:  # strict mode re-raises; anything else is reported
+                outcome = ("error", (type(exc).__name__, str(exc)[:2000], exc if _picklable(exc) else None))
+            # a read that left this worker much larger (a big file: the allocator keeps what it
+            # freed) is its last, so that the next file starts from a fresh fork and the memory of
+            # a reading process stays bounded by the largest file, not by the sum of the files
+            now_kb = _status_kb("VmRSS")
+            keep = start_kb is not None and now_kb is not None and now_kb - start_kb < _RECYCLE_KB
+            outcome = (*outcome, keep)
+            try:
+                data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                outcome = ("memory", None, False)
+                data = pickle.dumps(outcome)
+            except Exception as exc:
+                outcome = ("error", (type(exc).__name__, f"结果无法传回：{exc}"[:2000], None), False)
+                data = pickle.dumps(outcome)
+            try:
+                sys.stderr.flush()  # a plugin's output reaches the parent before the result
+            except (OSError, ValueError, AttributeError):
+                pass
+            _write_all(out_fd, struct.pack("<Q", len(data)) + data)
+            if outcome[0] != "ok" or not keep:
+                break
     except BaseException:
         code = 70
     finally:
         os._exit(code)
+
+
+class _Worker:
+    """The parent's side of a reading worker: its pid, the request pipe's write end, the result's
+    and stderr's read ends, and the thread that forked it (Linux kills a child when the thread that
+    forked it ends: a worker is used only by its own thread)."""
+
+    __slots__ = ("err", "out", "pid", "req", "thread")
+
+    def __init__(self, pid: int, req: int, out: int, err: int) -> None:
+        self.pid, self.req, self.out, self.err = pid, req, out, err
+        self.thread = threading.current_thread()
+
+    def close(self) -> None:
+        """Close the parent's ends of the pipes (once: a descriptor number may be reused after)."""
+        for fd in (self.req, self.out, self.err):
+            if fd < 0:
+                continue
+            _worker_fds.discard(fd)
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.req = self.out = self.err = -1
+
+
+#: a worker whose resident memory grew by this much over its start leaves after the file (KiB)
+_RECYCLE_KB = 32 << 10
+#: idle workers of this process, and every descriptor the parent holds for a worker (a new worker
+#: closes them: it must not keep another worker's pipes open)
+_idle: list[_Worker] = []
+_worker_fds: set[int] = set()
+
+
+def _take_worker() -> _Worker | None:
+    """An idle worker forked by this thread, under ``_fork_lock``; workers of ended threads are gone."""
+    me = threading.current_thread()
+    found = None
+    for w in list(_idle):
+        if w.thread is me and found is None:
+            _idle.remove(w)
+            found = w
+        elif not w.thread.is_alive():
+            _idle.remove(w)
+            _retire(w)
+    return found
+
+
+def _retire(w: _Worker, *, kill: bool = True) -> int | None:
+    """End a worker and reap it: its exit status, or None."""
+    w.close()
+    if kill:
+        try:
+            os.kill(w.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return _reap(w.pid)
+
+
+def _spawn_worker() -> _Worker:
+    """Fork a reading worker from this (warm) process, under ``_fork_lock``. Raises OSError."""
+    req_r, req_w = os.pipe()
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    parent = os.getpid()
+    for stream in (sys.stdout, sys.stderr):  # or a child that flushes would write it again
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (req_r, req_w, out_r, out_w, err_r, err_w):
+            os.close(fd)
+        raise
+    if pid == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
+        for fd in (req_w, out_r, err_r):  # (the other workers' pipes: _forget_workers)
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _serve(req_r, out_w, err_w, parent)
+    for fd in (req_r, out_w, err_w):
+        os.close(fd)
+    os.set_blocking(err_r, False)
+    _worker_fds.update((req_w, out_r, err_r))
+    return _Worker(pid, req_w, out_r, err_r)
+
+
+def _forget_workers() -> None:
+    """In any child forked from this process (a pool's worker process, a reading worker): the
+    workers belong to this process, not to the child; the child closes its copies of their pipes."""
+    _idle.clear()
+    for fd in _worker_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _worker_fds.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
+
+
+@atexit.register
+def _close_workers() -> None:
+    """At exit: idle workers see the end of their requests and leave; they are reaped (a second at
+    most, then killed), so that none outlives this process."""
+    workers = list(_idle)
+    _idle.clear()
+    for w in workers:
+        w.close()
+    deadline = time.monotonic() + 1.0
+    for w in workers:
+        while True:
+            try:
+                done, _status = os.waitpid(w.pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if done:
+                break
+            if time.monotonic() > deadline:
+                _retire(w)
+                break
+            time.sleep(0.001)
 
 
 def _picklable(exc: BaseException) -> bool:
@@ -244,7 +413,8 @@ def read_county_file_guarded(
     plugins_dir: str | os.PathLike[str] | None = None,
     month: int | None = None,
 ) -> ReadResult:
-    """:func:`~minsheng.plugins.reading.read_county_file` in a forked child under ``limits``.
+    """:func:`~minsheng.plugins.reading.read_county_file` in a forked child under ``limits``
+    (``month``: a progress report's last month, None at the year end).
 
     ``plugins`` (default: ``PluginConfig(plugins_dir=plugins_dir)``) and ``limits`` (default:
     ``Limits()``) decide the read. Returns the child's result, or a result without a submission
@@ -260,41 +430,42 @@ def read_county_file_guarded(
         return read_county_file(
             path, None, scheme_source=scheme_source, year=year, plugins=plugins, limits=limits, month=month
         )
+    request = pickle.dumps(
+        (path, scheme_source, year, plugins, limits, month), protocol=pickle.HIGHEST_PROTOCOL
+    )
     with _fork_lock:
         _warm_up(scheme_source, plugins)
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        parent = os.getpid()
-        for stream in (sys.stdout, sys.stderr):  # or a child that flushes would write it again
-            try:
-                stream.flush()
-            except (OSError, ValueError, AttributeError):
-                pass
+        worker = _take_worker()
         started = time.monotonic()
-        try:
-            pid = os.fork()
-        except OSError as exc:
-            for fd in (out_r, out_w, err_r, err_w):
-                os.close(fd)
-            return _failed(path, "read-crashed", f"无法启动读取进程（{exc}）；请稍后重试。")
-        if pid == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
-            os.close(out_r)
-            os.close(err_r)
-            _child(out_w, err_w, path, scheme_source, year, plugins, limits, parent, month)
-        os.close(out_w)
-        os.close(err_w)
+        if worker is None:
+            try:
+                worker = _spawn_worker()
+            except OSError as exc:
+                return _failed(path, "read-crashed", f"无法启动读取进程（{exc}）；请稍后重试。")
     try:
-        payload, stderr, timed_out = _collect(out_r, err_r, started + limits.time_budget)
-    except BaseException:  # Ctrl-C or SIGTERM while waiting: take the child down too
-        _kill(pid)
+        try:
+            _write_all(worker.req, struct.pack("<Q", len(request)) + request)
+        except OSError:  # a worker that died while idle: the read goes to a new one
+            _retire(worker)
+            with _fork_lock:
+                try:
+                    worker = _spawn_worker()
+                except OSError as exc:
+                    return _failed(path, "read-crashed", f"无法启动读取进程（{exc}）；请稍后重试。")
+            _write_all(worker.req, struct.pack("<Q", len(request)) + request)
+        payload, stderr, timed_out, complete = _collect(worker.out, worker.err, started + limits.time_budget)
+    except BaseException:  # Ctrl-C or SIGTERM while waiting: take the worker down too
+        _retire(worker)
         raise
-    finally:
-        os.close(out_r)
-        os.close(err_r)
-    if timed_out:
-        _kill(pid)
-    status = _reap(pid)
-    result = None if timed_out else _outcome(path, payload, stderr, status, limits, plugins.strict)
+    sent = _decode(payload) if complete else None
+    outcome, keep = (sent[:2], sent[2]) if sent is not None else (None, False)
+    if outcome is not None and outcome[0] == "ok" and keep:
+        status = None
+        with _fork_lock:
+            _idle.append(worker)
+    else:  # out of time, dead, in doubt or grown large: not used again (it leaves by itself)
+        status = _retire(worker, kill=timed_out or outcome is None)
+    result = None if timed_out else _outcome(path, outcome, stderr, status, limits, plugins.strict)
     if (result is not None and payload) or plugins.trace:
         _forward(stderr)  # a plugin's own output (a trace); a dying child's last words are not for users
     if timed_out:
@@ -308,40 +479,55 @@ def read_county_file_guarded(
     return result
 
 
-def _collect(out_r: int, err_r: int, deadline: float) -> tuple[bytes, bytes, bool]:
-    """Read the child's result and stderr until both close or the deadline passes."""
+def _decode(payload: bytes) -> tuple[str, object, bool] | None:
+    (size,) = struct.unpack_from("<Q", payload)
+    try:
+        return pickle.loads(payload[8 : 8 + size])
+    except Exception:
+        return None
+
+
+def _collect(out_r: int, err_r: int, deadline: float) -> tuple[bytes, bytes, bool, bool]:
+    """Read one framed result and the worker's stderr until the result is whole, the result pipe
+    ends (the worker died) or the deadline passes: (result bytes, stderr, timed out, whole)."""
     out = bytearray()
     err = bytearray()
+
+    def whole() -> bool:
+        return len(out) >= 8 and len(out) >= 8 + struct.unpack_from("<Q", out)[0]
+
+    def drain_err() -> bool:
+        """Take what the worker's stderr holds now; True at its end (the worker is gone)."""
+        while True:
+            try:
+                block = os.read(err_r, 1 << 16)
+            except (BlockingIOError, InterruptedError):
+                return False
+            if not block:
+                return True
+            err.extend(block)
+            if len(err) > 2 * _KEEP_STDERR:
+                del err[:-_KEEP_STDERR]
+
     with selectors.DefaultSelector() as selector:  # (select.select fails on descriptors past 1024)
         selector.register(out_r, selectors.EVENT_READ)
         selector.register(err_r, selectors.EVENT_READ)
-        while selector.get_map():
+        while not whole():
             left = deadline - time.monotonic()
             if left <= 0:
-                return bytes(out), bytes(err), True
+                drain_err()
+                return bytes(out), bytes(err), True, False
             for key, _ in selector.select(left):
-                fd = key.fd
-                block = os.read(fd, 1 << 16)
-                if not block:
-                    selector.unregister(fd)
-                elif fd == out_r:
+                if key.fd == out_r:
+                    block = os.read(out_r, 1 << 16)
+                    if not block:  # the worker is gone
+                        drain_err()
+                        return bytes(out), bytes(err), False, False
                     out += block
-                else:
-                    err += block
-                    if len(err) > 2 * _KEEP_STDERR:
-                        del err[:-_KEEP_STDERR]
-    return bytes(out), bytes(err), False
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+                elif drain_err():  # at its end the pipe stays readable: stop watching it
+                    selector.unregister(err_r)
+    drain_err()
+    return bytes(out), bytes(err), False, True
 
 
 def _reap(pid: int) -> int | None:
@@ -382,16 +568,13 @@ def _memory_message(path: str, limits: Limits) -> str:
 
 
 def _outcome(
-    path: str, payload: bytes, stderr: bytes, status: int | None, limits: Limits, strict: bool
+    path: str,
+    outcome: tuple[Any, ...] | None,
+    stderr: bytes,
+    status: int | None,
+    limits: Limits,
+    strict: bool,
 ) -> ReadResult:
-    outcome = None
-    if len(payload) >= 8:
-        (size,) = struct.unpack_from("<Q", payload)
-        if len(payload) == 8 + size:
-            try:
-                outcome = pickle.loads(payload[8:])
-            except Exception:
-                outcome = None
     if outcome is None:
         if _ALLOC_FAILED in stderr:
             return _failed(path, "memory-budget", _memory_message(path, limits))

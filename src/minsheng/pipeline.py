@@ -12,8 +12,8 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from pathlib import Path, PurePath, PurePosixPath
+from typing import TYPE_CHECKING
 
 from attrs import evolve, field, frozen
 
@@ -28,6 +28,9 @@ from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Su
 from .plugins.reading import ReadResult, plugin_config, sha256_or_none
 from .relpaths import is_url, relative_path
 from .scoring import score
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from concurrent.futures import Executor, Future
 
 _COUNTY_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")  # a 6-digit 行政区划代码 in a path
 
@@ -222,6 +225,8 @@ def read_files(
             if progress:
                 progress(1)
         return [results[i] for i in range(len(paths))]
+    from concurrent.futures import FIRST_COMPLETED, wait  # only where an executor reads
+
     from .remote import quiet_large_sends
 
     window = _in_flight(executor)

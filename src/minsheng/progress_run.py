@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -48,7 +47,10 @@ from .run import MISSING, PathLike, collect
 from .scheme import DEFAULT_SCHEME
 from .scoring import competition_ranks, q2
 
-if TYPE_CHECKING:  # pragma: no cover - typing only
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    # pragma: no cover - typing only
     from .plugins.reading import ReadResult
 
 KIND = "progress"

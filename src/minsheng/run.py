@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,8 @@ from .relpaths import is_url, relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from concurrent.futures import Executor
+
     from .lookback import Lookback
     from .plugins.reading import ReadResult
 

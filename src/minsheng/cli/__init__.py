@@ -11,7 +11,6 @@ import importlib
 
 import click
 
-from .. import __version__
 from ._chinese import install as _speak_chinese
 
 _speak_chinese()  # click's own messages and --help boilerplate in Chinese (see _chinese.py)
@@ -58,7 +57,9 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="minsheng", message="%(prog)s %(version)s")
+@click.version_option(
+    None, "--version", "-V", prog_name="minsheng", package_name="minsheng", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """民生工程目标管理考核：读取各县报表，按考核方案评分、定等、排名，输出考核工作簿。
 

@@ -8,9 +8,8 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +19,9 @@ from ..limits import Limits
 from ..model import SEVERITY_ORDER, CountyStatus, Problem, Severity
 from ..run import AssessmentRun
 from .common import check_output, fail_usage, force_option, refuse_existing, scheme_option
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from concurrent.futures import Executor
 
 FAIL_ON = ("error", "warning", "info", "never")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from ..checks import lateness
 from ..clock import assessment_date
@@ -26,6 +26,8 @@ from ..model import (
 from .county import score_county
 from .ranking import city_rollups, rank_counties
 from .rules import MISSING_POLICIES
+
+_T = TypeVar("_T")
 
 
 def _receipts(received: Mapping[str, dt.date | Receipt]) -> dict[str, Receipt]:
@@ -66,7 +68,11 @@ def score(
     date (:func:`minsheng.checks.lateness`). ``assessed_on`` is the 考核日期 (default: today; see
     :func:`minsheng.clock.assessment_date`), never a county's report date.
     """
-    from ..convert import structure
+
+    def structure(value: Any, cls: type[_T]) -> _T:  # cattrs is loaded only for plain-dict input
+        from ..convert import structure as _structure
+
+        return _structure(value, cls)
 
     if missing not in MISSING_POLICIES:
         raise ValueError(f"missing must be one of {MISSING_POLICIES}, not {missing!r}")

@@ -8,6 +8,7 @@ that keeps the raw text, and a ``not-a-number`` problem appended to the caller's
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -93,10 +94,14 @@ def normalise_text(text: str) -> str:
     return "".join(t.split())
 
 
+#: a unit's text normalised, remembered: a sheet names a handful of units thousands of times
+_unit_text = functools.lru_cache(maxsize=1024)(normalise_text)
+
+
 def unit_info(unit: str | None) -> tuple[str, int] | None:
     if unit is None:
         return None
-    return UNITS.get(normalise_text(unit).strip("()（）"))
+    return UNITS.get(_unit_text(unit).strip("()（）"))
 
 
 def _parse_text(text: str) -> tuple[str, Decimal | None, int, str | None]:
@@ -255,7 +260,7 @@ def parse_number(
                     str(raw),
                 )
             amount = amount / dst[1]
-    elif source_unit and target_unit and normalise_text(source_unit) != normalise_text(target_unit):
+    elif source_unit and target_unit and _unit_text(source_unit) != _unit_text(target_unit):
         if src is None or dst is None or src[0] != dst[0]:
             return fail(
                 "unit-mismatch",
