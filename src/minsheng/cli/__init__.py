@@ -18,7 +18,7 @@ _speak_chinese()  # click's own messages and --help boilerplate in Chinese (see 
 # command name → "module:attribute", relative to this package
 COMMANDS: dict[str, str] = {
     "assess": ".assess:assess",
-    "validate": ".assess:validate",
+    "validate": ".validate:validate",
     "progress": ".progress:progress",
     "demo": ".demo:demo",
     "scheme": ".scheme:scheme",
