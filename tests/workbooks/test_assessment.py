@@ -302,7 +302,7 @@ def test_a_template_without_the_title_column_still_fills(tmp_path, assessment, s
 
 def test_chart_axis_starts_near_the_lowest_total(book_path, assessment):
     """#12 item 19: a 90 and a 101 look different; the axis is not pinned at 0."""
-    from minsheng.workbooks.assessment import axis_minimum
+    from minsheng.workbooks._chart import axis_minimum
 
     assert axis_minimum([D("90"), D("101")]) == 80
     assert axis_minimum([D("95.5"), D("99")]) == 90

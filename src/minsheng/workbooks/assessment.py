@@ -9,15 +9,9 @@ assessment (document times come from ``assessment.assessed_on``, never the wall 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.text import RichText
-from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import (
@@ -33,6 +27,7 @@ from ..model import (
 from ..problems import SEVERITY_LABELS
 from ..problems import title as problem_title
 from ..relpaths import relative_paths
+from ._chart import ranking_chart
 from ._output import save_workbook, stamp_for
 from ._template import expand_column, fill_fields, fill_rows, open_template, sheet_with
 from .form import chinese_numeral
@@ -77,13 +72,6 @@ def _county_row(r: CountyResult) -> dict[str, Any]:
     }
 
 
-def axis_minimum(totals: list[Decimal]) -> int:
-    """Where the totals axis starts: the ten below the lowest total shown, less a margin of 5 (a 90
-    and a 101 then look different; a 0 still starts at 0)."""
-    lowest = min(totals, default=Decimal(0))
-    return max(0, int((lowest - 5) // 10) * 10)
-
-
 def _ranking(
     ws: Worksheet,
     assessment: Assessment,
@@ -106,42 +94,16 @@ def _ranking(
     scored = [r for r in assessment.counties if r.total is not None]
     if not scored or name_at is None or total_at is None:
         return
-    span = next((m for m in ws.merged_cells.ranges if anchor.coordinate in m), None)
-    cols = range(span.min_col, span.max_col + 1) if span else range(anchor.column, anchor.column + 12)
-    rows = range(span.min_row, span.max_row + 1) if span else range(anchor.row, anchor.row + 1)
-    width_chars = sum((ws.column_dimensions[get_column_letter(c)].width or 8.43) for c in cols)
-    height_pt = sum((ws.row_dimensions[r].height or 15) for r in rows)
-
-    chart = BarChart()
-    chart.type = "col"
-    chart.style = 10
-    chart.title = f"{assessment.year}年度各县（市、区）考核总分"
-    chart.legend = None
-    chart.gapWidth = 40
-    chart.add_data(Reference(ws, min_col=total_at[1], min_row=first, max_row=first + len(scored) - 1))
-    chart.set_categories(Reference(ws, min_col=name_at[1], min_row=first, max_row=first + len(scored) - 1))
-    chart.y_axis.title = "总分"
-    chart.y_axis.scaling.min = axis_minimum([r.total for r in scored if r.total is not None])
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    size = 800 if len(scored) > 40 else 900
-    chart.x_axis.txPr = RichText(
-        bodyPr=RichTextProperties(rot=-5400000 if len(scored) > 12 else 0, vert="horz"),
-        p=[
-            Paragraph(
-                pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)), endParaRPr=CharacterProperties()
-            )
-        ],
+    ranking_chart(
+        ws,
+        anchor,
+        first=first,
+        values=[r.total for r in scored if r.total is not None],
+        value_col=total_at[1],
+        name_col=name_at[1],
+        title=f"{assessment.year}年度各县（市、区）考核总分",
+        y_title="总分",
     )
-    chart.width = width_chars * 0.2
-    chart.height = height_pt * 2.54 / 72
-    # anchored to the cells it covers, so it stretches with the template's widths and heights
-    chart.anchor = TwoCellAnchor(
-        editAs="twoCell",
-        _from=AnchorMarker(col=cols.start - 1, row=rows.start - 1),
-        to=AnchorMarker(col=cols.stop - 1, row=rows.stop - 1),
-    )
-    ws.add_chart(chart)
 
 
 def _groups(ws: Worksheet, assessment: Assessment, scheme: Scheme, fields: dict[str, Any]) -> None:

@@ -13,11 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.text import RichText
-from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Severity
@@ -26,9 +21,9 @@ from ..problems import title as problem_title
 from ..progress import Progress
 from ..relpaths import relative_paths
 from ._cells import Formatted, unit_format
+from ._chart import ranking_chart
 from ._output import save_workbook, stamp_for
 from ._template import expand_column, fill_fields, fill_rows, open_template, sheet_with
-from .assessment import axis_minimum
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..progress_run import CountyProgress, IndicatorProgress, ProgressRun
@@ -334,41 +329,16 @@ def _chart(ws: Worksheet, run: ProgressRun, first: int) -> None:
     )
     if not scored or score_at is None or name_col is None:
         return
-    span = next((m for m in ws.merged_cells.ranges if anchor.coordinate in m), None)
-    cols = range(span.min_col, span.max_col + 1) if span else range(anchor.column, anchor.column + 12)
-    rows = range(span.min_row, span.max_row + 1) if span else range(anchor.row, anchor.row + 1)
-    width_chars = sum((ws.column_dimensions[get_column_letter(c)].width or 8.43) for c in cols)
-    height_pt = sum((ws.row_dimensions[r].height or 15) for r in rows)
-    chart = BarChart()
-    chart.type = "col"
-    chart.style = 10
-    chart.title = f"{run.period.title}各县（市、区）综合进度得分"
-    chart.legend = None
-    chart.gapWidth = 40
-    last = first + len(scored) - 1
-    chart.add_data(Reference(ws, min_col=score_at, min_row=first, max_row=last))
-    chart.set_categories(Reference(ws, min_col=name_col, min_row=first, max_row=last))
-    chart.y_axis.title = "综合进度得分"
-    chart.y_axis.scaling.min = axis_minimum([c.score for c in scored if c.score is not None])
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    size = 800 if len(scored) > 40 else 900
-    chart.x_axis.txPr = RichText(
-        bodyPr=RichTextProperties(rot=-5400000 if len(scored) > 12 else 0, vert="horz"),
-        p=[
-            Paragraph(
-                pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)), endParaRPr=CharacterProperties()
-            )
-        ],
+    ranking_chart(
+        ws,
+        anchor,
+        first=first,
+        values=[c.score for c in scored if c.score is not None],
+        value_col=score_at,
+        name_col=name_col,
+        title=f"{run.period.title}各县（市、区）综合进度得分",
+        y_title="综合进度得分",
     )
-    chart.width = width_chars * 0.2
-    chart.height = height_pt * 2.54 / 72
-    chart.anchor = TwoCellAnchor(
-        editAs="twoCell",
-        _from=AnchorMarker(col=cols.start - 1, row=rows.start - 1),
-        to=AnchorMarker(col=cols.stop - 1, row=rows.stop - 1),
-    )
-    ws.add_chart(chart)
 
 
 def write_progress(run: ProgressRun, path: str | Path, *, template: str | Path | None = None) -> Path:
