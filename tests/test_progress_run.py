@@ -317,6 +317,19 @@ def test_the_command_line_is_the_library_call(tmp_path):
     assert bad.returncode == 2 and "报告期" in bad.stderr and "Traceback" not in bad.stderr
     helped = cli("--help", cwd=tmp_path)
     assert "序时进度" in helped.stdout and "--history" in helped.stdout
+    # the submissions as a file:// URL (as on a cluster's shared mount): the same result
+    url = cli(
+        f"file://{folder}",
+        "--targets",
+        "目标任务表.xlsx",
+        "--period",
+        "2007-06",
+        "--json",
+        "通报-网址.json",
+        cwd=tmp_path,
+    )
+    assert url.returncode == 0, url.stderr
+    assert (tmp_path / "通报-网址.json").read_bytes() == (tmp_path / "通报.json").read_bytes()
 
 
 def test_a_quarter_reads_the_forms_of_its_last_month(tmp_path):

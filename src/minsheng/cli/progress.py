@@ -13,14 +13,12 @@ from ..config import PluginConfig
 from ..errors import InputError
 from ..limits import Limits
 from ..model import Severity
-from .assess import _date, _limits, _print_problems, _ProgressBar, exit_status, make_executor
+from .assess import _date, _limits, _print_problems, _ProgressBar, _submissions, exit_status, make_executor
 from .common import check_output, fail_usage, force_option, scheme_option
 
 
 @click.command()
-@click.argument(
-    "submissions", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="报表目录..."
-)
+@click.argument("submissions", nargs=-1, required=True, callback=_submissions, metavar="报表目录...")
 @click.option(
     "--targets",
     "targets_path",
@@ -107,7 +105,7 @@ from .common import check_output, fail_usage, force_option, scheme_option
 )
 @force_option
 def progress(
-    submissions: tuple[Path, ...],
+    submissions: tuple[Path | str, ...],
     targets_path: Path,
     period_text: str,
     scheme_source: str,
