@@ -28,7 +28,6 @@ no ``fork`` (Windows), the read runs inline with the size limits only.
 
 from __future__ import annotations
 
-import atexit
 import os
 import pickle
 import selectors
@@ -46,6 +45,8 @@ from .config import PluginConfig
 from .limits import Limits
 from .model import Problem, Scheme, Severity
 from .plugins.reading import ReadResult, plugin_config, read_county_file, sha256_or_none
+from .proclimits import join_parent, load_libc
+from .readers import idle, retire, spawn_worker, take_worker, write_all
 
 #: Stable codes of the problems the guard gives.
 GUARD_CODES = (
@@ -73,7 +74,7 @@ def _warm_up(scheme_source: str | os.PathLike[str] | Scheme, plugins: PluginConf
     )
     if key in _warm:
         return
-    _load_libc()
+    load_libc()
     from .plugins import reading
 
     reading.host_for(plugins)
@@ -95,312 +96,6 @@ def _warm_up(scheme_source: str | os.PathLike[str] | Scheme, plugins: PluginConf
         pass
 
     _warm.add(key)
-
-
-def _status_kb(field: str) -> int | None:
-    """A ``Vm…`` line of /proc/self/status in KiB (Linux), or None."""
-    try:
-        with open("/proc/self/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(field.encode() + b":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def _limit_memory(budget: int) -> None:
-    """Let this process grow by at most ``budget`` bytes of address space and of data."""
-    import resource
-
-    for name, field in (("RLIMIT_AS", "VmSize"), ("RLIMIT_DATA", "VmData")):
-        which = getattr(resource, name, None)
-        if which is None:
-            continue
-        now = _status_kb(field)
-        if now is None:
-            continue
-        cap = now * 1024 + budget
-        try:
-            _soft, hard = resource.getrlimit(which)
-            if hard != resource.RLIM_INFINITY:
-                cap = min(cap, hard)
-            resource.setrlimit(which, (cap, hard))
-        except (ValueError, OSError):
-            pass
-
-
-def _limit_cpu(seconds: float) -> None:
-    """A CPU-time cap as a backstop: a child left behind by a parent that was killed still ends."""
-    import resource
-
-    try:
-        used = resource.getrusage(resource.RUSAGE_SELF)
-        cap = int(used.ru_utime + used.ru_stime + seconds) + 5
-        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_CPU, (cap, hard))
-    except (ValueError, OSError):
-        pass
-
-
-_libc: object = None
-
-
-def _load_libc() -> None:
-    """libc through ctypes, loaded once in the forking process (for prctl in the children)."""
-    global _libc
-    if _libc is None and sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            _libc = ctypes.CDLL(None, use_errno=True)
-        except OSError:
-            _libc = False
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this child when the process that forked it dies (best effort)."""
-    try:
-        if _libc:
-            _libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # type: ignore[attr-defined]  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def join_parent(parent: int) -> None:
-    """``initializer`` of a pool of worker processes started by ``parent``: each worker dies with
-    it (Linux), so a run stopped by SIGTERM or SIGKILL leaves no worker behind waiting for work."""
-    _load_libc()
-    _die_with_parent()
-    if os.getppid() != parent:  # the parent was gone before the worker could ask
-        os._exit(1)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-
-
-def _read_exact(fd: int, n: int) -> bytes | None:
-    """``n`` bytes from ``fd``, or None at end of file."""
-    buf = bytearray()
-    while len(buf) < n:
-        block = os.read(fd, n - len(buf))
-        if not block:
-            return None
-        buf += block
-    return bytes(buf)
-
-
-def _serve(req_fd: int, out_fd: int, err_fd: int, parent: int) -> None:
-    """A reading worker (a forked child): for each request on ``req_fd``, limit itself afresh, read
-    the file and send the pickled outcome; leave with ``_exit`` at the end of the requests, or after
-    an outcome other than a result (out of memory, an exception), so that a worker in doubt is never
-    used again. A crash, a kill or an exhausted limit ends it; the parent then starts another."""
-    code = 0
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        import faulthandler
-
-        faulthandler.disable()  # a crash is reported as read-crashed, not as a stack dump
-        _die_with_parent()
-        if os.getppid() != parent:
-            os._exit(1)
-        os.dup2(err_fd, 2)
-        os.close(err_fd)
-        start_kb = _status_kb("VmRSS")
-        while True:
-            head = _read_exact(req_fd, 8)
-            if head is None:
-                break
-            body = _read_exact(req_fd, struct.unpack("<Q", head)[0])
-            if body is None:
-                break
-            path, scheme_source, year, plugins, limits, month = pickle.loads(body)
-            _limit_cpu(limits.time_budget)
-            _limit_memory(limits.memory_budget)
-            try:
-                outcome: tuple[Any, ...] = (
-                    "ok",
-                    read_county_file(
-                        path,
-                        None,
-                        scheme_source=scheme_source,
-                        year=year,
-                        plugins=plugins,
-                        limits=limits,
-                        month=month,
-                    ),
-                )
-            except MemoryError:
-                outcome = ("memory", None)
-            except BaseException as exc:  # strict mode re-raises; anything else is reported
-                outcome = ("error", (type(exc).__name__, str(exc)[:2000], exc if _picklable(exc) else None))
-            # a read that left this worker much larger (a big file: the allocator keeps what it
-            # freed) is its last, so that the next file starts from a fresh fork and the memory of
-            # a reading process stays bounded by the largest file, not by the sum of the files
-            now_kb = _status_kb("VmRSS")
-            keep = start_kb is not None and now_kb is not None and now_kb - start_kb < _RECYCLE_KB
-            outcome = (*outcome, keep)
-            try:
-                data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-            except MemoryError:
-                outcome = ("memory", None, False)
-                data = pickle.dumps(outcome)
-            except Exception as exc:
-                outcome = ("error", (type(exc).__name__, f"结果无法传回：{exc}"[:2000], None), False)
-                data = pickle.dumps(outcome)
-            try:
-                sys.stderr.flush()  # a plugin's output reaches the parent before the result
-            except (OSError, ValueError, AttributeError):
-                pass
-            _write_all(out_fd, struct.pack("<Q", len(data)) + data)
-            if outcome[0] != "ok" or not keep:
-                break
-    except BaseException:
-        code = 70
-    finally:
-        os._exit(code)
-
-
-class _Worker:
-    """The parent's side of a reading worker: its pid, the request pipe's write end, the result's
-    and stderr's read ends, and the thread that forked it (Linux kills a child when the thread that
-    forked it ends: a worker is used only by its own thread)."""
-
-    __slots__ = ("err", "out", "pid", "req", "thread")
-
-    def __init__(self, pid: int, req: int, out: int, err: int) -> None:
-        self.pid, self.req, self.out, self.err = pid, req, out, err
-        self.thread = threading.current_thread()
-
-    def close(self) -> None:
-        """Close the parent's ends of the pipes (once: a descriptor number may be reused after)."""
-        for fd in (self.req, self.out, self.err):
-            if fd < 0:
-                continue
-            _worker_fds.discard(fd)
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.req = self.out = self.err = -1
-
-
-#: a worker whose resident memory grew by this much over its start leaves after the file (KiB)
-_RECYCLE_KB = 32 << 10
-#: idle workers of this process, and every descriptor the parent holds for a worker (a new worker
-#: closes them: it must not keep another worker's pipes open)
-_idle: list[_Worker] = []
-_worker_fds: set[int] = set()
-
-
-def _take_worker() -> _Worker | None:
-    """An idle worker forked by this thread, under ``_fork_lock``; workers of ended threads are gone."""
-    me = threading.current_thread()
-    found = None
-    for w in list(_idle):
-        if w.thread is me and found is None:
-            _idle.remove(w)
-            found = w
-        elif not w.thread.is_alive():
-            _idle.remove(w)
-            _retire(w)
-    return found
-
-
-def _retire(w: _Worker, *, kill: bool = True) -> int | None:
-    """End a worker and reap it: its exit status, or None."""
-    w.close()
-    if kill:
-        try:
-            os.kill(w.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    return _reap(w.pid)
-
-
-def _spawn_worker() -> _Worker:
-    """Fork a reading worker from this (warm) process, under ``_fork_lock``. Raises OSError."""
-    req_r, req_w = os.pipe()
-    out_r, out_w = os.pipe()
-    err_r, err_w = os.pipe()
-    parent = os.getpid()
-    for stream in (sys.stdout, sys.stderr):  # or a child that flushes would write it again
-        try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-    try:
-        pid = os.fork()
-    except OSError:
-        for fd in (req_r, req_w, out_r, out_w, err_r, err_w):
-            os.close(fd)
-        raise
-    if pid == 0:  # pragma: no cover - runs in the child, which leaves with os._exit
-        for fd in (req_w, out_r, err_r):  # (the other workers' pipes: _forget_workers)
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        _serve(req_r, out_w, err_w, parent)
-    for fd in (req_r, out_w, err_w):
-        os.close(fd)
-    os.set_blocking(err_r, False)
-    _worker_fds.update((req_w, out_r, err_r))
-    return _Worker(pid, req_w, out_r, err_r)
-
-
-def _forget_workers() -> None:
-    """In any child forked from this process (a pool's worker process, a reading worker): the
-    workers belong to this process, not to the child; the child closes its copies of their pipes."""
-    _idle.clear()
-    for fd in _worker_fds:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    _worker_fds.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_workers)
-
-
-@atexit.register
-def _close_workers() -> None:
-    """At exit: idle workers see the end of their requests and leave; they are reaped (a second at
-    most, then killed), so that none outlives this process."""
-    workers = list(_idle)
-    _idle.clear()
-    for w in workers:
-        w.close()
-    deadline = time.monotonic() + 1.0
-    for w in workers:
-        while True:
-            try:
-                done, _status = os.waitpid(w.pid, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if done:
-                break
-            if time.monotonic() > deadline:
-                _retire(w)
-                break
-            time.sleep(0.001)
-
-
-def _picklable(exc: BaseException) -> bool:
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return False
-    return True
 
 
 def read_county_file_guarded(
@@ -435,36 +130,36 @@ def read_county_file_guarded(
     )
     with _fork_lock:
         _warm_up(scheme_source, plugins)
-        worker = _take_worker()
+        worker = take_worker()
         started = time.monotonic()
         if worker is None:
             try:
-                worker = _spawn_worker()
+                worker = spawn_worker()
             except OSError as exc:
                 return _failed(path, "read-crashed", f"无法启动读取进程（{exc}）；请稍后重试。")
     try:
         try:
-            _write_all(worker.req, struct.pack("<Q", len(request)) + request)
+            write_all(worker.req, struct.pack("<Q", len(request)) + request)
         except OSError:  # a worker that died while idle: the read goes to a new one
-            _retire(worker)
+            retire(worker)
             with _fork_lock:
                 try:
-                    worker = _spawn_worker()
+                    worker = spawn_worker()
                 except OSError as exc:
                     return _failed(path, "read-crashed", f"无法启动读取进程（{exc}）；请稍后重试。")
-            _write_all(worker.req, struct.pack("<Q", len(request)) + request)
+            write_all(worker.req, struct.pack("<Q", len(request)) + request)
         payload, stderr, timed_out, complete = _collect(worker.out, worker.err, started + limits.time_budget)
     except BaseException:  # Ctrl-C or SIGTERM while waiting: take the worker down too
-        _retire(worker)
+        retire(worker)
         raise
     sent = _decode(payload) if complete else None
     outcome, keep = (sent[:2], sent[2]) if sent is not None else (None, False)
     if outcome is not None and outcome[0] == "ok" and keep:
         status = None
         with _fork_lock:
-            _idle.append(worker)
+            idle.append(worker)
     else:  # out of time, dead, in doubt or grown large: not used again (it leaves by itself)
-        status = _retire(worker, kill=timed_out or outcome is None)
+        status = retire(worker, kill=timed_out or outcome is None)
     result = None if timed_out else _outcome(path, outcome, stderr, status, limits, plugins.strict)
     if (result is not None and payload) or plugins.trace:
         _forward(stderr)  # a plugin's own output (a trace); a dying child's last words are not for users
@@ -528,14 +223,6 @@ def _collect(out_r: int, err_r: int, deadline: float) -> tuple[bytes, bytes, boo
                     selector.unregister(err_r)
     drain_err()
     return bytes(out), bytes(err), False, True
-
-
-def _reap(pid: int) -> int | None:
-    try:
-        _, status = os.waitpid(pid, 0)
-    except ChildProcessError:
-        return None
-    return status
 
 
 def _forward(stderr: bytes) -> None:
