@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minsheng.limits import Limits
-from minsheng.sheets import _accel, _ole, _prescan, _scan, open_workbook
+from minsheng.sheets import _accel, _ole, _prescan, _scan_biff, open_workbook
 from minsheng.sheets.errors import SheetError
 from minsheng.sheets.refs import column_index
 
@@ -169,15 +169,15 @@ def biff_streams(draw):
         kind = draw(st.sampled_from(["number", "rk", "mulrk", "formula", "boolerr", "other", "short", "eof"]))
         r, c, xf = draw(st.integers(0, 65535)), draw(st.integers(0, 300)), draw(st.integers(0, 45))
         if kind == "number":
-            rows.append(record(_scan._NUMBER, struct.pack("<HHHd", r, c, xf, 1.5)))
+            rows.append(record(_scan_biff._NUMBER, struct.pack("<HHHd", r, c, xf, 1.5)))
         elif kind == "rk":
-            rows.append(record(_scan._RK, struct.pack("<HHHI", r, c, xf, 3)))
+            rows.append(record(_scan_biff._RK, struct.pack("<HHHI", r, c, xf, 3)))
         elif kind == "mulrk":
             n = draw(st.integers(0, 4))
             body = struct.pack("<HH", r, c) + b"".join(
                 struct.pack("<HI", draw(st.integers(0, 45)), 5) for _ in range(n)
             )
-            rows.append(record(_scan._MULRK, body + struct.pack("<H", c + n)))
+            rows.append(record(_scan_biff._MULRK, body + struct.pack("<H", c + n)))
         elif kind == "formula":
             result = draw(
                 st.sampled_from(
@@ -188,20 +188,23 @@ def biff_streams(draw):
                     ]
                 )
             )
-            rows.append(record(_scan._FORMULA, struct.pack("<HHH", r, c, xf) + result + b"\x00" * 6))
+            rows.append(record(_scan_biff._FORMULA, struct.pack("<HHH", r, c, xf) + result + b"\x00" * 6))
         elif kind == "boolerr":
             rows.append(
-                record(_scan._BOOLERR, struct.pack("<HHHBB", r, c, xf, 0x2A, draw(st.integers(0, 1))))
+                record(_scan_biff._BOOLERR, struct.pack("<HHHBB", r, c, xf, 0x2A, draw(st.integers(0, 1))))
             )
         elif kind == "other":
             rows.append(record(draw(st.integers(0, 0xFFFF)), draw(st.binary(max_size=12))))
         elif kind == "short":
             rows.append(
-                record(draw(st.sampled_from([_scan._NUMBER, _scan._MULRK, _scan._FORMULA])), b"\x01\x00")
+                record(
+                    draw(st.sampled_from([_scan_biff._NUMBER, _scan_biff._MULRK, _scan_biff._FORMULA])),
+                    b"\x01\x00",
+                )
             )
         else:
-            rows.append(record(_scan._EOF, b""))
-    stream = record(_scan._BOF, b"\x00\x06\x10\x00") + b"".join(rows)
+            rows.append(record(_scan_biff._EOF, b""))
+    stream = record(_scan_biff._BOF, b"\x00\x06\x10\x00") + b"".join(rows)
     cut = draw(st.integers(0, 7))  # a truncated last record sometimes
     return stream[: len(stream) - cut] if cut < len(stream) else stream, xfs
 
@@ -211,10 +214,10 @@ def biff_streams(draw):
 @given(case=biff_streams())
 def test_biff_scan_matches_python(case):
     stream, xfs = case
-    got = _scan.scan_biff_sheet(stream, 0, xfs)
+    got = _scan_biff.scan_biff_sheet(stream, 0, xfs)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_accel, "scans", None)
-        assert got == _scan.scan_biff_sheet(stream, 0, xfs)
+        assert got == _scan_biff.scan_biff_sheet(stream, 0, xfs)
 
 
 # --------------------------------------------------------------------------------------------

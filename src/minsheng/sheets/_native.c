@@ -219,7 +219,7 @@ scan_block(PyObject *self, PyObject *args)
 }
 
 /* ----------------------------------------------------------------------------------------- */
-/* BIFF records: the walk of _scan.scan_biff_sheet                                               */
+/* BIFF records: the walk of _scan_biff.scan_biff_sheet                                          */
 
 #define BIFF_FORMULA 0x0006
 #define BIFF_BOOLERR 0x0205
@@ -236,7 +236,7 @@ u16(const unsigned char *p)
 
 PyDoc_STRVAR(biff_records_doc,
 "biff_records(stream, pos, percent) -> [(type, start, end), ...]\n\n"
-"The records from pos up to the first EOF that _scan.scan_biff_sheet looks into: every FORMULA\n"
+"The records from pos up to the first EOF that _scan_biff.scan_biff_sheet looks into: every FORMULA\n"
 "and BOOLERR, and when percent (a bitmap of 8192 bytes, bit xf set for a percent XF) is given,\n"
 "the NUMBER and RK records (6 bytes or more) whose XF is set and the MULRK records (6 bytes or\n"
 "more) one of whose XFs is set. start and end delimit the record's data in stream.");

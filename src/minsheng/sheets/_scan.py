@@ -4,9 +4,12 @@ calamine returns ``''`` for a blank cell, for an error cell (``#DIV/0!``) and fo
 result was never saved, so the toolkit looks at the file itself, per format:
 
 - xlsx/xlsm: the sheet XML, streamed with defusedxml (``t="e"`` cells; ``<f>`` without ``<v>``);
-- xls: the BIFF records of the Workbook stream (FORMULA results, BOOLERR error cells);
+- xls: the BIFF records of the Workbook stream (FORMULA results, BOOLERR error cells), in
+  :mod:`._scan_biff`;
 - ods: content.xml, streamed with defusedxml (``calcext:value-type="error"``, ``table:formula``
-  without ``office:value-type``).
+  without ``office:value-type``), in :mod:`._scan_ods`.
+
+This module holds the flags all three give and the xlsx/xlsm scanner.
 
 Each scanner returns, per sheet name, a dict ``{(row, col): CellFlag}`` (0-based).
 """
@@ -15,16 +18,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-import struct
 import zipfile
-from collections.abc import Iterable, Iterator
 
 from attrs import frozen
 from defusedxml import ElementTree as SafeET
 
-from . import _accel
-from ._ole import OleFile
-from .refs import CellRange, parse_ref
+from .refs import parse_ref
 
 ERROR_CELL = "error-cell"
 UNCACHED_FORMULA = "uncached-formula"
@@ -325,247 +324,4 @@ def scan_ooxml_sheet(
                 el.clear()
             elif tag == "row":
                 el.clear()
-    return flags, percent
-
-
-# --------------------------------------------------------------------------------------------
-# ODS
-
-_T = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_O = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
-_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
-_MAX_REPEAT = 1 << 20
-
-
-def _int_attr(el: object, name: str) -> int:
-    raw = el.get(name)  # type: ignore[attr-defined]
-    try:
-        return max(1, min(int(raw), _MAX_REPEAT)) if raw else 1
-    except ValueError:
-        return 1
-
-
-@frozen
-class OdsSheetInfo:
-    flags: Flags
-    merged: tuple[CellRange, ...]
-    hidden: bool
-    percent: frozenset[tuple[int, int]] = frozenset()
-
-
-def scan_ods(zf: zipfile.ZipFile) -> dict[str, OdsSheetInfo]:
-    """Error cells, uncached formulas, merged ranges and hidden state of every table in content.xml."""
-    out: dict[str, OdsSheetInfo] = {}
-    hidden_styles: set[str] = set()
-    with zf.open("content.xml") as fh:
-        name = ""
-        table_style = ""
-        flags: Flags = {}
-        merged: list[CellRange] = []
-        percent: set[tuple[int, int]] = set()
-        row = 0
-        col = 0
-        row_repeat = 1
-        style_name = ""
-        for event, el in SafeET.iterparse(fh, events=("start", "end")):
-            tag = el.tag
-            if event == "start":
-                if tag == f"{{{_STYLE}}}style":
-                    style_name = el.get(f"{{{_STYLE}}}name", "")
-                elif tag == f"{{{_STYLE}}}table-properties":
-                    if el.get(f"{{{_T}}}display") == "false":
-                        hidden_styles.add(style_name)
-                elif tag == f"{{{_T}}}table":
-                    name = el.get(f"{{{_T}}}name", "")
-                    table_style = el.get(f"{{{_T}}}style-name", "")
-                    flags, merged, row, percent = {}, [], 0, set()
-                elif tag == f"{{{_T}}}table-row":
-                    col = 0
-                    row_repeat = _int_attr(el, f"{{{_T}}}number-rows-repeated")
-                continue
-            if tag in (f"{{{_T}}}table-cell", f"{{{_T}}}covered-table-cell"):
-                repeat = _int_attr(el, f"{{{_T}}}number-columns-repeated")
-                if tag == f"{{{_T}}}table-cell":
-                    formula = el.get(f"{{{_T}}}formula")
-                    vtype = el.get(f"{{{_O}}}value-type")
-                    ctype = el.get(f"{{{_CALCEXT}}}value-type")
-                    text = "".join(el.itertext()).strip()
-                    is_error = ctype == "error" or (
-                        formula is not None and (text in ERROR_LITERALS or text.startswith("Err:"))
-                    )
-                    kind = None
-                    if is_error:
-                        kind, detail = ERROR_CELL, text
-                    elif formula is not None and vtype is None:
-                        kind, detail = UNCACHED_FORMULA, _ods_formula(formula)
-                    if kind is not None:
-                        for k in range(min(repeat, 1024)):
-                            flags[(row, col + k)] = CellFlag(kind, detail)
-                    elif vtype == "percentage":
-                        percent.update((row, col + k) for k in range(min(repeat, 1024)))
-                    rs = _int_attr(el, f"{{{_T}}}number-rows-spanned")
-                    cs = _int_attr(el, f"{{{_T}}}number-columns-spanned")
-                    if rs > 1 or cs > 1:
-                        merged.append(CellRange(row, col, row + rs - 1, col + cs - 1))
-                col += repeat
-                el.clear()
-            elif tag == f"{{{_T}}}table-row":
-                row += row_repeat
-                el.clear()
-            elif tag == f"{{{_T}}}table":
-                out[name] = OdsSheetInfo(
-                    flags, tuple(merged), table_style in hidden_styles, frozenset(percent)
-                )
-                el.clear()
-    return out
-
-
-def _ods_formula(formula: str) -> str:
-    text = formula.split(":", 1)[1] if formula.startswith(("of:", "oooc:")) else formula
-    return re.sub(r"\[\.?([A-Z]+[0-9]+)\]", r"\1", text)
-
-
-# --------------------------------------------------------------------------------------------
-# BIFF (xls)
-
-_BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
-_FORMULA, _BOOLERR = 0x0006, 0x0205
-_FORMAT, _XF, _NUMBER, _RK, _MULRK = 0x041E, 0x00E0, 0x0203, 0x027E, 0x00BD
-
-
-@frozen
-class BiffInfo:
-    encrypted: bool
-    biff8: bool
-    sheets: tuple[tuple[str, int, int], ...]  # (name, visibility 0/1/2, offset of the sheet BOF)
-    percent_xfs: frozenset[int] = frozenset()  # XF indices whose number format is a percentage
-
-
-def _records(stream: bytes, pos: int) -> Iterator[tuple[int, int, bytes]]:
-    n = len(stream)
-    while pos + 4 <= n:
-        typ, length = struct.unpack_from("<HH", stream, pos)
-        yield pos, typ, stream[pos + 4 : pos + 4 + length]
-        pos += 4 + length
-
-
-def biff_stream(ole: OleFile) -> bytes:
-    for name in ("Workbook", "Book", "WORKBOOK", "BOOK"):
-        if ole.has(name):
-            return ole.read(name)
-    raise KeyError("Workbook")
-
-
-def biff_globals(stream: bytes) -> BiffInfo:
-    """The workbook globals: encryption, BIFF version and the sheet list."""
-    encrypted = False
-    biff8 = False
-    sheets: list[tuple[str, int, int]] = []
-    percent_formats = {9, 10}
-    xf_formats: list[int] = []
-    for pos, typ, data in _records(stream, 0):
-        if typ == _BOF and pos == 0:
-            biff8 = len(data) >= 2 and struct.unpack_from("<H", data)[0] == 0x0600
-        elif typ == _FILEPASS:
-            encrypted = True
-        elif typ == _BOUNDSHEET and len(data) >= 8:
-            offset, visibility, _kind = struct.unpack_from("<IBB", data)
-            cch = data[6]
-            if biff8:
-                flag = data[7]
-                raw = data[8 : 8 + cch * (2 if flag & 1 else 1)]
-                name = raw.decode("utf-16-le" if flag & 1 else "latin-1", "replace")
-            else:
-                name = data[7 : 7 + cch].decode("gbk", "replace")
-            sheets.append((name, visibility & 3, offset))
-        elif typ == _FORMAT and biff8 and len(data) >= 5:
-            ifmt, cch, flag = struct.unpack_from("<HHB", data)
-            raw = data[5 : 5 + cch * (2 if flag & 1 else 1)]
-            code = raw.decode("utf-16-le" if flag & 1 else "latin-1", "replace")
-            if _is_percent_format(code):
-                percent_formats.add(ifmt)
-        elif typ == _XF and len(data) >= 4:
-            xf_formats.append(struct.unpack_from("<H", data, 2)[0])
-        elif typ == _EOF:
-            break
-    percent_xfs = frozenset(i for i, f in enumerate(xf_formats) if f in percent_formats)
-    return BiffInfo(encrypted, biff8, tuple(sheets), percent_xfs)
-
-
-def _biff_wanted(stream: bytes, pos: int, numbers: bool) -> Iterator[tuple[int, int, int]]:
-    """(type, start, end) of the FORMULA and BOOLERR records from ``pos`` up to the first EOF, and
-    of the NUMBER, RK and MULRK records when ``numbers``: the records ``scan_biff_sheet`` looks into.
-    (``_native.biff_records`` does this walk in C, also leaving out the number records whose XFs are
-    not percent ones, which the scan would pass over.)"""
-    # the records walked here rather than through _records: a roster sheet has hundreds of
-    # thousands, and only a few kinds are looked at, so only those are sliced
-    wanted = {_FORMULA, _BOOLERR, _EOF} | ({_NUMBER, _RK, _MULRK} if numbers else set())
-    n = len(stream)
-    unpack = struct.unpack_from
-    while pos + 4 <= n:
-        typ, length = unpack("<HH", stream, pos)
-        start = pos + 4
-        pos = start + length
-        if typ not in wanted:
-            continue
-        if typ == _EOF:
-            return
-        yield typ, start, pos
-
-
-def _xf_bitmap(xfs: frozenset[int]) -> bytes:
-    """The XF indices (0 to 65535) as a bitmap of 8192 bytes, for ``_native.biff_records``."""
-    bits = bytearray(8192)
-    for xf in xfs:
-        if 0 <= xf < 65536:
-            bits[xf >> 3] |= 1 << (xf & 7)
-    return bytes(bits)
-
-
-def scan_biff_sheet(
-    stream: bytes, offset: int, percent_xfs: frozenset[int] = frozenset()
-) -> tuple[Flags, set[tuple[int, int]]]:
-    """Error cells, formulas without a usable cached result and percent-formatted numbers in one
-    sheet substream."""
-    flags: Flags = {}
-    percent: set[tuple[int, int]] = set()
-    n = len(stream)
-    unpack = struct.unpack_from
-    if offset + 4 > n or unpack("<H", stream, offset)[0] != _BOF:
-        return flags, percent
-    pos = offset + 4 + unpack("<H", stream, offset + 2)[0]
-    if _accel.scans is not None:
-        records: Iterable[tuple[int, int, int]] = _accel.scans.biff_records(
-            stream, pos, _xf_bitmap(percent_xfs) if percent_xfs else None
-        )
-    else:
-        records = _biff_wanted(stream, pos, bool(percent_xfs))
-    for typ, start, end in records:
-        data = stream[start:end]
-        if percent_xfs and typ in (_NUMBER, _RK) and len(data) >= 6:
-            row, col, xf = unpack("<HHH", data)
-            if xf in percent_xfs:
-                percent.add((row, col))
-        elif percent_xfs and typ == _MULRK and len(data) >= 6:
-            row, first_col = unpack("<HH", data)
-            for k in range((len(data) - 6) // 6):
-                if unpack("<H", data, 4 + 6 * k)[0] in percent_xfs:
-                    percent.add((row, first_col + k))
-        if typ == _FORMULA and len(data) >= 20:
-            row, col, xf = unpack("<HHH", data)
-            result = data[6:14]
-            if xf in percent_xfs and result[6:8] != b"\xff\xff":
-                percent.add((row, col))
-            if result[6:8] == b"\xff\xff":
-                kind = result[0]
-                if kind == 2:
-                    flags[(row, col)] = CellFlag(ERROR_CELL, BIFF_ERRORS.get(result[2], "#ERR"))
-                elif kind == 3:
-                    # an empty-string result: what writers that never calculate (xlwt) save
-                    flags[(row, col)] = CellFlag(UNCACHED_FORMULA, "")
-        elif typ == _BOOLERR and len(data) >= 8:
-            row, col, _xf, val, is_error = unpack("<HHHBB", data)
-            if is_error:
-                flags[(row, col)] = CellFlag(ERROR_CELL, BIFF_ERRORS.get(val, "#ERR"))
     return flags, percent

@@ -20,7 +20,7 @@ from defusedxml import DefusedXmlException
 
 from .. import limits as _limits_mod
 from ..limits import Limits, UnsafeXmlParser
-from . import _fallback, _scan, _xlsb
+from . import _fallback, _scan, _scan_biff, _scan_ods, _xlsb
 from ._ole import OleFile, OleFormatError
 from ._scan import CellFlag
 from .cells import Sheet
@@ -45,7 +45,7 @@ class Workbook:
         ole: OleFile | None,
         *,
         limits: Limits | None = None,
-        biff: tuple[bytes, _scan.BiffInfo] | None = None,
+        biff: tuple[bytes, _scan_biff.BiffInfo] | None = None,
     ) -> None:
         self.path = path
         self.limits = limits or _limits_mod.current()
@@ -59,10 +59,10 @@ class Workbook:
         self._percent_styles: frozenset[int] = frozenset()
         #: worksheet parts the limits pass found without a formula or error cell literal
         self._plain_parts: frozenset[str] = frozenset()
-        self._ods: dict[str, _scan.OdsSheetInfo] | None = None
+        self._ods: dict[str, _scan_ods.OdsSheetInfo] | None = None
         #: an .xlsb's sheets as its scan found them (error cells)
         self._binary: dict[str, _xlsb.XlsbSheet] = {}
-        self._biff: _scan.BiffInfo | None = None
+        self._biff: _scan_biff.BiffInfo | None = None
         self._biff_stream: bytes | None = None
         if kind == "xls" and ole is not None:
             # keep only the Workbook stream, not the whole file, for the per-sheet scans
@@ -70,8 +70,8 @@ class Workbook:
             if biff is not None:
                 self._biff_stream, self._biff = biff
             else:
-                self._biff_stream = _scan.biff_stream(ole)
-                self._biff = _scan.biff_globals(self._biff_stream)
+                self._biff_stream = _scan_biff.biff_stream(ole)
+                self._biff = _scan_biff.biff_globals(self._biff_stream)
             for name, visibility, _ in self._biff.sheets:
                 if name in self._visibility:
                     self._visibility[name] = _VISIBILITY.get(visibility, "visible")
@@ -120,10 +120,10 @@ class Workbook:
         for name in self.sheet_names:
             yield self.sheet(name)
 
-    def _ods_info(self) -> dict[str, _scan.OdsSheetInfo]:
+    def _ods_info(self) -> dict[str, _scan_ods.OdsSheetInfo]:
         if self._ods is None:
             with zipfile.ZipFile(self.path) as zf:
-                self._ods = _scan.scan_ods(zf)
+                self._ods = _scan_ods.scan_ods(zf)
         return self._ods
 
     def _read(self, name: str) -> Sheet:
@@ -180,7 +180,9 @@ class Workbook:
                 if offset is None and index < len(self._biff.sheets):
                     offset = self._biff.sheets[index][2]
                 if offset is not None:
-                    flags, percent = _scan.scan_biff_sheet(self._biff_stream, offset, self._biff.percent_xfs)
+                    flags, percent = _scan_biff.scan_biff_sheet(
+                        self._biff_stream, offset, self._biff.percent_xfs
+                    )
         except DefusedXmlException as exc:
             raise SheetError(
                 "unreadable-file",
@@ -270,7 +272,7 @@ def open_workbook(path: str | os.PathLike[str], *, limits: Limits | None = None)
         raise SheetError("unsafe-xml-parser", str(exc), name) from None
     kind, plain, binary = _sniff(path, limits)
     ole = None
-    biff: tuple[bytes, _scan.BiffInfo] | None = None
+    biff: tuple[bytes, _scan_biff.BiffInfo] | None = None
     if kind == "ole":
         try:
             data = path.read_bytes()
@@ -297,8 +299,8 @@ def open_workbook(path: str | os.PathLike[str], *, limits: Limits | None = None)
             )
         kind = "xls"
         try:
-            stream = _scan.biff_stream(ole)
-            info = _scan.biff_globals(stream)
+            stream = _scan_biff.biff_stream(ole)
+            info = _scan_biff.biff_globals(stream)
             biff = (stream, info)
         except (KeyError, OleFormatError, ValueError) as exc:
             raise SheetError(
