@@ -321,7 +321,7 @@ def test_fat_chain_matches_the_sector_walk(n_sectors, links, runs, start, size, 
 def test_plain_id_valid_agrees_with_check_id(text, year):
     import datetime as dt
 
-    from minsheng.sheets.roster import check_id
+    from minsheng.sheets.idcard import check_id
 
     as_of = dt.date(year, 12, 31)
     got = native.plain_id_valid(text, int(f"{as_of:%Y%m%d}"))

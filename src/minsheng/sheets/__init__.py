@@ -20,6 +20,7 @@ from .amounts import NOT_APPLICABLE_TEXTS, UNITS, decimal_from_float, normalise_
 from .cells import Cell, RawValue, Sheet, cell_flag_problem
 from .county import COUNTY_CODE_LABELS, find_county_code, read_county_code
 from .errors import SHEET_ERROR_CODES, SheetError
+from .idcard import check_id, id_check_char, mask_id
 from .layouts import (
     HALF,
     MONTH,
@@ -34,7 +35,7 @@ from .layouts import (
 )
 from .refs import CellRange, cell_ref, column_index, column_letter, parse_ref
 from .reporter import parse_date, read_reporter
-from .roster import Roster, check_id, id_check_char, mask_id, read_roster
+from .roster import Roster, read_roster
 from .tables import (
     HEADING,
     ITEM,
