@@ -184,6 +184,8 @@ def form_template() -> Workbook:
         ("H2", "报告期：{报告期}"),
     ):
         text(ws, ref, value)
+    # "报告期：2007年1—12月累计" is wider than the 备注 column: shrunk to one line, never cut off
+    ws["H2"].alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
     for ref, value in (
         ("A3:B3", "填报单位（盖章）：{填报单位}"),
         ("C3:D3", "填报人：{填报人}"),

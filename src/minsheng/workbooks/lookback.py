@@ -133,8 +133,9 @@ def fill_lookback_sheet(ws: Worksheet, lookback: Lookback, scheme: Scheme, field
     local = {
         **fields,
         "单项先进说明": (
-            f"单项先进：各指标组得分最高的 {scheme.group_advanced_count} 名（并列的都列入），在未被一票否决、等次为"
-            f"{'、'.join(g.name for g in grades if g.name in allowed)}的县中评出；有不考核指标的组按适用分值折算后比较。"
+            f"单项先进：各指标组得分最高的 {scheme.group_advanced_count} 名（得分相同的比该组完成率，两者都相同的并列），"
+            f"在未被一票否决、等次为{'、'.join(g.name for g in grades if g.name in allowed)}的县中评出；"
+            "有不考核指标的组按适用分值折算后比较。"
         ),
         "平时考核规则": interim_text(lookback),
         "同比说明": comparison_text(lookback),
