@@ -168,6 +168,29 @@ class _ProgressBar:
             self._bar.__exit__(None, None, None)
 
 
+def received_and_date(
+    received_path: Path | None, assessed_on: dt.date | None
+) -> tuple[dict[str, dt.date] | None, dt.date]:
+    """The receipt register (--received) and the 考核日期 (--assessed-on, else SOURCE_DATE_EPOCH,
+    else today) as assess, validate and progress take them; a register that cannot be read exits 2."""
+    from ..clock import assessment_date
+    from ..sheets import SheetError
+
+    received = None
+    if received_path is not None:
+        from ..workbooks import read_received
+
+        try:
+            received = read_received(received_path)
+        except (ValueError, OSError, SheetError) as exc:
+            fail_usage(f"[targets-unreadable] 无法读取收文登记“{received_path}”：{exc}")
+    try:
+        assessed_on = assessment_date(assessed_on, os.environ)
+    except ValueError as exc:
+        fail_usage(str(exc))
+    return received, assessed_on
+
+
 def run_assessment(
     submissions: Sequence[Path | str],
     targets_path: Path,
@@ -184,22 +207,9 @@ def run_assessment(
     history: Path | None = None,
 ) -> AssessmentRun:
     """:func:`minsheng.assess` with the options of assess and validate; bad input exits 2."""
-    from ..clock import assessment_date
     from ..run import assess
-    from ..sheets import SheetError
 
-    received = None
-    if received_path is not None:
-        from ..workbooks import read_received
-
-        try:
-            received = read_received(received_path)
-        except (ValueError, OSError, SheetError) as exc:
-            fail_usage(f"[targets-unreadable] 无法读取收文登记“{received_path}”：{exc}")
-    try:
-        assessed_on = assessment_date(assessed_on, os.environ)
-    except ValueError as exc:
-        fail_usage(str(exc))
+    received, assessed_on = received_and_date(received_path, assessed_on)
 
     bar = _ProgressBar()
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -13,7 +12,16 @@ from ..config import PluginConfig
 from ..errors import InputError
 from ..limits import Limits
 from ..model import Severity
-from .assess import _date, _limits, _print_problems, _ProgressBar, _submissions, exit_status, make_executor
+from .assess import (
+    _date,
+    _limits,
+    _print_problems,
+    _ProgressBar,
+    _submissions,
+    exit_status,
+    make_executor,
+    received_and_date,
+)
 from .common import check_output, fail_usage, force_option, scheme_option
 
 
@@ -131,12 +139,10 @@ def progress(
     “进度计划”工作表规定的进度）计算综合进度得分并排名；每个指标按完成率与序时进度之差判断
     已完成、超序时、按序时、滞后、严重滞后。报告期与本期不符的报表不予采用。
     """
-    from ..clock import assessment_date
     from ..files import atomic_write_text
     from ..period import Period, PeriodError
     from ..progress_run import progress as run_progress
     from ..progress_run import progress_to_json
-    from ..sheets import SheetError
 
     check_output(output, force)
     check_output(json_path, force, (".json",))
@@ -145,18 +151,7 @@ def progress(
         period = Period.parse(period_text)
     except PeriodError as exc:
         fail_usage(f"[bad-argument] --period：{exc}")
-    received = None
-    if received_path is not None:
-        from ..workbooks import read_received
-
-        try:
-            received = read_received(received_path)
-        except (ValueError, OSError, SheetError) as exc:
-            fail_usage(f"[targets-unreadable] 无法读取收文登记“{received_path}”：{exc}")
-    try:
-        assessed_on = assessment_date(assessed_on, os.environ)
-    except ValueError as exc:
-        fail_usage(str(exc))
+    received, assessed_on = received_and_date(received_path, assessed_on)
     bar = _ProgressBar()
     try:
         with make_executor(jobs, scheduler) as executor:
