@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import TypeGuard
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -81,6 +82,17 @@ def _check_ok(raw: str) -> bool:
     return int(raw, 13) % 11 == 1
 
 
+def is_plain_id(raw: object) -> TypeGuard[str]:
+    """Whether a cell is the usual ID: a text of 17 ASCII digits and a digit or X, which needs no
+    normalising (:func:`check_id`'s fast path; such a text is neither blank nor a footer)."""
+    return (
+        type(raw) is str
+        and len(raw) == 18
+        and raw.isascii()
+        and (raw.isdigit() or (raw[17] == "X" and raw[:17].isdigit()))
+    )
+
+
 def _plain_id_reason(raw: str, as_of_ymd: str) -> str | None:
     """Why a plain ID (18 ASCII characters: 17 digits and a digit or X) is invalid, or None."""
     if not _born_ok(raw[6:14], as_of_ymd):
@@ -96,14 +108,8 @@ def check_id(raw: object, as_of: dt.date | None = None) -> tuple[str | None, str
     Accepts lower-case x, spaces and full-width digits; a 15-digit ID is converted to 18.
     """
     as_of = as_of or dt.date.today()
-    if (
-        type(raw) is str
-        and len(raw) == 18
-        and raw.isascii()
-        and (raw.isdigit() or (raw[17] == "X" and raw[:17].isdigit()))
-    ):
-        # the usual cell: 17 ASCII digits and a digit or X, nothing to normalise (what the
-        # general path below gives for such a text)
+    if is_plain_id(raw):
+        # the usual cell, nothing to normalise (what the general path below gives for such a text)
         reason = _plain_id_reason(raw, _ymd(as_of))
         return (None, reason) if reason is not None else (raw, None)
     if isinstance(raw, float):
