@@ -108,6 +108,40 @@ def row_template(
         ws.row_dimensions[row].height = height
 
 
+def table(
+    ws: Worksheet,
+    row: int,
+    labels: list[str],
+    values: list[object],
+    *,
+    aligns: list[Alignment] | None = None,
+    header_height: float = 30,
+) -> None:
+    """A header row and below it the row the writer repeats, one per county (its height fitted)."""
+    header(ws, row, labels, height=header_height)
+    row_template(ws, row + 1, values, aligns=aligns, height=None)
+
+
+def chart_placeholder(ws: Worksheet, ref: str, key: str) -> None:
+    """The merged row a chart is drawn over; its placeholder text is white, unseen if left."""
+    ws.merge_cells(ref)
+    first = ref.split(":")[0]
+    ws[first].value = key
+    ws[first].font = font(9, color="FFFFFF")
+    ws.row_dimensions[int(first[1:])].height = 230
+
+
+def band(ws: Worksheet, ref: str, key: str, *, size: float) -> None:
+    """A merged, shaded row naming the group of rows below it (repeated with them)."""
+    ws.merge_cells(ref)
+    first = ws[ref.split(":")[0]]
+    first.value = key
+    first.font = font(size, bold=True)
+    first.fill = GROUP_FILL
+    first.alignment = LEFT
+    first.border = BOX
+
+
 def a4_landscape(ws: Worksheet, title_rows: str | None, area: str | None, *, fit_width: bool = True) -> None:
     """A4 landscape; ``area`` None prints whatever the sheet holds (a table the office extends)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -492,10 +526,7 @@ def assessment_template() -> Workbook:
         align=RIGHT,
         f=font(9),
     )
-    rank.merge_cells("A3:L3")
-    rank["A3"].value = "{总分图}"
-    rank["A3"].font = font(9, color="FFFFFF")
-    rank.row_dimensions[3].height = 230
+    chart_placeholder(rank, "A3:L3", "{总分图}")
     header(
         rank,
         4,
@@ -551,18 +582,13 @@ def assessment_template() -> Workbook:
     groups = wb.create_sheet("分项得分")
     widths(groups, {"A": 6, "B": 9, "C": 13, "D": 10, "E": 10, "F": 7, "G": 7, "H": 9, "I": 8})
     title(groups, "A1:I1", "{年度}年度各县（市、区）分项得分")
-    header(
+    table(
         groups,
         2,
         ["排名", "代码", "县（市、区）", "设区市", "{指标组}", "加分", "扣分", "总分", "等次"],
-        height=44,
-    )
-    row_template(
-        groups,
-        3,
         ["{排名}", "{县代码}", "{县名}", "{市名}", "{组得分}", "{加分}", "{扣分}", "{总分}", "{等次}"],
         aligns=[CENTER, CENTER, CENTER, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, CENTER],
-        height=None,
+        header_height=44,
     )
     grade_colours(groups, "I3")
     groups.freeze_panes = "E3"
@@ -589,7 +615,7 @@ def assessment_template() -> Workbook:
         },
     )
     title(detail, "A1:N1", "{年度}年度各县（市、区）指标明细")
-    header(
+    table(
         detail,
         2,
         [
@@ -608,10 +634,6 @@ def assessment_template() -> Workbook:
             "状态",
             "自评分",
         ],
-    )
-    row_template(
-        detail,
-        3,
         [
             "{县代码}",
             "{县名}",
@@ -644,7 +666,6 @@ def assessment_template() -> Workbook:
             CENTER,
             RIGHT,
         ],
-        height=None,
     )
     detail.freeze_panes = "D3"
     a4_landscape(detail, "2:2", "A1:N3")
@@ -652,9 +673,11 @@ def assessment_template() -> Workbook:
     cities = wb.create_sheet("设区市汇总")
     widths(cities, {"A": 11, "B": 12, "C": 12, "D": 8, "E": 9, "F": 8, "G": 10})
     title(cities, "A1:G1", "{年度}年度设区市汇总")
-    header(cities, 2, ["设区市代码", "设区市", "县（市、区）数", "已评", "平均分", "{等次}", "一票否决"])
-    row_template(
-        cities, 3, ["{市代码}", "{市名}", "{县数}", "{已评}", "{平均分}", "{等次数}", "{否决数}"], height=None
+    table(
+        cities,
+        2,
+        ["设区市代码", "设区市", "县（市、区）数", "已评", "平均分", "{等次}", "一票否决"],
+        ["{市代码}", "{市名}", "{县数}", "{已评}", "{平均分}", "{等次数}", "{否决数}"],
     )
     cities.freeze_panes = "C3"
     a4_landscape(cities, "2:2", "A1:G3")
@@ -665,7 +688,7 @@ def assessment_template() -> Workbook:
         {"A": 6, "B": 9, "C": 12, "D": 24, "E": 10, "F": 8, "G": 7, "H": 18, "I": 14, "J": 6, "K": 54},
     )
     title(problems, "A1:K1", "{年度}年度考核问题清单")
-    header(
+    table(
         problems,
         2,
         [
@@ -681,10 +704,6 @@ def assessment_template() -> Workbook:
             "级别",
             "说明",
         ],
-    )
-    row_template(
-        problems,
-        3,
         [
             "{问题序号}",
             "{县代码}",
@@ -699,7 +718,6 @@ def assessment_template() -> Workbook:
             "{说明}",
         ],
         aligns=[CENTER, CENTER, CENTER, LEFT, CENTER, CENTER, CENTER, LEFT, LEFT, CENTER, LEFT],
-        height=None,
     )
     problems.conditional_formatting.add(
         "J3", CellIsRule(operator="equal", formula=['"错误"'], fill=PatternFill("solid", bgColor="FFC7CE"))
@@ -713,7 +731,7 @@ def assessment_template() -> Workbook:
     sources = wb.create_sheet("数据来源")
     widths(sources, {"A": 9, "B": 12, "C": 8, "D": 30, "E": 12, "F": 30, "G": 10, "H": 8, "I": 18, "J": 9})
     title(sources, "A1:J1", "{年度}年度数据来源（每个数值取自哪个文件、工作表、单元格）")
-    header(
+    table(
         sources,
         2,
         [
@@ -728,10 +746,6 @@ def assessment_template() -> Workbook:
             "读取插件",
             "插件版本",
         ],
-    )
-    row_template(
-        sources,
-        3,
         [
             "{县代码}",
             "{县名}",
@@ -745,7 +759,6 @@ def assessment_template() -> Workbook:
             "{插件版本}",
         ],
         aligns=[CENTER, CENTER, CENTER, LEFT, RIGHT, LEFT, CENTER, CENTER, LEFT, CENTER],
-        height=None,
     )
     sources.row_dimensions[4].height = 10
     text(
@@ -780,23 +793,21 @@ def lookback_sheet(wb: Workbook) -> None:
     widths(ws, {"A": 6, "B": 16, "C": 12, "D": 9, "E": 9, "F": 90})
     title(ws, "A1:F1", "{年度}年度单项先进和平时考核")
     text(ws, "A2:F2", "{单项先进说明}", align=RIGHT, f=font(9))
-    header(ws, 3, ["序号", "指标组", "分值", "最高得分", "先进个数", "单项先进（县、市、区）"])
-    row_template(
+    table(
         ws,
-        4,
+        3,
+        ["序号", "指标组", "分值", "最高得分", "先进个数", "单项先进（县、市、区）"],
         ["{单项序号}", "{单项组}", "{单项分值}", "{单项最高分}", "{单项个数}", "{单项先进}"],
         aligns=[CENTER, LEFT, RIGHT, RIGHT, CENTER, LEFT],
-        height=None,
     )
     ws.row_dimensions[5].height = 10
     text(ws, "A6:F6", "平时考核计入年终：{平时考核规则}", f=font(11, bold=True))
-    header(ws, 7, ["序号", "县（市、区）", "设区市", "末位期数", "扣分", "综合排名末位的通报期"])
-    row_template(
+    table(
         ws,
-        8,
+        7,
+        ["序号", "县（市、区）", "设区市", "末位期数", "扣分", "综合排名末位的通报期"],
         ["{平时序号}", "{平时县}", "{平时市}", "{平时期数}", "{平时扣分}", "{平时各期}"],
         aligns=[CENTER, CENTER, CENTER, CENTER, RIGHT, LEFT],
-        height=None,
     )
     ws.row_dimensions[9].height = 10
     text(ws, "A10:F10", "{同比说明}", f=font(9))
@@ -901,11 +912,8 @@ def progress_template() -> Workbook:
         align=RIGHT,
         f=font(9),
     )
-    rank.merge_cells("A3:L3")
-    rank["A3"].value = "{进度排名图}"
-    rank["A3"].font = font(9, color="FFFFFF")
-    rank.row_dimensions[3].height = 230
-    header(
+    chart_placeholder(rank, "A3:L3", "{进度排名图}")
+    table(
         rank,
         4,
         [
@@ -922,10 +930,6 @@ def progress_template() -> Workbook:
             "较上期得分",
             "备注",
         ],
-    )
-    row_template(
-        rank,
-        5,
         [
             "{排名}",
             "{县代码}",
@@ -941,7 +945,6 @@ def progress_template() -> Workbook:
             "{备注}",
         ],
         aligns=[CENTER, CENTER, CENTER, CENTER, RIGHT, CENTER, CENTER, CENTER, CENTER, CENTER, RIGHT, LEFT],
-        height=None,
     )
     rank["E5"].font = font(10.5, bold=True)
     number_formats(rank, 5, {"E": "0.00", "K": "+0.00;-0.00;0.00"})
@@ -980,12 +983,7 @@ def progress_template() -> Workbook:
             "备注",
         ],
     )
-    items.merge_cells("A3:K3")
-    items["A3"].value = "{分项指标}"
-    items["A3"].font = font(11, bold=True)
-    items["A3"].fill = GROUP_FILL
-    items["A3"].alignment = LEFT
-    items["A3"].border = BOX
+    band(items, "A3:K3", "{分项指标}", size=11)
     items.row_dimensions[3].height = 22
     row_template(
         items,
@@ -1036,12 +1034,7 @@ def progress_template() -> Workbook:
             "备注",
         ],
     )
-    behind.merge_cells("A4:J4")
-    behind["A4"].value = "{滞后指标}"
-    behind["A4"].font = font(10.5, bold=True)
-    behind["A4"].fill = GROUP_FILL
-    behind["A4"].alignment = LEFT
-    behind["A4"].border = BOX
+    band(behind, "A4:J4", "{滞后指标}", size=10.5)
     row_template(
         behind,
         5,
@@ -1063,14 +1056,10 @@ def progress_template() -> Workbook:
     number_formats(behind, 5, {"E": RATIO, "F": RATIO, "G": POINTS})
     fills(behind, "H5", STATUS_FILLS)
     text(behind, "A7:J7", "二、滞后指标最多的县（市、区）", f=font(11, bold=True))
-    header(
+    table(
         behind,
         8,
         ["名次", "代码", "县（市、区）", "设区市", "滞后指标", "严重滞后", "综合排名", "", "", "滞后的指标"],
-    )
-    row_template(
-        behind,
-        9,
         [
             "{多项名次}",
             "{县代码}",
@@ -1084,7 +1073,6 @@ def progress_template() -> Workbook:
             "{滞后指标列表}",
         ],
         aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, LEFT],
-        height=None,
     )
     text(
         behind,
@@ -1092,7 +1080,7 @@ def progress_template() -> Workbook:
         "三、连续 {连续期数线} 期及以上滞后（近三期及更早，按连续期数）",
         f=font(11, bold=True),
     )
-    header(
+    table(
         behind,
         12,
         [
@@ -1107,10 +1095,6 @@ def progress_template() -> Workbook:
             "本期状态",
             "指标",
         ],
-    )
-    row_template(
-        behind,
-        13,
         [
             "{连续序号}",
             "{县代码}",
@@ -1124,7 +1108,6 @@ def progress_template() -> Workbook:
             "{指标名称}",
         ],
         aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, CENTER, RIGHT, RIGHT, CENTER, LEFT],
-        height=None,
     )
     number_formats(behind, 13, {"G": RATIO, "H": RATIO})
     fills(behind, "I13", STATUS_FILLS)
@@ -1133,17 +1116,12 @@ def progress_template() -> Workbook:
     cities = wb.create_sheet("设区市")
     widths(cities, {"A": 6, "B": 11, "C": 12, "D": 10, "E": 8, "F": 14, "G": 14})
     title(cities, "A1:G1", "{期别}设区市进度排名")
-    header(
+    table(
         cities,
         2,
         ["排名", "设区市代码", "设区市", "县（市、区）数", "已报", "平均综合进度得分", "滞后（县·指标）"],
-    )
-    row_template(
-        cities,
-        3,
         ["{市排名}", "{市代码}", "{市名}", "{市县数}", "{市已报}", "{市平均分}", "{市滞后}"],
         aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, RIGHT, CENTER],
-        height=None,
     )
     number_formats(cities, 3, {"F": "0.00"})
     a4_landscape(cities, "2:2", "A1:G3")
@@ -1177,7 +1155,7 @@ def progress_template() -> Workbook:
     )
     fills(report, "E4", STATE_FILLS)
     text(report, "A6:K6", "二、数据问题（审核发现，须改正的在前）", f=font(11, bold=True))
-    header(
+    table(
         report,
         7,
         [
@@ -1193,10 +1171,6 @@ def progress_template() -> Workbook:
             "文件",
             "说明",
         ],
-    )
-    row_template(
-        report,
-        8,
         [
             "{问题序号}",
             "{县代码}",
@@ -1211,7 +1185,6 @@ def progress_template() -> Workbook:
             "{说明}",
         ],
         aligns=[CENTER, CENTER, CENTER, CENTER, CENTER, LEFT, LEFT, CENTER, CENTER, LEFT, LEFT],
-        height=None,
     )
     report.conditional_formatting.add(
         "D8", CellIsRule(operator="equal", formula=['"错误"'], fill=PatternFill("solid", bgColor="FFC7CE"))
@@ -1221,13 +1194,12 @@ def progress_template() -> Workbook:
     trend = wb.create_sheet("进度趋势")
     widths(trend, {"A": 9, "B": 13, "C": 10, "D": 10, "E": 9})
     title(trend, "A1:E1", "{年度}年各县（市、区）综合进度得分趋势")
-    header(trend, 2, ["代码", "县（市、区）", "设区市", "{趋势期别}", "本期排名"])
-    row_template(
+    table(
         trend,
-        3,
+        2,
+        ["代码", "县（市、区）", "设区市", "{趋势期别}", "本期排名"],
         ["{县代码}", "{趋势县名}", "{市名}", "{趋势得分}", "{排名}"],
         aligns=[CENTER, CENTER, CENTER, RIGHT, CENTER],
-        height=None,
     )
     number_formats(trend, 3, {"D": "0.00"})
     trend.freeze_panes = "D3"
