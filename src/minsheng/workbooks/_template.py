@@ -82,6 +82,15 @@ def sheet_with(wb: Workbook, field: str, template_name: str = "") -> Worksheet:
     raise TemplateError(f"模板{template_name}中找不到占位符“{token}”；请按 docs/templates.md 保留占位符。")
 
 
+def find_field(ws: Worksheet, field: str) -> tuple[int, int] | None:
+    """The (row, column) of the first cell, in reading order, holding the placeholder ``{field}``."""
+    token = "{" + field + "}"
+    for (r, c), cell in sorted(ws._cells.items()):
+        if isinstance(cell.value, str) and token in cell.value:
+            return r, c
+    return None
+
+
 def text_of(value: Any) -> str:
     """A field value as text inside a longer string."""
     if isinstance(value, Formatted):

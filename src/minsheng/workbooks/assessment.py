@@ -29,7 +29,7 @@ from ..problems import title as problem_title
 from ..relpaths import relative_paths
 from ._chart import ranking_chart
 from ._output import save_workbook, stamp_for
-from ._template import expand_column, fill_fields, fill_rows, open_template, sheet_with
+from ._template import expand_column, fill_fields, fill_rows, find_field, open_template, sheet_with
 from .form import chinese_numeral
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -45,14 +45,6 @@ from ._words import (
     common_fields,
     marks,
 )
-
-
-def _find(ws: Worksheet, field: str) -> tuple[int, int] | None:
-    token = "{" + field + "}"
-    for (r, c), cell in sorted(ws._cells.items()):
-        if isinstance(cell.value, str) and token in cell.value:
-            return r, c
-    return None
 
 
 def _county_row(r: CountyResult) -> dict[str, Any]:
@@ -78,8 +70,8 @@ def _ranking(
     fields: dict[str, Any],
     more: dict[str, dict[str, Any]] | None = None,
 ) -> None:
-    chart_at = _find(ws, "总分图")
-    name_at, total_at = _find(ws, "县名"), _find(ws, "总分")
+    chart_at = find_field(ws, "总分图")
+    name_at, total_at = find_field(ws, "县名"), find_field(ws, "总分")
     more = more or {}
     first, _last = fill_rows(
         ws,

@@ -23,7 +23,7 @@ from ..relpaths import relative_paths
 from ._cells import Formatted, unit_format
 from ._chart import ranking_chart
 from ._output import save_workbook, stamp_for
-from ._template import expand_column, fill_fields, fill_rows, open_template, sheet_with
+from ._template import expand_column, fill_fields, fill_rows, find_field, open_template, sheet_with
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..progress_run import CountyProgress, IndicatorProgress, ProgressRun
@@ -311,9 +311,7 @@ def _trend(ws: Worksheet, run: ProgressRun, fields: dict[str, Any]) -> None:
 
 
 def _chart(ws: Worksheet, run: ProgressRun, first: int) -> None:
-    from .assessment import _find
-
-    chart_at = _find(ws, "进度排名图")
+    chart_at = find_field(ws, "进度排名图")
     score_at = None
     if chart_at is None:
         return
