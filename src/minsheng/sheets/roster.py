@@ -304,7 +304,7 @@ class _RosterRows:
         ref = cell_ref(r, c)
         return self.source(self.sheet.name, ref) if self.source is not None else self.sheet.provenance(ref)
 
-    def _problem(self, code: str, message: str, r: int, c: int, severity: Severity = Severity.ERROR) -> None:
+    def problem(self, code: str, message: str, r: int, c: int, severity: Severity = Severity.ERROR) -> None:
         self.problems.append(Problem.at(code, message, self._where(r, c), severity=severity))
 
     def _flagged(self, r: int, c: int) -> bool:
@@ -331,7 +331,7 @@ class _RosterRows:
             if any(w in texts for w in _TOTAL_WORDS):
                 return _SKIP
             if not self._flagged(r, self.ic):
-                self._problem("missing-id", f"第 {r + 1} 行没有填身份证号，未计入；请补填。", r, self.ic)
+                self.problem("missing-id", f"第 {r + 1} 行没有填身份证号，未计入；请补填。", r, self.ic)
             return _SKIP
         if isinstance(raw_id, str) and not _ID_CHARS.issuperset(raw_id) and self._ends_roster(line):
             return _END  # 填表人/报出日期 or 注： in the ID column
@@ -357,7 +357,7 @@ class _RosterRows:
         else:
             when = self.parse_date(raw_date) if raw_date != "" else None
         if when is None:
-            self._problem(
+            self.problem(
                 "bad-date",
                 f"第 {r + 1} 行的日期“{raw_date}”无法识别，该行未计入；请写成 2007-12-31。",
                 r,
@@ -365,7 +365,7 @@ class _RosterRows:
             )
             return False
         if year is not None and when.year != year:  # type: ignore[attr-defined]  # a date
-            self._problem(
+            self.problem(
                 "out-of-year",
                 f"第 {r + 1} 行的日期 {when.isoformat()} 不在 {year} 年，未计入本年。",  # type: ignore[attr-defined]
                 r,
@@ -391,7 +391,7 @@ class _RosterRows:
             mask_id(str(raw_id).strip()) if not isinstance(raw_id, float) else mask_id(format(raw_id, ".0f"))
         )
         if norm is None:
-            self._problem(
+            self.problem(
                 "invalid-id",
                 f"第 {r + 1} 行的身份证号 {shown} 有误：{reason}；"
                 + ("已计入，请核实更正。" if self.count_invalid else "该行未计入，请核实更正后重新报送。"),
@@ -402,7 +402,7 @@ class _RosterRows:
                 return None
             norm = f"invalid:{raw_id}"
         if norm in seen:
-            self._problem(
+            self.problem(
                 "duplicate-id",
                 f"第 {r + 1} 行的身份证号 {mask_id(norm) if not norm.startswith('invalid:') else shown} "
                 f"与第 {seen[norm] + 1} 行重复，只计一次；请核实是否重复录入。",
@@ -425,7 +425,7 @@ class _RosterRows:
             category = next((k for k, words in self.cats if any(w in key_text for w in words)), None)
             self.cat_cache[text] = category
         if category is None:
-            self._problem(
+            self.problem(
                 "unknown-category",
                 f"第 {r + 1} 行的类别“{text}”不属于任何统计类别，未分类计数；请按规定类别填写。",
                 r,
@@ -447,7 +447,7 @@ class _RosterRows:
                 return cached
         amount = _amount_of(raw_amt, self.unit)
         if amount is None:
-            self._problem(
+            self.problem(
                 "not-a-number", f"第 {r + 1} 行的金额“{raw_amt}”不是数字，该行未计入；请填写数值。", r, ac
             )
             return None
