@@ -218,7 +218,7 @@ def test_history_gives_the_previous_rank_and_consecutive_periods_behind(tmp_path
     assert {(c.county.code, k) for c, _, k in streaks} == {("360104", 2), ("360111", 2)}
     assert len(streaks) == 2 * 22
     skipped = sorted(p.file for p in june.problems if p.code == "history-skipped")
-    assert skipped == sorted(["其他方案.json", "上年.json", "年终.json", "坏的.json"])
+    assert skipped == sorted(f"历史/{n}.json" for n in ("其他方案", "上年", "年终", "坏的"))
     data = json.loads(progress_to_json(june))
     assert data["previous_period"] == "2007-05"
     assert next(c for c in data["counties"] if c["county"]["code"] == "360102")["rank_change"] == 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from attrs import frozen
 from .errors import InputError
 from .model import Problem, Severity
 
+PathLike = str | os.PathLike[str]
+
 ASSESSMENT, PROGRESS = "assessment", "progress"
 _MONTH = re.compile(r"(?P<year>\d{4})-(?P<n>\d{1,2})")
 _QUARTER = re.compile(r"(?P<year>\d{4})Q(?P<n>[1-4])")
@@ -29,12 +32,14 @@ _QUARTER = re.compile(r"(?P<year>\d{4})Q(?P<n>[1-4])")
 
 @frozen
 class PastCounty:
-    """One county in an earlier result: its total (进度得分 for a progress report) and rank."""
+    """One county in an earlier result: its total (进度得分 for a progress report), its rank and, in
+    a progress report, the indicators it was behind on."""
 
     code: str
     name: str
     total: Decimal | None
     rank: int | None
+    behind: tuple[str, ...] = ()
 
 
 @frozen
@@ -115,6 +120,9 @@ def parse_result(data: Any, file: str) -> PastResult:
             raise _Unreadable(f"第 {i} 个县缺少县代码（county.code）")
         where = f"县“{county['code']}”的"
         total = row.get("total") if kind == ASSESSMENT else row.get("score")
+        behind = row.get("behind") or []
+        if not isinstance(behind, list) or not all(isinstance(x, str) for x in behind):
+            raise _Unreadable(f"{where}滞后指标（behind）应为指标代码的列表")
         counties.append(
             PastCounty(
                 code=county["code"],
@@ -123,6 +131,7 @@ def parse_result(data: Any, file: str) -> PastResult:
                     total, where + ("总分（total）" if kind == ASSESSMENT else "进度得分（score）")
                 ),
                 rank=_int(row.get("rank"), where + "排名（rank）", optional=True),
+                behind=tuple(behind),
             )
         )
     return PastResult(file, kind, scheme_id, year, period, tuple(counties))
@@ -139,18 +148,36 @@ def _why(exc: Exception) -> str:
     return "无法打开（权限不够或文件被占用）"
 
 
-def read_history(folder: str | os.PathLike[str]) -> tuple[list[PastResult], list[Problem]]:
-    """Every result in ``folder`` (its .json files, searched recursively, in name order), and a
+def _result_files(history: PathLike | Iterable[PathLike]) -> list[tuple[Path, str]]:
+    """Each file given, or found below a folder given (recursively, in name order), with the name a
+    problem shows: a folder's name and the file's path inside it, or a file's own name."""
+    given = [history] if isinstance(history, str | os.PathLike) else list(history)
+    files: list[tuple[Path, str]] = []
+    for item in given:
+        path = Path(item)
+        if path.is_dir():
+            base = path.resolve().name or "history"
+            files.extend(
+                (p, f"{base}/{p.relative_to(path).as_posix()}")
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+            )
+        elif path.is_file():
+            files.append((path, path.name))
+        else:
+            raise InputError(
+                "history-not-found", f"找不到历年结果目录或文件“{path}”；请检查 --history 的路径。"
+            )
+    return files
+
+
+def read_history(history: PathLike | Iterable[PathLike]) -> tuple[list[PastResult], list[Problem]]:
+    """Every result in ``history`` (folders, searched recursively in name order, or files), and a
     ``history-skipped`` problem for each file that is not one. Raises :class:`InputError`
-    (``history-not-found``) when the folder does not exist."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError("history-not-found", f"找不到历年结果目录“{folder}”；请检查 --history 的路径。")
+    (``history-not-found``) when a folder or file given does not exist."""
     results: list[PastResult] = []
     problems: list[Problem] = []
-    base = folder.resolve().name or "history"
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        shown = f"{base}/{path.relative_to(folder).as_posix()}"
+    for path, shown in _result_files(history):
         if path.name.startswith((".", "~$")):
             continue
         if path.suffix.lower() != ".json":

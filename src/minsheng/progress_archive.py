@@ -5,19 +5,16 @@ the history a later period is compared with (较上期, 连续 N 期)."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
 from .model import (
     Problem,
     Scheme,
     Severity,
 )
-from .period import Period, PeriodError
+from .period import Period
 from .run import PathLike
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -121,76 +118,40 @@ def load_history(
     """The earlier progress results of ``scheme`` and ``period``'s year, before ``period``, oldest
     first (one per period: the first file in name order is kept); every other file is a
     ``history-skipped`` problem naming it and why. A path that does not exist is an InputError."""
-    paths: list[Path] = []
-    given = [history] if isinstance(history, str | os.PathLike) else list(history)
-    for item in given:
-        p = Path(item)
-        if p.is_dir():
-            paths.extend(sorted(x for x in p.rglob("*.json") if x.is_file()))
-        elif p.is_file():
-            paths.append(p)
-        else:
-            raise InputError("history-not-found", f"找不到历史结果目录或文件“{p}”；请检查 --history 的路径。")
-    points: dict[tuple[int, int], HistoryPoint] = {}
-    problems: list[Problem] = []
+    from .past_results import PROGRESS, read_history
 
-    def skip(path: Path, why: str) -> None:
+    results, problems = read_history(history)
+    points: dict[tuple[int, int], HistoryPoint] = {}
+    for r in results:
+        when = Period.parse(r.period) if r.period is not None else None
+        if r.scheme_id != scheme.id:
+            why = f"属于考核方案“{r.scheme_id}”，本次为“{scheme.id}”"
+        elif r.year != period.year:
+            why = f"是 {r.year} 年的结果，本次为 {period.year} 年"
+        elif r.kind != PROGRESS or when is None:
+            why = "是年终考核结果，不是月报、季报的进度结果"
+        elif (when.year, when.month) >= (period.year, period.month):
+            why = f"是{when.title}的结果，不早于本期"
+        elif (when.year, when.month) in points:
+            why = f"与“{points[(when.year, when.month)].file}”是同一期（{when.title}）的结果"
+        else:
+            points[(when.year, when.month)] = HistoryPoint(
+                when,
+                r.file,
+                {c.code: c.rank for c in r.counties},
+                {c.code: c.total for c in r.counties},
+                {c.code: c.behind for c in r.counties},
+            )
+            continue
         problems.append(
             Problem(
                 "history-skipped",
-                f"历史结果“{path.name}”{why}，已跳过，未用于较上期和连续滞后。",
+                f"历史结果“{r.file}”{why}，已跳过，未用于较上期和连续滞后。",
                 severity=Severity.WARNING,
-                file=path.name,
+                file=r.file,
             )
         )
-
-    for path in paths:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
-            skip(path, "无法读取（不是 minsheng 写出的 JSON 结果）")
-            continue
-        if not isinstance(data, dict):
-            skip(path, "不是 minsheng 写出的结果")
-            continue
-        if data.get("scheme_id") != scheme.id:
-            skip(path, f"属于考核方案“{data.get('scheme_id')}”，本次为“{scheme.id}”")
-            continue
-        if data.get("year") != period.year:
-            skip(path, f"是 {data.get('year')} 年的结果，本次为 {period.year} 年")
-            continue
-        if data.get("kind") != KIND:
-            skip(path, "是年终考核结果，不是月报、季报的进度结果")
-            continue
-        try:
-            when = Period.parse(str(data.get("period")))
-            point = _point(when, path, data)
-        except (PeriodError, KeyError, TypeError, ValueError, ArithmeticError):
-            skip(path, "内容不完整（缺少期别或各县结果）")
-            continue
-        if (when.year, when.month) >= (period.year, period.month):
-            skip(path, f"是{when.title}的结果，不早于本期")
-            continue
-        key = (when.year, when.month)
-        if key in points:
-            skip(path, f"与“{points[key].file}”是同一期（{when.title}）的结果")
-            continue
-        points[key] = point
     return tuple(points[k] for k in sorted(points)), problems
-
-
-def _point(period: Period, path: Path, data: Mapping[str, Any]) -> HistoryPoint:
-    ranks: dict[str, int | None] = {}
-    scores: dict[str, Decimal | None] = {}
-    behind: dict[str, tuple[str, ...]] = {}
-    for c in data["counties"]:
-        code = str(c["county"]["code"])
-        rank = c.get("rank")
-        ranks[code] = int(rank) if rank is not None else None
-        score = c.get("score")
-        scores[code] = Decimal(str(score)) if score is not None else None
-        behind[code] = tuple(str(x) for x in c.get("behind") or ())
-    return HistoryPoint(period, path.name, ranks, scores, behind)
 
 
 __all__ = ["load_history", "progress_to_dict", "progress_to_json"]
