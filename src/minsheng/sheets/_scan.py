@@ -16,6 +16,7 @@ Each scanner returns, per sheet name, a dict ``{(row, col): CellFlag}`` (0-based
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -156,6 +157,17 @@ _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
+_PREFIXED = re.compile(rb"<[\w.-]+:")
+
+
+@functools.lru_cache(maxsize=8)
+def _percent_attr(percent_styles: frozenset[int]) -> re.Pattern[bytes]:
+    """An ``s`` attribute naming one of ``percent_styles`` (digits as written, leading zeros too):
+    a cell whose attributes are plain ASCII without it is in no percent style."""
+    ids = b"|".join(str(i).encode() for i in sorted(percent_styles))
+    return re.compile(rb"\ss\s*=\s*[\"']0*(?:" + ids + rb")[\"']")
+
+
 class _NotPlain(Exception):
     """The part needs the XML parser after all."""
 
@@ -207,6 +219,7 @@ def _scan_ooxml_fast(
         return None
     flags: Flags = {}
     percent: set[tuple[int, int]] = set()
+    percent_attr = _percent_attr(percent_styles) if percent_styles else None
     cells = 0
     try:
         for cell in _CELL.finditer(data):
@@ -215,14 +228,13 @@ def _scan_ooxml_fast(
             attrs = cell.group(1)
             # only cells that may be flagged or percent-styled need looking at
             if not (
-                b"<f" in content
-                or b":" in content
-                or (percent_styles and b"<v" in content)
-                or b'"e"' in attrs
-                or b"'e'" in attrs
-                or b"&" in attrs
+                b"<f" in content or b":" in content or b'"e"' in attrs or b"'e'" in attrs or b"&" in attrs
             ):
-                continue  # no formula, no value to style, not an error: nothing to flag
+                # no formula, not an error: only a number in a percent style counts
+                if percent_attr is None or b"<v" not in content:
+                    continue  # no value to style: nothing to flag
+                if attrs.isascii() and percent_attr.search(attrs) is None:
+                    continue  # its s="..." (plain ASCII, no entity) names no percent style
             a = _attrs(attrs)
             ref = a.get("r")
             if not ref:
@@ -248,7 +260,7 @@ def _scan_ooxml_fast(
                         )
                     else:
                         value = text
-                if children != len(_CHILD_START.findall(content)) or re.search(rb"<[\w.-]+:", content):
+                if children != len(_CHILD_START.findall(content)) or _PREFIXED.search(content):
                     return None
                 if _CELL_START.search(content):
                     return None
@@ -279,6 +291,15 @@ def scan_ooxml_sheet(
         fast = _scan_ooxml_fast(zf.read(part), percent_styles)
         if fast is not None:
             return fast
+    return _scan_ooxml_streamed(zf, part, percent_styles)
+
+
+def _scan_ooxml_streamed(
+    zf: zipfile.ZipFile, part: str, percent_styles: frozenset[int]
+) -> tuple[Flags, set[tuple[int, int]]]:
+    """:func:`scan_ooxml_sheet` by the XML parser, streamed: the reference for the fast path."""
+    flags: Flags = {}
+    percent: set[tuple[int, int]] = set()
     row_no = -1
     col_no = -1
     with zf.open(part) as fh:

@@ -1,0 +1,127 @@
+"""The fast scan of an .xlsx sheet part gives what the streamed XML parse gives, or leaves the part
+to it (``None``); and the styles scan gives what the element tree gives."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minsheng.sheets import _scan
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLE = next((ROOT / "examples" / "jiangxi-2007" / "报表" / "上饶市").glob("361102-*.xlsx"))
+PART = "xl/worksheets/sheet1.xml"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}" xmlns:x="{MAIN}"><sheetData>'
+
+
+def zipped(data: bytes) -> zipfile.ZipFile:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(PART, data)
+    return zipfile.ZipFile(buf)
+
+
+def streamed(data: bytes, percent: frozenset[int]):
+    """The reference: the streamed parse's result, or the type of what it raised."""
+    try:
+        return _scan._scan_ooxml_streamed(zipped(data), PART, percent)
+    except Exception as exc:
+        return type(exc)
+
+
+def fast(data: bytes, percent: frozenset[int]):
+    """The fast path's result (``None``: left to the parse), or the type of what it raised."""
+    try:
+        return _scan._scan_ooxml_fast(data, percent)
+    except Exception as exc:
+        return type(exc)
+
+
+def test_the_example_form_takes_the_fast_path_and_gives_the_parse_s_result():
+    with zipfile.ZipFile(EXAMPLE) as zf:
+        data = zf.read(PART)
+        percent = _scan.ooxml_percent_styles(zf)
+    assert percent
+    result = fast(data, percent)
+    assert result is not None and result == streamed(data, percent)
+    assert result[0]  # the form's formulas, saved without results
+
+
+REFS = st.sampled_from(['r="B{row}"', 'r="C{row}"', "", 'r="1A"', 'r="ZZZZ{row}"', "r='D{row}'"])
+STYLES = st.sampled_from(
+    ["", 's="14"', "s='20'", 's="014"', 's = "14"', 's="3"', 's="14 "', 's="&#49;4"', 's="\u0661\u0664"']
+)
+TYPES = st.sampled_from(["", 't="n"', 't="e"', "t='e'", 't="str"', 't="s"', 't="inlineStr"'])
+EXTRA = st.sampled_from(["", 'x:s="14"', "foo=\" s='14'\"", 'bar="a&amp;b"', 'baz="\u4e2d"'])
+BODIES = st.sampled_from(
+    [
+        None,
+        "<v>0.5</v>",
+        "<v/>",
+        "<v></v>",
+        "<v>0</v>",
+        "<v>#N/A</v>",
+        "<f>A1&gt;2</f><v>1</v>",
+        "<f>A1&gt;2</f><v />",
+        "<f>B1</f>",
+        '<f t="shared" si="0"/>',
+        '<f t="shared" si="1">C1*2</f><v>3</v>',
+        "<x:v>1</x:v>",
+        "<x:f>A1</x:f>",
+        "<is><t>a:b</t></is>",
+        "<is><t>1</t></is><v>2</v>",
+        "<v>1</v><v>2</v>",
+        "<v>1\r\n2</v>",
+        '<c r="Z9"><v>1</v></c>',
+    ]
+)
+
+
+@st.composite
+def cells(draw, row: int) -> str:
+    attrs = [draw(REFS).format(row=row), draw(STYLES), draw(TYPES), draw(EXTRA)]
+    order = draw(st.permutations([a for a in attrs if a]))
+    body = draw(BODIES)
+    head = "<c" + "".join(" " + a for a in order)
+    return head + "/>" if body is None else head + ">" + body + "</c>"
+
+
+@st.composite
+def sheets(draw) -> bytes:
+    rows = []
+    for row in range(1, draw(st.integers(1, 4)) + 1):
+        r = draw(st.sampled_from([f' r="{row}"', "", ' r="x"']))
+        rows.append(f"<row{r}>" + "".join(draw(st.lists(cells(row), max_size=4))) + "</row>")
+    return (HEAD + "".join(rows) + "</sheetData></worksheet>").encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=sheets(), percent=st.sampled_from([frozenset(), frozenset({14, 20}), frozenset({3})]))
+def test_the_fast_scan_gives_what_the_parse_gives(data, percent):
+    assert fast(data, percent) in (None, streamed(data, percent))
+
+
+@pytest.mark.parametrize(
+    "cell, percent",
+    [
+        ('<c r="B1" s="014" t="n"><v>0.5</v></c>', True),  # leading zeros: style 14
+        ('<c r="B1" s="\u0661\u0664"><v>0.5</v></c>', True),  # digits Python reads as 14
+        ('<c r="B1" s="14 "><v>0.5</v></c>', False),
+        ('<c r="B1" s="&#49;4"><v>0.5</v></c>', True),
+        ('<c r="B1" x:s="14"><v>0.5</v></c>', False),
+        ('<c r="B1" s="3" foo=" s=\'14\'"><v>0.5</v></c>', False),
+        ('<c r="B1" s="14" t="str"><v>0.5</v></c>', False),
+    ],
+)
+def test_percent_styles_as_the_parser_reads_them(cell, percent):
+    data = (HEAD + f'<row r="1">{cell}</row></sheetData></worksheet>').encode()
+    reference = streamed(data, frozenset({14}))
+    assert reference == (({}, {(0, 1)}) if percent else ({}, set()))
+    # an entity in an attribute is left to the parser
+    assert fast(data, frozenset({14})) == (None if "&" in cell else reference)
