@@ -11,7 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minsheng.sheets import _scan
+from minsheng.sheets import _accel, _scan
+
+native = _accel.scans
+needs_native = pytest.mark.skipif(native is None, reason="minsheng.sheets._native was not built")
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = next((ROOT / "examples" / "jiangxi-2007" / "报表" / "上饶市").glob("361102-*.xlsx"))
@@ -101,10 +104,16 @@ def sheets(draw) -> bytes:
     return (HEAD + "".join(rows) + "</sheetData></worksheet>").encode()
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.parametrize("c_scans", [True, False], ids=["c", "python"])
+@settings(max_examples=300, deadline=None)
 @given(data=sheets(), percent=st.sampled_from([frozenset(), frozenset({14, 20}), frozenset({3})]))
-def test_the_fast_scan_gives_what_the_parse_gives(data, percent):
-    assert fast(data, percent) in (None, streamed(data, percent))
+def test_the_fast_scan_gives_what_the_parse_gives(c_scans, data, percent):
+    saved = _accel.scans
+    _accel.scans = saved if c_scans else None
+    try:
+        assert fast(data, percent) in (None, streamed(data, percent))
+    finally:
+        _accel.scans = saved
 
 
 @pytest.mark.parametrize(
@@ -125,3 +134,100 @@ def test_percent_styles_as_the_parser_reads_them(cell, percent):
     assert reference == (({}, {(0, 1)}) if percent else ({}, set()))
     # an entity in an attribute is left to the parser
     assert fast(data, frozenset({14})) == (None if "&" in cell else reference)
+
+
+TOKENS = st.one_of(
+    st.sampled_from(
+        [
+            b"<",
+            b">",
+            b"/",
+            b"/>",
+            b"<c",
+            b"<c ",
+            b"<c>",
+            b"<c/>",
+            b"<c\t",
+            b"<c\x0b",
+            b"<c/",
+            b"</c>",
+            b"</c >",
+            b"</c\n>",
+            b"</c",
+            b"</cx>",
+            b"<cx>",
+            b' r="A1"',
+            b" r='A1'",
+            b' t="e"',
+            b" t='e'",
+            b' s="1"',
+            b' a-b.c:d = "x"',
+            b' q="a<b"',
+            b'"',
+            b"'",
+            b"=",
+            b" ",
+            b"\t",
+            b"\x0c",
+            b"&amp;",
+            b"&",
+            b":",
+            b"<f>",
+            b"</f>",
+            b"<v>",
+            b"</v>",
+            b"<v/>",
+            b"<f",
+            b"<v",
+            b'"e"',
+            b"x",
+            b"\xe4\xb8\xad",
+        ]
+    ),
+    st.binary(max_size=3),
+)
+#: cells as writers write them, with stray bytes and broken pieces between and inside them
+CELL_BITS = st.lists(
+    st.one_of(
+        cells(1).map(str.encode),
+        TOKENS,
+        st.tuples(cells(2), TOKENS, st.integers(0, 40)).map(
+            lambda t: t[0].encode()[: t[2]] + t[1] + t[0].encode()[t[2] :]
+        ),
+    ),
+    max_size=12,
+).map(b"".join)
+
+
+@needs_native
+@settings(max_examples=3000, deadline=None)
+@given(data=CELL_BITS, with_values=st.booleans())
+def test_the_c_cell_scan_matches_python(data, with_values):
+    assert native.ooxml_cells(data, with_values) == _scan._ooxml_cells_python(data, with_values)
+
+
+@needs_native
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"<c",
+        b"<c/>",
+        b"<c></c>",
+        b'<c r="A1"><f>1</f></c><c r="B1"/>',
+        b'<c r="A1" ><v>1</v></c  ><c  r = "B1"  t = "e" ><v>#N/A</v></c>',
+        b'<c r="A1"><v>1</v><c r="B1"><f>A1</f></c></c>',  # a cell inside a cell
+        b'<c r="A1"><v>1</v>',  # no end
+        b'<c r="A1" s="1"x="2"><v>1</v></c>',  # no space between attributes
+        b'<c r="A1" \xe4\xb8\xad="1"><f>1</f></c>',  # a name the pattern does not take
+        b'<cx r="A1"><f>1</f></cx><c r="B1"><f>2</f></cx></c>',
+        b'<row><c r="A1" t="e"/><c r="B1" s="&#49;">x:y</c></row>',
+    ],
+)
+def test_the_c_cell_scan_on_crafted_parts(data):
+    for with_values in (False, True):
+        assert native.ooxml_cells(data, with_values) == _scan._ooxml_cells_python(data, with_values)
+    with zipfile.ZipFile(EXAMPLE) as zf:
+        form = zf.read(PART)
+    assert native.ooxml_cells(form, True) == _scan._ooxml_cells_python(form, True)
+    assert len(native.ooxml_cells(form, True)) > 25

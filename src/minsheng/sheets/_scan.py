@@ -24,6 +24,7 @@ import zipfile
 from attrs import frozen
 from defusedxml import ElementTree as SafeET
 
+from . import _accel
 from .refs import parse_ref
 
 ERROR_CELL = "error-cell"
@@ -220,13 +221,15 @@ def _scan_ooxml_fast(
     flags: Flags = {}
     percent: set[tuple[int, int]] = set()
     percent_attr = _percent_attr(percent_styles) if percent_styles else None
-    cells = 0
+    scans = _accel.scans
+    if scans is not None:
+        cells = scans.ooxml_cells(data, bool(percent_styles))
+    else:
+        cells = _ooxml_cells_python(data, bool(percent_styles))
+    if cells is None:
+        return None  # a cell the pattern did not take whole
     try:
-        for cell in _CELL.finditer(data):
-            cells += 1
-            content = cell.group(2) or b""
-            attrs = cell.group(1)
-            # only cells that may be flagged or percent-styled need looking at
+        for attrs, content in cells:
             if not (
                 b"<f" in content or b":" in content or b'"e"' in attrs or b"'e'" in attrs or b"&" in attrs
             ):
@@ -274,9 +277,32 @@ def _scan_ooxml_fast(
                 percent.add((row_no, col_no))
     except _NotPlain:
         return None
-    if cells != len(_CELL_START.findall(data)):
-        return None  # a cell the pattern did not take whole
     return flags, percent
+
+
+def _ooxml_cells_python(data: bytes, with_values: bool) -> list[tuple[bytes, bytes]] | None:
+    """The cells of a sheet part that may need looking at: ``(attrs, content)``, the two groups of
+    ``_CELL`` (``b""`` for ``<c .../>``), for the cells with a formula, an error, an entity in an
+    attribute or (``with_values``) a value; ``None`` when a ``<c`` is not taken whole by the
+    pattern (the part is left to the parser). ``_native.ooxml_cells`` computes the same in C."""
+    out: list[tuple[bytes, bytes]] = []
+    cells = 0
+    for cell in _CELL.finditer(data):
+        cells += 1
+        content = cell.group(2) or b""
+        attrs = cell.group(1)
+        if (
+            b"<f" in content
+            or b":" in content
+            or (with_values and b"<v" in content)
+            or b'"e"' in attrs
+            or b"'e'" in attrs
+            or b"&" in attrs
+        ):
+            out.append((attrs, content))
+    if cells != len(_CELL_START.findall(data)):
+        return None
+    return out
 
 
 def scan_ooxml_sheet(
