@@ -231,3 +231,82 @@ def test_the_c_cell_scan_on_crafted_parts(data):
         form = zf.read(PART)
     assert native.ooxml_cells(form, True) == _scan._ooxml_cells_python(form, True)
     assert len(native.ooxml_cells(form, True)) > 25
+
+
+def test_the_example_styles_take_the_fast_path():
+    with zipfile.ZipFile(EXAMPLE) as zf:
+        data = zf.read("xl/styles.xml")
+    assert _scan._percent_styles_fast(data) == _scan._percent_styles_tree(data) == {14, 20}
+
+
+NUMFMT_IDS = st.sampled_from(["164", "9", "10", " 165 ", "x", "+166", "\uff11\uff16\uff14", "", "1_6_4"])
+FORMAT_CODES = st.sampled_from(["0.0%", '0"%"', "0\\%", "0.00", '"a"0%', "%"])
+
+
+@st.composite
+def styles(draw) -> bytes:
+    def xf() -> str:
+        fmt = draw(NUMFMT_IDS)
+        return "<xf/>" if fmt == "" else f'<xf numFmtId="{fmt}"/>'
+
+    parts = []
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.sampled_from(["numFmts", "cellXfs", "nested", "other", "x:cellXfs"]))
+        if kind == "numFmts":
+            fmts = [
+                f'<numFmt numFmtId="{draw(NUMFMT_IDS)}" formatCode="{draw(FORMAT_CODES)}"/>'
+                for _ in range(draw(st.integers(0, 3)))
+            ]
+            parts.append("<numFmts>" + "".join(fmts) + "</numFmts>")
+        elif kind in ("cellXfs", "x:cellXfs"):
+            children = [
+                draw(st.sampled_from([xf(), "<other/>", '<numFmt numFmtId="164" formatCode="0%"/>']))
+                for _ in range(draw(st.integers(0, 4)))
+            ]
+            parts.append(f"<{kind}>" + "".join(children) + f"</{kind}>")
+        elif kind == "nested":
+            parts.append(f"<cellXfs>{xf()}<xf><cellXfs>{xf()}{xf()}</cellXfs></xf>{xf()}</cellXfs>")
+        else:
+            parts.append(f"<cellStyleXfs>{xf()}</cellStyleXfs>")
+    body = "".join(parts)
+    if draw(st.booleans()):
+        body = body[: draw(st.integers(0, len(body)))]  # cut: not well-formed
+    return f'<styleSheet xmlns="{MAIN}" xmlns:x="{MAIN}">{body}</styleSheet>'.encode()
+
+
+def tree_or_error(data: bytes):
+    try:
+        return _scan._percent_styles_tree(data)
+    except Exception as exc:
+        return type(exc)
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=styles())
+def test_the_styles_events_give_what_the_tree_gives(data):
+    fast_result = _scan._percent_styles_fast(data)
+    if fast_result is not None:
+        assert fast_result == tree_or_error(data)
+        _scan._STYLES_SEEN.clear()
+        assert _scan.ooxml_percent_styles(zipped_styles(data)) == fast_result
+        assert _scan.ooxml_percent_styles(zipped_styles(data)) == fast_result  # as kept
+
+
+def zipped_styles(data: bytes) -> zipfile.ZipFile:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/styles.xml", data)
+    return zipfile.ZipFile(buf)
+
+
+def test_a_broken_styles_part_fails_as_the_tree_fails():
+    data = f'<styleSheet xmlns="{MAIN}"><cellXfs><xf numFmtId="9"/></cellXfs>'.encode()
+    assert _scan._percent_styles_fast(data) is None
+    with pytest.raises(Exception) as err:
+        _scan.ooxml_percent_styles(zipped_styles(data))
+    assert type(err.value) is tree_or_error(data)
+    dtd = b'<!DOCTYPE s [<!ENTITY e "9">]><styleSheet><cellXfs><xf numFmtId="&e;"/></cellXfs></styleSheet>'
+    assert _scan._percent_styles_fast(dtd) is None
+    with pytest.raises(Exception) as err:
+        _scan.ooxml_percent_styles(zipped_styles(dtd))
+    assert type(err.value).__name__ == "EntitiesForbidden"

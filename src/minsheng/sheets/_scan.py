@@ -97,7 +97,78 @@ def ooxml_percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
     """Indices of the cell styles (cellXfs) whose number format is a percentage."""
     if "xl/styles.xml" not in zf.namelist():
         return frozenset()
-    root = SafeET.fromstring(zf.read("xl/styles.xml"))
+    data = zf.read("xl/styles.xml")
+    found = _STYLES_SEEN.get(data)
+    if found is None:
+        found = _percent_styles_fast(data)
+        if found is None:
+            found = _percent_styles_tree(data)
+        if len(data) <= _STYLES_KEPT_BYTES:
+            if len(_STYLES_SEEN) >= _STYLES_KEPT:
+                _STYLES_SEEN.pop(next(iter(_STYLES_SEEN)))
+            _STYLES_SEEN[data] = found
+    return found
+
+
+#: styles.xml parts already read, by their bytes: a province's forms mostly share one
+_STYLES_SEEN: dict[bytes, frozenset[int]] = {}
+_STYLES_KEPT = 4
+_STYLES_KEPT_BYTES = 1 << 20
+
+
+def _percent_styles_fast(data: bytes) -> frozenset[int] | None:
+    """:func:`_percent_styles_tree` by expat's events, building no tree, for a part without a DTD,
+    comment or CDATA (``b"<!"``); ``None`` for any other part and for one expat refuses (the tree
+    then reads it, and refuses it as before)."""
+    from xml.parsers import expat
+
+    if b"<!" in data:
+        return None
+    percent_ids = {9, 10}
+    out: set[int] = set()
+    # the open cellXfs elements: (depth, the percent formats known at its start, xf children seen)
+    open_xfs: list[list] = []
+    depth = 0
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        local = tag.rsplit("}", 1)[-1]
+        if open_xfs and open_xfs[-1][0] == depth - 1 and local == "xf":
+            top = open_xfs[-1]
+            try:
+                if int(attrs.get("numFmtId", "0")) in top[1]:
+                    out.add(top[2])
+            except ValueError:
+                pass
+            top[2] += 1
+        if local == "numFmt" and _is_percent_format(attrs.get("formatCode", "")):
+            try:
+                percent_ids.add(int(attrs.get("numFmtId", "-1")))
+            except ValueError:
+                pass
+        elif local == "cellXfs":
+            open_xfs.append([depth, frozenset(percent_ids), 0])
+
+    def end(tag: str) -> None:
+        nonlocal depth
+        if open_xfs and open_xfs[-1][0] == depth:
+            open_xfs.pop()
+        depth -= 1
+
+    parser = expat.ParserCreate(None, "}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        return None
+    return frozenset(out)
+
+
+def _percent_styles_tree(data: bytes) -> frozenset[int]:
+    """:func:`ooxml_percent_styles` of the bytes of a styles part, by the element tree."""
+    root = SafeET.fromstring(data)
     percent_ids = {9, 10}
     out: set[int] = set()
     for el in root.iter():
