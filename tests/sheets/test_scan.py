@@ -310,3 +310,27 @@ def test_a_broken_styles_part_fails_as_the_tree_fails():
     with pytest.raises(Exception) as err:
         _scan.ooxml_percent_styles(zipped_styles(dtd))
     assert type(err.value).__name__ == "EntitiesForbidden"
+
+
+def test_sheet_parts_are_read_once_and_handed_out_fresh():
+    with zipfile.ZipFile(EXAMPLE) as zf:
+        _scan._PARTS_SEEN.clear()
+        first = _scan.ooxml_sheet_parts(zf)
+        first["x"] = ("", "visible")
+        again = _scan.ooxml_sheet_parts(zf)
+        assert "x" not in again and again == _scan._sheet_parts(
+            zf.read("xl/workbook.xml"), zf.read("xl/_rels/workbook.xml.rels")
+        )
+        assert again[next(iter(again))][0].startswith("xl/worksheets/")
+
+
+@pytest.mark.parametrize("workbook, error", [(b"<workbook", "ParseError"), (b"<workbook/>", "BadZipFile")])
+def test_a_broken_workbook_part_fails_before_its_broken_relationships(workbook, error):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/workbook.xml", workbook)
+        zf.writestr("xl/_rels/workbook.xml.rels", b"<Relationships/>")
+    damaged = buf.getvalue().replace(b"<Relationships/>", b"<Relationshipz/>")  # its CRC no longer fits
+    with pytest.raises(Exception) as err, zipfile.ZipFile(io.BytesIO(damaged)) as zf:
+        _scan.ooxml_sheet_parts(zf)
+    assert type(err.value).__name__ == error

@@ -69,11 +69,36 @@ _PREFILTER = re.compile(rb"<(?:\w+:)?f[\s>/]|\st\s*=\s*[\"']e[\"']")
 
 def ooxml_sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     """Sheet name → (part path inside the zip, state: visible/hidden/veryHidden)."""
-    wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    workbook = zf.read("xl/workbook.xml")
     rels_name = "xl/_rels/workbook.xml.rels"
+    try:
+        rels = zf.read(rels_name) if rels_name in zf.namelist() else None
+    except Exception:
+        SafeET.fromstring(workbook)  # a broken workbook.xml is what fails first, as it always did
+        raise
+    key = (workbook, rels)
+    found = _PARTS_SEEN.get(key)
+    if found is None:
+        found = _sheet_parts(workbook, rels)
+        if len(workbook) + len(rels or b"") <= _KEPT_BYTES:
+            if len(_PARTS_SEEN) >= _KEPT:
+                _PARTS_SEEN.pop(next(iter(_PARTS_SEEN)))
+            _PARTS_SEEN[key] = found
+    return dict(found)
+
+
+#: :func:`ooxml_sheet_parts` already read, by the bytes of workbook.xml and its relationships
+_PARTS_SEEN: dict[tuple[bytes, bytes | None], dict[str, tuple[str, str]]] = {}
+#: how many readings of each kind are kept, of parts up to how many bytes
+_KEPT = 4
+_KEPT_BYTES = 1 << 20
+
+
+def _sheet_parts(workbook: bytes, rels: bytes | None) -> dict[str, tuple[str, str]]:
+    wb = SafeET.fromstring(workbook)
     targets: dict[str, str] = {}
-    if rels_name in zf.namelist():
-        for rel in SafeET.fromstring(zf.read(rels_name)):
+    if rels is not None:
+        for rel in SafeET.fromstring(rels):
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 continue
@@ -103,8 +128,8 @@ def ooxml_percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
         found = _percent_styles_fast(data)
         if found is None:
             found = _percent_styles_tree(data)
-        if len(data) <= _STYLES_KEPT_BYTES:
-            if len(_STYLES_SEEN) >= _STYLES_KEPT:
+        if len(data) <= _KEPT_BYTES:
+            if len(_STYLES_SEEN) >= _KEPT:
                 _STYLES_SEEN.pop(next(iter(_STYLES_SEEN)))
             _STYLES_SEEN[data] = found
     return found
@@ -112,8 +137,6 @@ def ooxml_percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
 
 #: styles.xml parts already read, by their bytes: a province's forms mostly share one
 _STYLES_SEEN: dict[bytes, frozenset[int]] = {}
-_STYLES_KEPT = 4
-_STYLES_KEPT_BYTES = 1 << 20
 
 
 def _percent_styles_fast(data: bytes) -> frozenset[int] | None:

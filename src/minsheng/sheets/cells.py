@@ -131,10 +131,18 @@ class Sheet:
         width = self.n_cols
         if self._marked is None:
             self._marked = {r for r, _ in self.flags} | {r for r, _ in self.percent}
+        # the cells :meth:`cell` gives (len(line) <= width)
         if row in self._marked:
-            return [self.cell(row, c) for c in range(width)]
-        # no flagged or percent cell in this row: the cells from the values alone (as :meth:`cell`)
-        cells = [Cell(row, c, None if v == "" else v) for c, v in enumerate(line)]  # len(line) <= width
+            flag = self.flags.get
+            percent = self.percent
+            cells = [
+                Cell(row, c, None if v == "" else v, flag((row, c)), (row, c) in percent)
+                for c, v in enumerate(line)
+            ]
+            cells.extend([Cell(row, c, None, flag((row, c))) for c in range(len(cells), width)])
+            return cells
+        # no flagged or percent cell in this row: the cells from the values alone
+        cells = [Cell(row, c, None if v == "" else v) for c, v in enumerate(line)]
         if len(cells) < width:
             cells.extend([Cell(row, c, None) for c in range(len(cells), width)])
         return cells
