@@ -106,7 +106,10 @@ def sheets(draw) -> bytes:
 
 @pytest.mark.parametrize("c_scans", [True, False], ids=["c", "python"])
 @settings(max_examples=300, deadline=None)
-@given(data=sheets(), percent=st.sampled_from([frozenset(), frozenset({14, 20}), frozenset({3})]))
+@given(
+    data=sheets(),
+    percent=st.sampled_from([frozenset(), frozenset({14, 20}), frozenset({3}), frozenset(range(300))]),
+)
 def test_the_fast_scan_gives_what_the_parse_gives(c_scans, data, percent):
     saved = _accel.scans
     _accel.scans = saved if c_scans else None

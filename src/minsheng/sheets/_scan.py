@@ -82,7 +82,7 @@ def ooxml_sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
         found = _sheet_parts(workbook, rels)
         if len(workbook) + len(rels or b"") <= _KEPT_BYTES:
             if len(_PARTS_SEEN) >= _KEPT:
-                _PARTS_SEEN.pop(next(iter(_PARTS_SEEN)))
+                _PARTS_SEEN.clear()  # (atomic: safe with reading threads)
             _PARTS_SEEN[key] = found
     return dict(found)
 
@@ -130,7 +130,7 @@ def ooxml_percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
             found = _percent_styles_tree(data)
         if len(data) <= _KEPT_BYTES:
             if len(_STYLES_SEEN) >= _KEPT:
-                _STYLES_SEEN.pop(next(iter(_STYLES_SEEN)))
+                _STYLES_SEEN.clear()  # (atomic: safe with reading threads)
             _STYLES_SEEN[data] = found
     return found
 
@@ -314,7 +314,8 @@ def _scan_ooxml_fast(
         return None
     flags: Flags = {}
     percent: set[tuple[int, int]] = set()
-    percent_attr = _percent_attr(percent_styles) if percent_styles else None
+    # (a styles part with very many percent styles would make the pattern slow to build: no pattern)
+    percent_attr = _percent_attr(percent_styles) if 0 < len(percent_styles) <= 256 else None
     scans = _accel.scans
     if scans is not None:
         cells = scans.ooxml_cells(data, bool(percent_styles))
@@ -328,9 +329,9 @@ def _scan_ooxml_fast(
                 b"<f" in content or b":" in content or b'"e"' in attrs or b"'e'" in attrs or b"&" in attrs
             ):
                 # no formula, not an error: only a number in a percent style counts
-                if percent_attr is None or b"<v" not in content:
+                if not percent_styles or b"<v" not in content:
                     continue  # no value to style: nothing to flag
-                if attrs.isascii() and percent_attr.search(attrs) is None:
+                if percent_attr is not None and attrs.isascii() and percent_attr.search(attrs) is None:
                     continue  # its s="..." (plain ASCII, no entity) names no percent style
             a = _attrs(attrs)
             ref = a.get("r")
