@@ -285,3 +285,27 @@ def test_reading_a_sheet_leaves_the_collector_as_it_was(tmp_path):
             assert gc.isenabled() is enabled
         finally:
             gc.enable()
+
+
+def test_a_row_holds_the_cells_cell_gives(tmp_path: Path) -> None:
+    # rows with and without flagged or percent cells, a short row, rows past the grid
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        {
+            "表1": [
+                ["标题"],
+                ["完成数", 5, ("error", "#DIV/0!"), "=B2*2", " "],
+                ["完成率", ("percent", 0.5), 3, None, 0],
+                [None, None, "", 2.0, True],
+            ]
+        },
+    )
+    sheet = open_workbook(path).sheet("表1")
+    assert sheet.flags and sheet.percent
+    for r in range(-1, sheet.n_rows + 2):
+        row = sheet.row(r)
+        assert row == [sheet.cell(r, c) for c in range(sheet.n_cols)]
+        assert [type(c.value) for c in row] == [type(sheet.cell(r, c).value) for c in range(sheet.n_cols)]
+    assert [c.value for c in sheet.row(0)] == ["标题", None, None, None, None]
+    assert sheet.row(2)[1].percent and sheet.row(1)[2].flag is not None
+    assert [[c.ref for c in row] for row in sheet.rows(3)] == [["A4", "B4", "C4", "D4", "E4"]]

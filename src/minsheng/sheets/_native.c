@@ -477,12 +477,175 @@ roster_rows(PyObject *self, PyObject *args)
 }
 
 /* ----------------------------------------------------------------------------------------- */
+/* The cells of a worksheet part: _scan._ooxml_cells_python                                     */
+
+/* \s of a bytes pattern */
+static int
+re_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* [\w:.-] of a bytes pattern */
+static int
+re_name(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == ':' || c == '.' || c == '-';
+}
+
+/* whether lit (k > 0 bytes) occurs in d[from:to] */
+static int
+holds(const char *d, Py_ssize_t from, Py_ssize_t to, const char *lit, Py_ssize_t k)
+{
+    while (to - from >= k) {
+        const char *hit = memchr(d + from, lit[0], (size_t)(to - from - k + 1));
+        if (hit == NULL)
+            return 0;
+        if (memcmp(hit, lit, (size_t)k) == 0)
+            return 1;
+        from = (hit - d) + 1;
+    }
+    return 0;
+}
+
+/* _CELL_START (rb"<c[\s/>]") at d[i] */
+static int
+cell_start(const char *d, Py_ssize_t n, Py_ssize_t i)
+{
+    return i + 2 < n && d[i] == '<' && d[i + 1] == 'c' &&
+           (re_space((unsigned char)d[i + 2]) || d[i + 2] == '/' || d[i + 2] == '>');
+}
+
+PyDoc_STRVAR(ooxml_cells_doc,
+"ooxml_cells(data, with_values) -> list of (attrs, content) or None\n\n"
+"What _scan._ooxml_cells_python gives: the cells _scan._CELL matches in a worksheet part that may\n"
+"hold a formula, an error or (with_values) a value, as the bytes of the pattern's two groups\n"
+"(b'' for a cell written as <c .../>); None when some b'<c' of _CELL_START is not the start of a\n"
+"match (a cell the pattern does not take whole, or one inside another).");
+
+/* The pattern, <c ATTRS \s* (/> | > .*? </c\s*>) with ATTRS = (\s+[\w:.-]+\s*=\s*("[^"<]*"|'[^'<]*'))*,
+ * has one way to match at a given '<c': each attribute's parts are delimited by bytes the part
+ * before cannot hold, so the repetition takes as many attributes as it can and backtracking
+ * gives nothing more; the content is lazy, so it ends at the first </c\s*>. Every match starts
+ * at a _CELL_START and no two overlap, so the counts differ exactly when a _CELL_START outside the
+ * matches fails to match or one lies inside a match's content. */
+static PyObject *
+ooxml_cells(PyObject *self, PyObject *args)
+{
+    Py_buffer buf;
+    int with_values;
+    if (!PyArg_ParseTuple(args, "y*p", &buf, &with_values))
+        return NULL;
+    const char *d = buf.buf;
+    Py_ssize_t n = buf.len, pos = 0;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        goto fail;
+    for (;;) {
+        const char *lt = pos < n ? memchr(d + pos, '<', (size_t)(n - pos)) : NULL;
+        if (lt == NULL)
+            break;
+        Py_ssize_t p = lt - d;
+        if (!cell_start(d, n, p)) {
+            pos = p + 1;
+            continue;
+        }
+        Py_ssize_t q = p + 2, attrs_end = q;
+        for (;;) { /* one attribute: \s+[\w:.-]+\s*=\s*(?:"[^"<]*"|'[^'<]*') */
+            Py_ssize_t r = q;
+            if (r >= n || !re_space((unsigned char)d[r]))
+                break;
+            while (r < n && re_space((unsigned char)d[r]))
+                r++;
+            if (r >= n || !re_name((unsigned char)d[r]))
+                break;
+            while (r < n && re_name((unsigned char)d[r]))
+                r++;
+            while (r < n && re_space((unsigned char)d[r]))
+                r++;
+            if (r >= n || d[r] != '=')
+                break;
+            r++;
+            while (r < n && re_space((unsigned char)d[r]))
+                r++;
+            if (r >= n || (d[r] != '"' && d[r] != '\''))
+                break;
+            char quote = d[r++];
+            while (r < n && d[r] != quote && d[r] != '<')
+                r++;
+            if (r >= n || d[r] != quote)
+                break;
+            q = attrs_end = r + 1;
+        }
+        Py_ssize_t r = attrs_end, cs = 0, ce = 0, end;
+        while (r < n && re_space((unsigned char)d[r]))
+            r++;
+        if (r + 1 < n && d[r] == '/' && d[r + 1] == '>') {
+            end = r + 2;
+        }
+        else if (r < n && d[r] == '>') {
+            cs = ce = r + 1;
+            end = -1;
+            while (end < 0) { /* the first </c\s*> */
+                const char *close = ce < n ? memchr(d + ce, '<', (size_t)(n - ce)) : NULL;
+                if (close == NULL)
+                    break;
+                ce = close - d;
+                if (ce + 2 < n && d[ce + 1] == '/' && d[ce + 2] == 'c') {
+                    Py_ssize_t j = ce + 3;
+                    while (j < n && re_space((unsigned char)d[j]))
+                        j++;
+                    if (j < n && d[j] == '>') {
+                        end = j + 1;
+                        break;
+                    }
+                }
+                ce++;
+            }
+            if (end < 0)
+                goto bail; /* no end: this _CELL_START does not match */
+            for (Py_ssize_t i = cs; i < ce; i++)
+                if (d[i] == '<' && cell_start(d, n, i))
+                    goto bail; /* a cell inside the cell */
+        }
+        else {
+            goto bail;
+        }
+        Py_ssize_t a0 = p + 2;
+        if (holds(d, cs, ce, "<f", 2) || holds(d, cs, ce, ":", 1) ||
+            (with_values && holds(d, cs, ce, "<v", 2)) || holds(d, a0, attrs_end, "\"e\"", 3) ||
+            holds(d, a0, attrs_end, "'e'", 3) || holds(d, a0, attrs_end, "&", 1)) {
+            PyObject *item = Py_BuildValue("(y#y#)", d + a0, attrs_end - a0, d + cs, ce - cs);
+            if (item == NULL)
+                goto fail;
+            int err = PyList_Append(out, item);
+            Py_DECREF(item);
+            if (err < 0)
+                goto fail;
+        }
+        pos = end;
+    }
+    PyBuffer_Release(&buf);
+    return out;
+bail:
+    Py_DECREF(out);
+    PyBuffer_Release(&buf);
+    Py_RETURN_NONE;
+fail:
+    Py_XDECREF(out);
+    PyBuffer_Release(&buf);
+    return NULL;
+}
+
+/* ----------------------------------------------------------------------------------------- */
 
 static PyMethodDef native_methods[] = {
     {"scan_block", scan_block, METH_VARARGS, scan_block_doc},
     {"plain_id_valid", plain_id_valid, METH_VARARGS, plain_id_valid_doc},
     {"roster_rows", roster_rows, METH_VARARGS, roster_rows_doc},
     {"biff_records", biff_records, METH_VARARGS, biff_records_doc},
+    {"ooxml_cells", ooxml_cells, METH_VARARGS, ooxml_cells_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -16,6 +16,7 @@ Each scanner returns, per sheet name, a dict ``{(row, col): CellFlag}`` (0-based
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -23,6 +24,7 @@ import zipfile
 from attrs import frozen
 from defusedxml import ElementTree as SafeET
 
+from . import _accel
 from .refs import parse_ref
 
 ERROR_CELL = "error-cell"
@@ -67,11 +69,36 @@ _PREFILTER = re.compile(rb"<(?:\w+:)?f[\s>/]|\st\s*=\s*[\"']e[\"']")
 
 def ooxml_sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     """Sheet name → (part path inside the zip, state: visible/hidden/veryHidden)."""
-    wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    workbook = zf.read("xl/workbook.xml")
     rels_name = "xl/_rels/workbook.xml.rels"
+    try:
+        rels = zf.read(rels_name) if rels_name in zf.namelist() else None
+    except Exception:
+        SafeET.fromstring(workbook)  # a broken workbook.xml is what fails first, as it always did
+        raise
+    key = (workbook, rels)
+    found = _PARTS_SEEN.get(key)
+    if found is None:
+        found = _sheet_parts(workbook, rels)
+        if len(workbook) + len(rels or b"") <= _KEPT_BYTES:
+            if len(_PARTS_SEEN) >= _KEPT:
+                _PARTS_SEEN.clear()  # (atomic: safe with reading threads)
+            _PARTS_SEEN[key] = found
+    return dict(found)
+
+
+#: :func:`ooxml_sheet_parts` already read, by the bytes of workbook.xml and its relationships
+_PARTS_SEEN: dict[tuple[bytes, bytes | None], dict[str, tuple[str, str]]] = {}
+#: how many readings of each kind are kept, of parts up to how many bytes
+_KEPT = 4
+_KEPT_BYTES = 1 << 20
+
+
+def _sheet_parts(workbook: bytes, rels: bytes | None) -> dict[str, tuple[str, str]]:
+    wb = SafeET.fromstring(workbook)
     targets: dict[str, str] = {}
-    if rels_name in zf.namelist():
-        for rel in SafeET.fromstring(zf.read(rels_name)):
+    if rels is not None:
+        for rel in SafeET.fromstring(rels):
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 continue
@@ -95,7 +122,76 @@ def ooxml_percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
     """Indices of the cell styles (cellXfs) whose number format is a percentage."""
     if "xl/styles.xml" not in zf.namelist():
         return frozenset()
-    root = SafeET.fromstring(zf.read("xl/styles.xml"))
+    data = zf.read("xl/styles.xml")
+    found = _STYLES_SEEN.get(data)
+    if found is None:
+        found = _percent_styles_fast(data)
+        if found is None:
+            found = _percent_styles_tree(data)
+        if len(data) <= _KEPT_BYTES:
+            if len(_STYLES_SEEN) >= _KEPT:
+                _STYLES_SEEN.clear()  # (atomic: safe with reading threads)
+            _STYLES_SEEN[data] = found
+    return found
+
+
+#: styles.xml parts already read, by their bytes: a province's forms mostly share one
+_STYLES_SEEN: dict[bytes, frozenset[int]] = {}
+
+
+def _percent_styles_fast(data: bytes) -> frozenset[int] | None:
+    """:func:`_percent_styles_tree` by expat's events, building no tree, for a part without a DTD,
+    comment or CDATA (``b"<!"``); ``None`` for any other part and for one expat refuses (the tree
+    then reads it, and refuses it as before)."""
+    from xml.parsers import expat
+
+    if b"<!" in data:
+        return None
+    percent_ids = {9, 10}
+    out: set[int] = set()
+    # the open cellXfs elements: (depth, the percent formats known at its start, xf children seen)
+    open_xfs: list[list] = []
+    depth = 0
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        local = tag.rsplit("}", 1)[-1]
+        if open_xfs and open_xfs[-1][0] == depth - 1 and local == "xf":
+            top = open_xfs[-1]
+            try:
+                if int(attrs.get("numFmtId", "0")) in top[1]:
+                    out.add(top[2])
+            except ValueError:
+                pass
+            top[2] += 1
+        if local == "numFmt" and _is_percent_format(attrs.get("formatCode", "")):
+            try:
+                percent_ids.add(int(attrs.get("numFmtId", "-1")))
+            except ValueError:
+                pass
+        elif local == "cellXfs":
+            open_xfs.append([depth, frozenset(percent_ids), 0])
+
+    def end(tag: str) -> None:
+        nonlocal depth
+        if open_xfs and open_xfs[-1][0] == depth:
+            open_xfs.pop()
+        depth -= 1
+
+    parser = expat.ParserCreate(None, "}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError:
+        return None
+    return frozenset(out)
+
+
+def _percent_styles_tree(data: bytes) -> frozenset[int]:
+    """:func:`ooxml_percent_styles` of the bytes of a styles part, by the element tree."""
+    root = SafeET.fromstring(data)
     percent_ids = {9, 10}
     out: set[int] = set()
     for el in root.iter():
@@ -156,6 +252,17 @@ _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
+_PREFIXED = re.compile(rb"<[\w.-]+:")
+
+
+@functools.lru_cache(maxsize=8)
+def _percent_attr(percent_styles: frozenset[int]) -> re.Pattern[bytes]:
+    """An ``s`` attribute naming one of ``percent_styles`` (digits as written, leading zeros too):
+    a cell whose attributes are plain ASCII without it is in no percent style."""
+    ids = b"|".join(str(i).encode() for i in sorted(percent_styles))
+    return re.compile(rb"\ss\s*=\s*[\"']0*(?:" + ids + rb")[\"']")
+
+
 class _NotPlain(Exception):
     """The part needs the XML parser after all."""
 
@@ -207,22 +314,25 @@ def _scan_ooxml_fast(
         return None
     flags: Flags = {}
     percent: set[tuple[int, int]] = set()
-    cells = 0
+    # (a styles part with very many percent styles would make the pattern slow to build: no pattern)
+    percent_attr = _percent_attr(percent_styles) if 0 < len(percent_styles) <= 256 else None
+    scans = _accel.scans
+    if scans is not None:
+        cells = scans.ooxml_cells(data, bool(percent_styles))
+    else:
+        cells = _ooxml_cells_python(data, bool(percent_styles))
+    if cells is None:
+        return None  # a cell the pattern did not take whole
     try:
-        for cell in _CELL.finditer(data):
-            cells += 1
-            content = cell.group(2) or b""
-            attrs = cell.group(1)
-            # only cells that may be flagged or percent-styled need looking at
+        for attrs, content in cells:
             if not (
-                b"<f" in content
-                or b":" in content
-                or (percent_styles and b"<v" in content)
-                or b'"e"' in attrs
-                or b"'e'" in attrs
-                or b"&" in attrs
+                b"<f" in content or b":" in content or b'"e"' in attrs or b"'e'" in attrs or b"&" in attrs
             ):
-                continue  # no formula, no value to style, not an error: nothing to flag
+                # no formula, not an error: only a number in a percent style counts
+                if not percent_styles or b"<v" not in content:
+                    continue  # no value to style: nothing to flag
+                if percent_attr is not None and attrs.isascii() and percent_attr.search(attrs) is None:
+                    continue  # its s="..." (plain ASCII, no entity) names no percent style
             a = _attrs(attrs)
             ref = a.get("r")
             if not ref:
@@ -248,7 +358,7 @@ def _scan_ooxml_fast(
                         )
                     else:
                         value = text
-                if children != len(_CHILD_START.findall(content)) or re.search(rb"<[\w.-]+:", content):
+                if children != len(_CHILD_START.findall(content)) or _PREFIXED.search(content):
                     return None
                 if _CELL_START.search(content):
                     return None
@@ -262,9 +372,32 @@ def _scan_ooxml_fast(
                 percent.add((row_no, col_no))
     except _NotPlain:
         return None
-    if cells != len(_CELL_START.findall(data)):
-        return None  # a cell the pattern did not take whole
     return flags, percent
+
+
+def _ooxml_cells_python(data: bytes, with_values: bool) -> list[tuple[bytes, bytes]] | None:
+    """The cells of a sheet part that may need looking at: ``(attrs, content)``, the two groups of
+    ``_CELL`` (``b""`` for ``<c .../>``), for the cells with a formula, an error, an entity in an
+    attribute or (``with_values``) a value; ``None`` when a ``<c`` is not taken whole by the
+    pattern (the part is left to the parser). ``_native.ooxml_cells`` computes the same in C."""
+    out: list[tuple[bytes, bytes]] = []
+    cells = 0
+    for cell in _CELL.finditer(data):
+        cells += 1
+        content = cell.group(2) or b""
+        attrs = cell.group(1)
+        if (
+            b"<f" in content
+            or b":" in content
+            or (with_values and b"<v" in content)
+            or b'"e"' in attrs
+            or b"'e'" in attrs
+            or b"&" in attrs
+        ):
+            out.append((attrs, content))
+    if cells != len(_CELL_START.findall(data)):
+        return None
+    return out
 
 
 def scan_ooxml_sheet(
@@ -279,6 +412,15 @@ def scan_ooxml_sheet(
         fast = _scan_ooxml_fast(zf.read(part), percent_styles)
         if fast is not None:
             return fast
+    return _scan_ooxml_streamed(zf, part, percent_styles)
+
+
+def _scan_ooxml_streamed(
+    zf: zipfile.ZipFile, part: str, percent_styles: frozenset[int]
+) -> tuple[Flags, set[tuple[int, int]]]:
+    """:func:`scan_ooxml_sheet` by the XML parser, streamed: the reference for the fast path."""
+    flags: Flags = {}
+    percent: set[tuple[int, int]] = set()
     row_no = -1
     col_no = -1
     with zf.open(part) as fh:

@@ -89,6 +89,8 @@ class Sheet:
             self.n_rows = max(self.n_rows, r + 1)
             self.n_cols = max(self.n_cols, c + 1)
         self._anchor: dict[tuple[int, int], tuple[int, int]] | None = None
+        #: the rows holding a flagged or percent cell (:meth:`row` builds the others from values alone)
+        self._marked: set[int] | None = None
 
     @property
     def file(self) -> str:
@@ -124,7 +126,26 @@ class Sheet:
 
     def row(self, row: int) -> list[Cell]:
         """The cells of one 0-based row, across the sheet's width."""
-        return [self.cell(row, c) for c in range(self.n_cols)]
+        grid = self._grid
+        line = grid[row] if 0 <= row < len(grid) else ()
+        width = self.n_cols
+        if self._marked is None:
+            self._marked = {r for r, _ in self.flags} | {r for r, _ in self.percent}
+        # the cells :meth:`cell` gives (len(line) <= width)
+        if row in self._marked:
+            flag = self.flags.get
+            percent = self.percent
+            cells = [
+                Cell(row, c, None if v == "" else v, flag((row, c)), (row, c) in percent)
+                for c, v in enumerate(line)
+            ]
+            cells.extend([Cell(row, c, None, flag((row, c))) for c in range(len(cells), width)])
+            return cells
+        # no flagged or percent cell in this row: the cells from the values alone
+        cells = [Cell(row, c, None if v == "" else v) for c, v in enumerate(line)]
+        if len(cells) < width:
+            cells.extend([Cell(row, c, None) for c in range(len(cells), width)])
+        return cells
 
     def rows(self, start: int = 0, stop: int | None = None) -> Iterator[list[Cell]]:
         """Rows of cells, top to bottom (for label scanning; rosters should use :meth:`grid`)."""
