@@ -311,6 +311,34 @@ def test_fat_chain_matches_the_sector_walk(n_sectors, links, runs, start, size, 
     assert outcome(lambda: ole._fat_chain(start, size)) == expected
 
 
+def test_fat_chain_matches_the_sector_walk_on_long_runs():
+    """Streams of thousands of sectors (the FAT compared slice by slice, in growing chunks), with
+    a few links broken, looping, or pointing past the table or the file."""
+    rng = random.Random(5)
+
+    def outcome(fn, *args):
+        try:
+            return fn(*args)
+        except _ole.OleFormatError as err:
+            return ("error", str(err))
+
+    for _ in range(300):
+        ole = _ole.OleFile.__new__(_ole.OleFile)
+        ole.sector_size = 512
+        ole.n_sectors = rng.randint(1, 3000)
+        length = rng.randint(1, 3200)
+        ole.fat = [i + 1 for i in range(length)]
+        for _ in range(rng.randint(0, 6)):
+            ole.fat[rng.randrange(length)] = rng.choice(
+                [rng.randrange(3300), rng.randrange(length), *sorted(_ole._SPECIAL)]
+            )
+        body = rng.randbytes(512 * (ole.n_sectors + 1))
+        ole.data = body[: max(len(body) - rng.randint(0, 3000), 0)]
+        start, size = rng.randrange(length + 5), rng.randint(0, 512 * 3300)
+        expected = outcome(ole._chain_bytes, start, ole.fat, 512, ole._sector, size)
+        assert outcome(ole._fat_chain, start, size) == expected
+
+
 # --------------------------------------------------------------------------------------------
 # roster rows: the common rows counted in C, every other row by read_roster's loop
 
