@@ -50,7 +50,7 @@ def python_block(data: bytes, depth: int, limit: int, chunk: int, prefix: bytes 
         ok = counter.feed(data)
     head = (counter.depth if ok else -1, b"<!" in data, _prescan._has_literal(data))
     if prefix is None:
-        return (*head, 0, 0, 0, 0, 0)
+        return (*head, 0, 0, 0, 0, 0, 0)
     p = prefix
     rows = data.count(b"<" + p + b"row")
     cells = data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
@@ -60,7 +60,8 @@ def python_block(data: bytes, depth: int, limit: int, chunk: int, prefix: bytes 
         for col, row in _PLAIN.findall(data):
             far_row = max(far_row, int(row))
             far_col = max(far_col, column_index(col.decode()) + 1)
-    return (*head, rows, cells, plain, far_row, far_col)
+    valued = data.count(b"</" + p + b"c>")
+    return (*head, rows, cells, plain, far_row, far_col, valued)
 
 
 BITS = st.lists(
@@ -99,6 +100,10 @@ BITS = st.lists(
                 b' s="1"',
                 b"<v>1</v></c>",
                 b"</row>",
+                b"</c>",
+                b"</x:c>",
+                b"</>",
+                b"e",
                 b"\xe4\xb8\xad",
             ]
         ),

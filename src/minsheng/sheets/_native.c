@@ -92,8 +92,11 @@ plain_ref(const char *d, Py_ssize_t n, Py_ssize_t k, long long *max_row, long lo
         *max_col = col;
 }
 
+/* the bytes scan_block looks at: '<', '/', ':' and 'e' (the middle of "e"); set at import */
+static unsigned char SCAN_CLASS[256];
+
 PyDoc_STRVAR(scan_block_doc,
-"scan_block(data, depth, limit, chunk, prefix) -> (depth, bang, literal, rows, cells, plain, max_row, max_col)\n\n"
+"scan_block(data, depth, limit, chunk, prefix) -> (depth, bang, literal, rows, cells, plain, max_row, max_col, valued)\n\n"
 "One pass over a block of an XML part (which ends just after a '>', or is the part's last), giving\n"
 "what _prescan._scan_part computes on it in Python:\n"
 "- depth: the nesting depth after the block, as _Depth.feed_python counts it chunk by chunk\n"
@@ -102,8 +105,8 @@ PyDoc_STRVAR(scan_block_doc,
 "- literal: whether the block holds one of _CANDIDATE_LITERALS (_has_literal);\n"
 "- for a sheet part (prefix not None), what _Shape.feed counts: rows (b'<' + prefix + b'row'),\n"
 "  cells (b'<' + prefix + b'c ' and b'<' + prefix + b'c>'), and without a prefix, the plain cells\n"
-"  (b'<c r=\"') and the farthest row and 1-based column over the matches of _PLAIN_REF; zeros\n"
-"  otherwise.");
+"  (b'<c r=\"') and the farthest row and 1-based column over the matches of _PLAIN_REF, and the\n"
+"  cells with an end tag (b'</' + prefix + b'c>'); zeros otherwise.");
 
 /* Every text counted starts with '<' and holds no other '<' (a prefix is \w+:), so no two
  * occurrences share a '<': counting them at each '<' gives what bytes.count gives. A block's
@@ -133,7 +136,7 @@ scan_block(PyObject *self, PyObject *args)
     const char *d = buf.buf;
     const char *p = sheet ? pre.buf : NULL;
     Py_ssize_t n = buf.len, pn = sheet ? pre.len : 0;
-    Py_ssize_t rows = 0, cells = 0, plain = 0;
+    Py_ssize_t rows = 0, cells = 0, plain = 0, valued = 0;
     long long max_row = 0, max_col = 0;
     int bang = 0, literal = 0, deep = 0;
 
@@ -146,7 +149,10 @@ scan_block(PyObject *self, PyObject *args)
         Py_ssize_t end = gt == NULL ? n : (gt - d) + 1;
         long long lt = 0, closes = 0, special = 0, selfclose = 0;
         for (Py_ssize_t i = pos; i < end; i++) {
-            char c = d[i];
+            /* most bytes are none of the five looked at: one table look-up passes them */
+            unsigned char c = (unsigned char)d[i];
+            if (!SCAN_CLASS[c])
+                continue;
             if (c == '<') {
                 lt++;
                 if (i + 1 >= n)
@@ -154,6 +160,14 @@ scan_block(PyObject *self, PyObject *args)
                 char next = d[i + 1];
                 if (next == '/') {
                     closes++;
+                    /* the '/' seen here, so that the loop need not visit it: "</>" holds a "/>" */
+                    if (i + 2 < n && d[i + 2] == '>')
+                        selfclose++;
+                    /* an end tag of a cell: b'</' + prefix + b'c>' */
+                    if (sheet && i + 4 + pn <= n && (pn == 0 || memcmp(d + i + 2, p, (size_t)pn) == 0) &&
+                        d[i + 2 + pn] == 'c' && d[i + 3 + pn] == '>')
+                        valued++;
+                    i++;
                     continue;
                 }
                 if (next == '?' || next == '!') {
@@ -191,8 +205,10 @@ scan_block(PyObject *self, PyObject *args)
                 if (i + 1 < n && d[i + 1] == 'f')
                     literal = 1;
             }
-            else if (c == '"' || c == '\'') {
-                if (i + 2 < n && d[i + 1] == 'e' && (d[i + 2] == '"' || d[i + 2] == '\''))
+            else if (c == 'e') {
+                /* a quote, 'e' and a quote: "e", 'e', "e' or 'e" */
+                if (i >= 1 && i + 1 < n && (d[i - 1] == '"' || d[i - 1] == '\'') &&
+                    (d[i + 1] == '"' || d[i + 1] == '\''))
                     literal = 1;
             }
         }
@@ -214,8 +230,8 @@ scan_block(PyObject *self, PyObject *args)
         PyBuffer_Release(&pre);
     PyBuffer_Release(&buf);
     return Py_BuildValue(
-        "(LOOnnnLL)", deep ? -1LL : depth, bang ? Py_True : Py_False, literal ? Py_True : Py_False,
-        rows, cells, plain, max_row, max_col);
+        "(LOOnnnLLn)", deep ? -1LL : depth, bang ? Py_True : Py_False, literal ? Py_True : Py_False,
+        rows, cells, plain, max_row, max_col, valued);
 }
 
 /* ----------------------------------------------------------------------------------------- */
@@ -497,6 +513,7 @@ static struct PyModuleDef native_module = {
 PyMODINIT_FUNC
 PyInit__native(void)
 {
+    SCAN_CLASS['<'] = SCAN_CLASS['/'] = SCAN_CLASS[':'] = SCAN_CLASS['e'] = 1;
     PyDateTime_IMPORT;
     if (PyDateTimeAPI == NULL)
         return NULL;

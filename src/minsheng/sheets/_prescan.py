@@ -312,14 +312,15 @@ class _Shape:
             self.find_prefix(data)
         p = self.prefix or b""
         # from _native.scan_block: the same counts, and the findall's farthest plain cell
-        rows, cells, plain, far_row, far_col = counted if counted is not None else (0, 0, 0, 0, 0)
+        rows, cells, plain, far_row, far_col, valued = counted if counted is not None else (0,) * 6
         if counted is None:
             rows = data.count(b"<" + p + b"row")
             cells = data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
             plain = data.count(b'<c r="') if not p else 0
+            # cells with something in them: a blank formatted cell (<c r="A9" s="1"/>) has no end tag
+            valued = data.count(b"</" + p + b"c>")
         self.rows += rows
-        # cells with something in them: a blank formatted cell (<c r="A9" s="1"/>) has no end tag
-        self.valued += data.count(b"</" + p + b"c>")
+        self.valued += valued
         all_plain = plain and plain == cells  # every cell of the block in the usual form
         if all_plain and counted is not None:
             self.max_row = max(self.max_row, far_row)
