@@ -11,6 +11,9 @@
 #include <Python.h>
 #include <datetime.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ----------------------------------------------------------------------------------------- */
 /* XML nesting depth: _prescan._Depth._walk                                                    */
@@ -95,6 +98,113 @@ plain_ref(const char *d, Py_ssize_t n, Py_ssize_t k, long long *max_row, long lo
 /* the bytes scan_block looks at: '<', '/', ':' and 'e' (the middle of "e"); set at import */
 static unsigned char SCAN_CLASS[256];
 
+/* What scan_block counts: over a chunk (lt, closes, special, selfclose) and over the block. */
+typedef struct {
+    const char *d, *p;
+    Py_ssize_t n, pn;
+    int sheet;
+    long long lt, closes, special, selfclose;
+    Py_ssize_t rows, cells, plain, valued;
+    long long max_row, max_col;
+    int bang, literal;
+} scan_state;
+
+/* Count the byte at i, one of SCAN_CLASS's; returns the first index after the bytes it took
+ * (i + 2 for a '<' followed by '/', whose '/' it counted too; else i + 1). */
+static inline Py_ssize_t
+scan_byte(scan_state *st, Py_ssize_t i)
+{
+    const char *d = st->d;
+    Py_ssize_t n = st->n, pn = st->pn;
+    char c = d[i];
+    if (c == '<') {
+        st->lt++;
+        if (i + 1 >= n)
+            return i + 1;
+        char next = d[i + 1];
+        if (next == '/') {
+            st->closes++;
+            /* the '/' seen here, so that the loop need not visit it: "</>" holds a "/>" */
+            if (i + 2 < n && d[i + 2] == '>')
+                st->selfclose++;
+            /* an end tag of a cell: b'</' + prefix + b'c>' */
+            if (st->sheet && i + 4 + pn <= n && (pn == 0 || memcmp(d + i + 2, st->p, (size_t)pn) == 0) &&
+                d[i + 2 + pn] == 'c' && d[i + 3 + pn] == '>')
+                st->valued++;
+            return i + 2;
+        }
+        if (next == '?' || next == '!') {
+            st->special++;
+            st->bang |= next == '!';
+            return i + 1;
+        }
+        if (next == 'f')
+            st->literal = 1;
+        if (!st->sheet)
+            return i + 1;
+        Py_ssize_t k = i + 1;
+        if (pn) {
+            if (k + pn > n || memcmp(d + k, st->p, (size_t)pn) != 0)
+                return i + 1;
+            k += pn;
+        }
+        if (k + 3 <= n && d[k] == 'r' && d[k + 1] == 'o' && d[k + 2] == 'w') {
+            st->rows++;
+            return i + 1;
+        }
+        if (k + 2 > n || d[k] != 'c' || (d[k + 1] != ' ' && d[k + 1] != '>'))
+            return i + 1;
+        st->cells++;
+        if (pn || k + 5 > n || memcmp(d + k, "c r=\"", 5) != 0)
+            return i + 1;
+        st->plain++;
+        plain_ref(d, n, k + 2, &st->max_row, &st->max_col);
+    }
+    else if (c == '/') {
+        if (i + 1 < n && d[i + 1] == '>')
+            st->selfclose++;
+    }
+    else if (c == ':') {
+        if (i + 1 < n && d[i + 1] == 'f')
+            st->literal = 1;
+    }
+    else if (c == 'e') {
+        /* a quote, 'e' and a quote: "e", 'e', "e' or 'e" */
+        if (i >= 1 && i + 1 < n && (d[i - 1] == '"' || d[i - 1] == '\'') && (d[i + 1] == '"' || d[i + 1] == '\''))
+            st->literal = 1;
+    }
+    return i + 1;
+}
+
+/* scan_byte over each byte of d[pos:end] that SCAN_CLASS marks, but those before *taken */
+static void
+scan_chunk(scan_state *st, Py_ssize_t pos, Py_ssize_t end)
+{
+    const char *d = st->d;
+    Py_ssize_t i = pos, taken = pos;
+#ifdef __SSE2__
+    /* 16 bytes at a time: the positions of the four bytes, as a bit mask, then each in turn */
+    const __m128i lt = _mm_set1_epi8('<'), slash = _mm_set1_epi8('/'), colon = _mm_set1_epi8(':'),
+                  e = _mm_set1_epi8('e');
+    for (; i + 16 <= end; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(d + i));
+        unsigned int m = (unsigned int)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, slash)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, e))));
+        while (m) {
+            Py_ssize_t k = i + __builtin_ctz(m);
+            m &= m - 1;
+            if (k >= taken)
+                taken = scan_byte(st, k);
+        }
+    }
+#endif
+    for (; i < end; i++)
+        if (SCAN_CLASS[(unsigned char)d[i]] && i >= taken)
+            taken = scan_byte(st, i);
+}
+
+
 PyDoc_STRVAR(scan_block_doc,
 "scan_block(data, depth, limit, chunk, prefix) -> (depth, bang, literal, rows, cells, plain, max_row, max_col, valued)\n\n"
 "One pass over a block of an XML part (which ends just after a '>', or is the part's last), giving\n"
@@ -136,9 +246,13 @@ scan_block(PyObject *self, PyObject *args)
     const char *d = buf.buf;
     const char *p = sheet ? pre.buf : NULL;
     Py_ssize_t n = buf.len, pn = sheet ? pre.len : 0;
-    Py_ssize_t rows = 0, cells = 0, plain = 0, valued = 0;
-    long long max_row = 0, max_col = 0;
-    int bang = 0, literal = 0, deep = 0;
+    scan_state st = {0};
+    st.d = d;
+    st.p = p;
+    st.n = n;
+    st.pn = pn;
+    st.sheet = sheet;
+    int deep = 0;
 
     Py_BEGIN_ALLOW_THREADS
     Py_ssize_t pos = 0;
@@ -147,71 +261,9 @@ scan_block(PyObject *self, PyObject *args)
         Py_ssize_t from = pos + chunk < n - 1 ? pos + chunk : n - 1;
         const char *gt = memchr(d + from, '>', (size_t)(n - from));
         Py_ssize_t end = gt == NULL ? n : (gt - d) + 1;
-        long long lt = 0, closes = 0, special = 0, selfclose = 0;
-        for (Py_ssize_t i = pos; i < end; i++) {
-            /* most bytes are none of the five looked at: one table look-up passes them */
-            unsigned char c = (unsigned char)d[i];
-            if (!SCAN_CLASS[c])
-                continue;
-            if (c == '<') {
-                lt++;
-                if (i + 1 >= n)
-                    continue;
-                char next = d[i + 1];
-                if (next == '/') {
-                    closes++;
-                    /* the '/' seen here, so that the loop need not visit it: "</>" holds a "/>" */
-                    if (i + 2 < n && d[i + 2] == '>')
-                        selfclose++;
-                    /* an end tag of a cell: b'</' + prefix + b'c>' */
-                    if (sheet && i + 4 + pn <= n && (pn == 0 || memcmp(d + i + 2, p, (size_t)pn) == 0) &&
-                        d[i + 2 + pn] == 'c' && d[i + 3 + pn] == '>')
-                        valued++;
-                    i++;
-                    continue;
-                }
-                if (next == '?' || next == '!') {
-                    special++;
-                    bang |= next == '!';
-                    continue;
-                }
-                if (next == 'f')
-                    literal = 1;
-                if (!sheet)
-                    continue;
-                Py_ssize_t k = i + 1;
-                if (pn) {
-                    if (k + pn > n || memcmp(d + k, p, (size_t)pn) != 0)
-                        continue;
-                    k += pn;
-                }
-                if (k + 3 <= n && d[k] == 'r' && d[k + 1] == 'o' && d[k + 2] == 'w') {
-                    rows++;
-                    continue;
-                }
-                if (k + 2 > n || d[k] != 'c' || (d[k + 1] != ' ' && d[k + 1] != '>'))
-                    continue;
-                cells++;
-                if (pn || k + 5 > n || memcmp(d + k, "c r=\"", 5) != 0)
-                    continue;
-                plain++;
-                plain_ref(d, n, k + 2, &max_row, &max_col);
-            }
-            else if (c == '/') {
-                if (i + 1 < n && d[i + 1] == '>')
-                    selfclose++;
-            }
-            else if (c == ':') {
-                if (i + 1 < n && d[i + 1] == 'f')
-                    literal = 1;
-            }
-            else if (c == 'e') {
-                /* a quote, 'e' and a quote: "e", 'e', "e' or 'e" */
-                if (i >= 1 && i + 1 < n && (d[i - 1] == '"' || d[i - 1] == '\'') &&
-                    (d[i + 1] == '"' || d[i + 1] == '\''))
-                    literal = 1;
-            }
-        }
+        st.lt = st.closes = st.special = st.selfclose = 0;
+        scan_chunk(&st, pos, end);
+        long long lt = st.lt, closes = st.closes, special = st.special, selfclose = st.selfclose;
         if (!deep) {
             if (depth + lt > limit) {
                 depth = walk_tags(d, pos, end, depth, limit);
@@ -230,8 +282,8 @@ scan_block(PyObject *self, PyObject *args)
         PyBuffer_Release(&pre);
     PyBuffer_Release(&buf);
     return Py_BuildValue(
-        "(LOOnnnLLn)", deep ? -1LL : depth, bang ? Py_True : Py_False, literal ? Py_True : Py_False,
-        rows, cells, plain, max_row, max_col, valued);
+        "(LOOnnnLLn)", deep ? -1LL : depth, st.bang ? Py_True : Py_False, st.literal ? Py_True : Py_False,
+        st.rows, st.cells, st.plain, st.max_row, st.max_col, st.valued);
 }
 
 /* ----------------------------------------------------------------------------------------- */
