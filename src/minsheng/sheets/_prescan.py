@@ -12,7 +12,7 @@ import os
 import re
 import struct
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,10 @@ def _isal() -> Any:
     if _isal_zlib is ...:
         try:
             from isal import isal_zlib
+
+            _isal_zlib = isal_zlib
         except ImportError:  # pragma: no cover - without the extra
-            isal_zlib = None
-        _isal_zlib = isal_zlib
+            _isal_zlib = None
     return _isal_zlib
 
 
@@ -258,7 +259,7 @@ def _scan_part(
         return _scan_blocks(iter(lambda: fh.read(_BLOCK), None), info, file, limits, sheet)
 
 
-def _isal_blocks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes] | None:
+def _isal_blocks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Generator[bytes, None, None] | None:
     """The part's bytes as ``zf.open(info).read(_BLOCK)`` gives them, block after block and then
     ``b""``, inflated by ISA-L; None when the part is not for this path (zipfile's own opening of
     it refuses it, or the archive is not a file on disk). Raises ``zipfile.BadZipFile`` where the
@@ -274,7 +275,7 @@ def _isal_blocks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes] 
     return _inflate(path, info)
 
 
-def _inflate(path: str, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _inflate(path: str, info: zipfile.ZipInfo) -> Generator[bytes, None, None]:
     lib = _isal()
     with open(path, "rb") as fh:
         fh.seek(info.header_offset)
