@@ -421,3 +421,47 @@ def test_roster_rows_count_what_the_loop_counts(seed):
     with_c, without, in_c = roster_results(grid[:2] + body, flags, rsi.RUNS)
     assert with_c == without
     assert in_c > 2000  # the clean rows went through C
+
+
+@needs_native
+def test_roster_rows_with_more_categories_than_it_keeps():
+    """Forty categories (roster_rows keeps the counts of 32 itself in one call and adds them to
+    by_category when it returns): every row counted once, in its own category, as a plain loop
+    counts them; a category that by_category does not hold stops the run at its row."""
+    import datetime as dt
+
+    import test_roster_speed_identity as rsi
+
+    rng = random.Random(3)
+    texts = [f"类别{k}" for k in range(40)]
+    cat_cache = {t: f"key{k % 37}" for k, t in enumerate(texts)}  # some texts share a key
+    cat_cache["未列入"] = "key-missing"
+    grid = [["序号", "身份证号", "类别", "日期"]]
+    for i in range(4000):
+        text = rng.choice(texts) if rng.random() > 0.002 else "未列入"
+        day = dt.date(2007, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        grid.append([i, rsi.valid_id(rng), text, day])
+    seen: dict[str, int] = {}
+    by_category = {f"key{k}": 0 for k in range(37)}
+    r, end, calls, by_python = 1, len(grid), 0, 0
+    while r < end:
+        done = native.roster_rows(grid, r, end, 1, 3, 2, 2007, 20081231, seen, cat_cache, by_category)
+        calls += 1
+        if done == 0:  # the loop's row: counted here if its category is known
+            key = cat_cache[grid[r][2]]
+            if key in by_category:
+                by_category[key] += 1
+                seen[grid[r][1]] = r
+                by_python += 1
+            r += 1
+        r += done
+    expected = {f"key{k}": 0 for k in range(37)}
+    for line in grid[1:]:
+        key = cat_cache[line[2]]
+        if key in expected:
+            expected[key] += 1
+    assert by_category == expected
+    assert len(seen) == sum(expected.values())
+    unknown = sum(line[2] == "未列入" for line in grid[1:])
+    assert by_python == 0 and unknown > 0
+    assert calls > 2 * unknown + 1  # runs broken by the 33rd category too, not only by the unknown one

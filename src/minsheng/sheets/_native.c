@@ -390,7 +390,6 @@ done:
 /* ----------------------------------------------------------------------------------------- */
 /* Roster rows: the common rows of roster.read_roster                                          */
 
-static PyObject *ONE; /* the int 1 */
 
 /* Whether an 18-character ASCII ID (17 digits and a digit or X) is valid: a birth date from
  * 1870-01-01 to as_of (YYYYMMDD as a number) and the ISO 7064 MOD 11-2 check character. */
@@ -450,6 +449,35 @@ plain_id_valid(PyObject *self, PyObject *args)
     return PyBool_FromLong(plain_id_ok(id, as_of));
 }
 
+/* how many distinct categories roster_rows keeps counts of itself in one call */
+#define ROSTER_CATEGORIES 32
+
+/* by_category[category] += more (its value there, an int, looked up now) */
+static int
+add_count(PyObject *by_category, PyObject *category, Py_ssize_t more)
+{
+    PyObject *count = PyDict_GetItemWithError(by_category, category);
+    if (count == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_KeyError, category);
+        return -1;
+    }
+    Py_INCREF(count);
+    PyObject *delta = PyLong_FromSsize_t(more);
+    if (delta == NULL) {
+        Py_DECREF(count);
+        return -1;
+    }
+    PyObject *sum = PyNumber_Add(count, delta);
+    Py_DECREF(delta);
+    Py_DECREF(count);
+    if (sum == NULL)
+        return -1;
+    int failed = PyDict_SetItem(by_category, category, sum);
+    Py_DECREF(sum);
+    return failed;
+}
+
 PyDoc_STRVAR(roster_rows_doc,
 "roster_rows(grid, r, end, ic, dc, cc, year, as_of, seen, cat_cache, by_category) -> int\n\n"
 "How many rows from r on (before end) are common rows of roster.read_roster, counting them as it\n"
@@ -481,6 +509,11 @@ roster_rows(PyObject *self, PyObject *args)
         need = cc;
     if (ic < 0 || (cats && cc < 0))
         return PyLong_FromSsize_t(0);
+    /* the categories counted so far in this call and how many rows each, added to by_category
+     * once at the end (a category whose count is not yet known here is looked up there once) */
+    PyObject *cat_seen[ROSTER_CATEGORIES];
+    Py_ssize_t cat_more[ROSTER_CATEGORIES];
+    int n_cats = 0;
     Py_ssize_t done = 0;
     for (; r < end && r < PyList_GET_SIZE(grid); r++) {
         PyObject *line = PyList_GET_ITEM(grid, r);
@@ -495,53 +528,66 @@ roster_rows(PyObject *self, PyObject *args)
             if (!PyDate_CheckExact(when) || PyDateTime_GET_YEAR(when) != year)
                 break;
         }
-        PyObject *category = NULL, *count = NULL;
+        int slot = -1;
         if (cats) {
             PyObject *text = PyList_GET_ITEM(line, cc);
             if (!PyUnicode_CheckExact(text))
                 break;
-            category = PyDict_GetItemWithError(cat_cache, text);
+            PyObject *category = PyDict_GetItemWithError(cat_cache, text);
             if (category == NULL) {
                 if (PyErr_Occurred())
-                    return NULL;
+                    goto fail;
                 break;
             }
             if (category == Py_None)
                 break;
-            count = PyDict_GetItemWithError(by_category, category);
-            if (count == NULL) {
-                if (PyErr_Occurred())
-                    return NULL;
-                break;
+            for (int k = 0; k < n_cats; k++)
+                if (cat_seen[k] == category) {
+                    slot = k;
+                    break;
+                }
+            if (slot < 0) {
+                PyObject *count = PyDict_GetItemWithError(by_category, category);
+                if (count == NULL) {
+                    if (PyErr_Occurred())
+                        goto fail;
+                    break;
+                }
+                if (n_cats == ROSTER_CATEGORIES)
+                    break; /* more categories than kept here: read_roster's loop counts the row */
+                slot = n_cats++;
+                Py_INCREF(category);
+                cat_seen[slot] = category;
+                cat_more[slot] = 0;
             }
         }
         int found = PyDict_Contains(seen, raw_id);
         if (found < 0)
-            return NULL;
+            goto fail;
         if (found)
             break;
         /* a common row: count it */
         PyObject *row = PyLong_FromSsize_t(r);
         if (row == NULL)
-            return NULL;
+            goto fail;
         int failed = PyDict_SetItem(seen, raw_id, row);
         Py_DECREF(row);
         if (failed)
-            return NULL;
-        if (cats) {
-            Py_INCREF(count);
-            PyObject *more = PyNumber_Add(count, ONE);
-            Py_DECREF(count);
-            if (more == NULL)
-                return NULL;
-            failed = PyDict_SetItem(by_category, category, more);
-            Py_DECREF(more);
-            if (failed)
-                return NULL;
-        }
+            goto fail;
+        if (slot >= 0)
+            cat_more[slot]++;
         done++;
     }
+    for (int k = 0; k < n_cats; k++) {
+        if (cat_more[k] && add_count(by_category, cat_seen[k], cat_more[k]) < 0)
+            goto fail;
+        Py_CLEAR(cat_seen[k]);
+    }
     return PyLong_FromSsize_t(done);
+fail:
+    for (int k = 0; k < n_cats; k++)
+        Py_XDECREF(cat_seen[k]);
+    return NULL;
 }
 
 /* ----------------------------------------------------------------------------------------- */
@@ -568,9 +614,6 @@ PyInit__native(void)
     SCAN_CLASS['<'] = SCAN_CLASS['/'] = SCAN_CLASS[':'] = SCAN_CLASS['e'] = 1;
     PyDateTime_IMPORT;
     if (PyDateTimeAPI == NULL)
-        return NULL;
-    ONE = PyLong_FromLong(1);
-    if (ONE == NULL)
         return NULL;
     return PyModule_Create(&native_module);
 }
