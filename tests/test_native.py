@@ -50,7 +50,7 @@ def python_block(data: bytes, depth: int, limit: int, chunk: int, prefix: bytes 
         ok = counter.feed(data)
     head = (counter.depth if ok else -1, b"<!" in data, _prescan._has_literal(data))
     if prefix is None:
-        return (*head, 0, 0, 0, 0, 0)
+        return (*head, 0, 0, 0, 0, 0, 0)
     p = prefix
     rows = data.count(b"<" + p + b"row")
     cells = data.count(b"<" + p + b"c ") + data.count(b"<" + p + b"c>")
@@ -60,7 +60,8 @@ def python_block(data: bytes, depth: int, limit: int, chunk: int, prefix: bytes 
         for col, row in _PLAIN.findall(data):
             far_row = max(far_row, int(row))
             far_col = max(far_col, column_index(col.decode()) + 1)
-    return (*head, rows, cells, plain, far_row, far_col)
+    valued = data.count(b"</" + p + b"c>")
+    return (*head, rows, cells, plain, far_row, far_col, valued)
 
 
 BITS = st.lists(
@@ -99,6 +100,10 @@ BITS = st.lists(
                 b' s="1"',
                 b"<v>1</v></c>",
                 b"</row>",
+                b"</c>",
+                b"</x:c>",
+                b"</>",
+                b"e",
                 b"\xe4\xb8\xad",
             ]
         ),
@@ -311,6 +316,34 @@ def test_fat_chain_matches_the_sector_walk(n_sectors, links, runs, start, size, 
     assert outcome(lambda: ole._fat_chain(start, size)) == expected
 
 
+def test_fat_chain_matches_the_sector_walk_on_long_runs():
+    """Streams of thousands of sectors (the FAT compared slice by slice, in growing chunks), with
+    a few links broken, looping, or pointing past the table or the file."""
+    rng = random.Random(5)
+
+    def outcome(fn, *args):
+        try:
+            return fn(*args)
+        except _ole.OleFormatError as err:
+            return ("error", str(err))
+
+    for _ in range(300):
+        ole = _ole.OleFile.__new__(_ole.OleFile)
+        ole.sector_size = 512
+        ole.n_sectors = rng.randint(1, 3000)
+        length = rng.randint(1, 3200)
+        ole.fat = [i + 1 for i in range(length)]
+        for _ in range(rng.randint(0, 6)):
+            ole.fat[rng.randrange(length)] = rng.choice(
+                [rng.randrange(3300), rng.randrange(length), *sorted(_ole._SPECIAL)]
+            )
+        body = rng.randbytes(512 * (ole.n_sectors + 1))
+        ole.data = body[: max(len(body) - rng.randint(0, 3000), 0)]
+        start, size = rng.randrange(length + 5), rng.randint(0, 512 * 3300)
+        expected = outcome(ole._chain_bytes, start, ole.fat, 512, ole._sector, size)
+        assert outcome(ole._fat_chain, start, size) == expected
+
+
 # --------------------------------------------------------------------------------------------
 # roster rows: the common rows counted in C, every other row by read_roster's loop
 
@@ -388,3 +421,47 @@ def test_roster_rows_count_what_the_loop_counts(seed):
     with_c, without, in_c = roster_results(grid[:2] + body, flags, rsi.RUNS)
     assert with_c == without
     assert in_c > 2000  # the clean rows went through C
+
+
+@needs_native
+def test_roster_rows_with_more_categories_than_it_keeps():
+    """Forty categories (roster_rows keeps the counts of 32 itself in one call and adds them to
+    by_category when it returns): every row counted once, in its own category, as a plain loop
+    counts them; a category that by_category does not hold stops the run at its row."""
+    import datetime as dt
+
+    import test_roster_speed_identity as rsi
+
+    rng = random.Random(3)
+    texts = [f"类别{k}" for k in range(40)]
+    cat_cache = {t: f"key{k % 37}" for k, t in enumerate(texts)}  # some texts share a key
+    cat_cache["未列入"] = "key-missing"
+    grid = [["序号", "身份证号", "类别", "日期"]]
+    for i in range(4000):
+        text = rng.choice(texts) if rng.random() > 0.002 else "未列入"
+        day = dt.date(2007, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        grid.append([i, rsi.valid_id(rng), text, day])
+    seen: dict[str, int] = {}
+    by_category = {f"key{k}": 0 for k in range(37)}
+    r, end, calls, by_python = 1, len(grid), 0, 0
+    while r < end:
+        done = native.roster_rows(grid, r, end, 1, 3, 2, 2007, 20081231, seen, cat_cache, by_category)
+        calls += 1
+        if done == 0:  # the loop's row: counted here if its category is known
+            key = cat_cache[grid[r][2]]
+            if key in by_category:
+                by_category[key] += 1
+                seen[grid[r][1]] = r
+                by_python += 1
+            r += 1
+        r += done
+    expected = {f"key{k}": 0 for k in range(37)}
+    for line in grid[1:]:
+        key = cat_cache[line[2]]
+        if key in expected:
+            expected[key] += 1
+    assert by_category == expected
+    assert len(seen) == sum(expected.values())
+    unknown = sum(line[2] == "未列入" for line in grid[1:])
+    assert by_python == 0 and unknown > 0
+    assert calls > 2 * unknown + 1  # runs broken by the 33rd category too, not only by the unknown one

@@ -309,3 +309,45 @@ def test_a_row_holds_the_cells_cell_gives(tmp_path: Path) -> None:
     assert [c.value for c in sheet.row(0)] == ["标题", None, None, None, None]
     assert sheet.row(2)[1].percent and sheet.row(1)[2].flag is not None
     assert [[c.ref for c in row] for row in sheet.rows(3)] == [["A4", "B4", "C4", "D4", "E4"]]
+
+
+def test_a_read_grid_is_not_left_to_the_youngest_generation(tmp_path):
+    """The rows of a grid just read go to the collector's oldest generation without a walk (its
+    first collections would otherwise walk every row); objects a caller keeps frozen stay frozen;
+    a garbage cycle made during the read is still collected by a full collection."""
+    import gc
+    import weakref
+
+    rows = [["姓名", "身份证号"]] + [[f"人{i}", str(i)] for i in range(3000)]
+    path = write_xlsx(tmp_path / "r.xlsx", {"名册": rows})
+
+    class Node:
+        pass
+
+    gc.collect()
+    with open_workbook(path) as book:
+        grid = book.sheet("名册").grid()
+        assert len(grid) == 3001
+        oldest = {id(o) for o in gc.get_objects(generation=2)}
+        assert all(id(row) in oldest for row in grid[::100])
+
+    kept = [[1] for _ in range(50)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with open_workbook(path) as book:
+            book.sheet("名册")
+        assert gc.get_freeze_count() > frozen - 1000  # not unfrozen (a few were freed meanwhile)
+    finally:
+        gc.unfreeze()
+    assert kept
+
+    import minsheng.sheets.workbook as wbmod
+
+    with wbmod._collector_paused():
+        node = Node()
+        node.me = node
+        ref = weakref.ref(node)
+        del node
+    gc.collect()
+    assert ref() is None

@@ -11,6 +11,9 @@
 #include <Python.h>
 #include <datetime.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ----------------------------------------------------------------------------------------- */
 /* XML nesting depth: _prescan._Depth._walk                                                    */
@@ -92,8 +95,118 @@ plain_ref(const char *d, Py_ssize_t n, Py_ssize_t k, long long *max_row, long lo
         *max_col = col;
 }
 
+/* the bytes scan_block looks at: '<', '/', ':' and 'e' (the middle of "e"); set at import */
+static unsigned char SCAN_CLASS[256];
+
+/* What scan_block counts: over a chunk (lt, closes, special, selfclose) and over the block. */
+typedef struct {
+    const char *d, *p;
+    Py_ssize_t n, pn;
+    int sheet;
+    long long lt, closes, special, selfclose;
+    Py_ssize_t rows, cells, plain, valued;
+    long long max_row, max_col;
+    int bang, literal;
+} scan_state;
+
+/* Count the byte at i, one of SCAN_CLASS's; returns the first index after the bytes it took
+ * (i + 2 for a '<' followed by '/', whose '/' it counted too; else i + 1). */
+static inline Py_ssize_t
+scan_byte(scan_state *st, Py_ssize_t i)
+{
+    const char *d = st->d;
+    Py_ssize_t n = st->n, pn = st->pn;
+    char c = d[i];
+    if (c == '<') {
+        st->lt++;
+        if (i + 1 >= n)
+            return i + 1;
+        char next = d[i + 1];
+        if (next == '/') {
+            st->closes++;
+            /* the '/' seen here, so that the loop need not visit it: "</>" holds a "/>" */
+            if (i + 2 < n && d[i + 2] == '>')
+                st->selfclose++;
+            /* an end tag of a cell: b'</' + prefix + b'c>' */
+            if (st->sheet && i + 4 + pn <= n && (pn == 0 || memcmp(d + i + 2, st->p, (size_t)pn) == 0) &&
+                d[i + 2 + pn] == 'c' && d[i + 3 + pn] == '>')
+                st->valued++;
+            return i + 2;
+        }
+        if (next == '?' || next == '!') {
+            st->special++;
+            st->bang |= next == '!';
+            return i + 1;
+        }
+        if (next == 'f')
+            st->literal = 1;
+        if (!st->sheet)
+            return i + 1;
+        Py_ssize_t k = i + 1;
+        if (pn) {
+            if (k + pn > n || memcmp(d + k, st->p, (size_t)pn) != 0)
+                return i + 1;
+            k += pn;
+        }
+        if (k + 3 <= n && d[k] == 'r' && d[k + 1] == 'o' && d[k + 2] == 'w') {
+            st->rows++;
+            return i + 1;
+        }
+        if (k + 2 > n || d[k] != 'c' || (d[k + 1] != ' ' && d[k + 1] != '>'))
+            return i + 1;
+        st->cells++;
+        if (pn || k + 5 > n || memcmp(d + k, "c r=\"", 5) != 0)
+            return i + 1;
+        st->plain++;
+        plain_ref(d, n, k + 2, &st->max_row, &st->max_col);
+    }
+    else if (c == '/') {
+        if (i + 1 < n && d[i + 1] == '>')
+            st->selfclose++;
+    }
+    else if (c == ':') {
+        if (i + 1 < n && d[i + 1] == 'f')
+            st->literal = 1;
+    }
+    else if (c == 'e') {
+        /* a quote, 'e' and a quote: "e", 'e', "e' or 'e" */
+        if (i >= 1 && i + 1 < n && (d[i - 1] == '"' || d[i - 1] == '\'') && (d[i + 1] == '"' || d[i + 1] == '\''))
+            st->literal = 1;
+    }
+    return i + 1;
+}
+
+/* scan_byte over each byte of d[pos:end] that SCAN_CLASS marks, but those before *taken */
+static void
+scan_chunk(scan_state *st, Py_ssize_t pos, Py_ssize_t end)
+{
+    const char *d = st->d;
+    Py_ssize_t i = pos, taken = pos;
+#ifdef __SSE2__
+    /* 16 bytes at a time: the positions of the four bytes, as a bit mask, then each in turn */
+    const __m128i lt = _mm_set1_epi8('<'), slash = _mm_set1_epi8('/'), colon = _mm_set1_epi8(':'),
+                  e = _mm_set1_epi8('e');
+    for (; i + 16 <= end; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(d + i));
+        unsigned int m = (unsigned int)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, slash)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, e))));
+        while (m) {
+            Py_ssize_t k = i + __builtin_ctz(m);
+            m &= m - 1;
+            if (k >= taken)
+                taken = scan_byte(st, k);
+        }
+    }
+#endif
+    for (; i < end; i++)
+        if (SCAN_CLASS[(unsigned char)d[i]] && i >= taken)
+            taken = scan_byte(st, i);
+}
+
+
 PyDoc_STRVAR(scan_block_doc,
-"scan_block(data, depth, limit, chunk, prefix) -> (depth, bang, literal, rows, cells, plain, max_row, max_col)\n\n"
+"scan_block(data, depth, limit, chunk, prefix) -> (depth, bang, literal, rows, cells, plain, max_row, max_col, valued)\n\n"
 "One pass over a block of an XML part (which ends just after a '>', or is the part's last), giving\n"
 "what _prescan._scan_part computes on it in Python:\n"
 "- depth: the nesting depth after the block, as _Depth.feed_python counts it chunk by chunk\n"
@@ -102,8 +215,8 @@ PyDoc_STRVAR(scan_block_doc,
 "- literal: whether the block holds one of _CANDIDATE_LITERALS (_has_literal);\n"
 "- for a sheet part (prefix not None), what _Shape.feed counts: rows (b'<' + prefix + b'row'),\n"
 "  cells (b'<' + prefix + b'c ' and b'<' + prefix + b'c>'), and without a prefix, the plain cells\n"
-"  (b'<c r=\"') and the farthest row and 1-based column over the matches of _PLAIN_REF; zeros\n"
-"  otherwise.");
+"  (b'<c r=\"') and the farthest row and 1-based column over the matches of _PLAIN_REF, and the\n"
+"  cells with an end tag (b'</' + prefix + b'c>'); zeros otherwise.");
 
 /* Every text counted starts with '<' and holds no other '<' (a prefix is \w+:), so no two
  * occurrences share a '<': counting them at each '<' gives what bytes.count gives. A block's
@@ -133,9 +246,13 @@ scan_block(PyObject *self, PyObject *args)
     const char *d = buf.buf;
     const char *p = sheet ? pre.buf : NULL;
     Py_ssize_t n = buf.len, pn = sheet ? pre.len : 0;
-    Py_ssize_t rows = 0, cells = 0, plain = 0;
-    long long max_row = 0, max_col = 0;
-    int bang = 0, literal = 0, deep = 0;
+    scan_state st = {0};
+    st.d = d;
+    st.p = p;
+    st.n = n;
+    st.pn = pn;
+    st.sheet = sheet;
+    int deep = 0;
 
     Py_BEGIN_ALLOW_THREADS
     Py_ssize_t pos = 0;
@@ -144,58 +261,9 @@ scan_block(PyObject *self, PyObject *args)
         Py_ssize_t from = pos + chunk < n - 1 ? pos + chunk : n - 1;
         const char *gt = memchr(d + from, '>', (size_t)(n - from));
         Py_ssize_t end = gt == NULL ? n : (gt - d) + 1;
-        long long lt = 0, closes = 0, special = 0, selfclose = 0;
-        for (Py_ssize_t i = pos; i < end; i++) {
-            char c = d[i];
-            if (c == '<') {
-                lt++;
-                if (i + 1 >= n)
-                    continue;
-                char next = d[i + 1];
-                if (next == '/') {
-                    closes++;
-                    continue;
-                }
-                if (next == '?' || next == '!') {
-                    special++;
-                    bang |= next == '!';
-                    continue;
-                }
-                if (next == 'f')
-                    literal = 1;
-                if (!sheet)
-                    continue;
-                Py_ssize_t k = i + 1;
-                if (pn) {
-                    if (k + pn > n || memcmp(d + k, p, (size_t)pn) != 0)
-                        continue;
-                    k += pn;
-                }
-                if (k + 3 <= n && d[k] == 'r' && d[k + 1] == 'o' && d[k + 2] == 'w') {
-                    rows++;
-                    continue;
-                }
-                if (k + 2 > n || d[k] != 'c' || (d[k + 1] != ' ' && d[k + 1] != '>'))
-                    continue;
-                cells++;
-                if (pn || k + 5 > n || memcmp(d + k, "c r=\"", 5) != 0)
-                    continue;
-                plain++;
-                plain_ref(d, n, k + 2, &max_row, &max_col);
-            }
-            else if (c == '/') {
-                if (i + 1 < n && d[i + 1] == '>')
-                    selfclose++;
-            }
-            else if (c == ':') {
-                if (i + 1 < n && d[i + 1] == 'f')
-                    literal = 1;
-            }
-            else if (c == '"' || c == '\'') {
-                if (i + 2 < n && d[i + 1] == 'e' && (d[i + 2] == '"' || d[i + 2] == '\''))
-                    literal = 1;
-            }
-        }
+        st.lt = st.closes = st.special = st.selfclose = 0;
+        scan_chunk(&st, pos, end);
+        long long lt = st.lt, closes = st.closes, special = st.special, selfclose = st.selfclose;
         if (!deep) {
             if (depth + lt > limit) {
                 depth = walk_tags(d, pos, end, depth, limit);
@@ -214,8 +282,8 @@ scan_block(PyObject *self, PyObject *args)
         PyBuffer_Release(&pre);
     PyBuffer_Release(&buf);
     return Py_BuildValue(
-        "(LOOnnnLL)", deep ? -1LL : depth, bang ? Py_True : Py_False, literal ? Py_True : Py_False,
-        rows, cells, plain, max_row, max_col);
+        "(LOOnnnLLn)", deep ? -1LL : depth, st.bang ? Py_True : Py_False, st.literal ? Py_True : Py_False,
+        st.rows, st.cells, st.plain, st.max_row, st.max_col, st.valued);
 }
 
 /* ----------------------------------------------------------------------------------------- */
@@ -322,7 +390,6 @@ done:
 /* ----------------------------------------------------------------------------------------- */
 /* Roster rows: the common rows of roster.read_roster                                          */
 
-static PyObject *ONE; /* the int 1 */
 
 /* Whether an 18-character ASCII ID (17 digits and a digit or X) is valid: a birth date from
  * 1870-01-01 to as_of (YYYYMMDD as a number) and the ISO 7064 MOD 11-2 check character. */
@@ -382,6 +449,35 @@ plain_id_valid(PyObject *self, PyObject *args)
     return PyBool_FromLong(plain_id_ok(id, as_of));
 }
 
+/* how many distinct categories roster_rows keeps counts of itself in one call */
+#define ROSTER_CATEGORIES 32
+
+/* by_category[category] += more (its value there, an int, looked up now) */
+static int
+add_count(PyObject *by_category, PyObject *category, Py_ssize_t more)
+{
+    PyObject *count = PyDict_GetItemWithError(by_category, category);
+    if (count == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_KeyError, category);
+        return -1;
+    }
+    Py_INCREF(count);
+    PyObject *delta = PyLong_FromSsize_t(more);
+    if (delta == NULL) {
+        Py_DECREF(count);
+        return -1;
+    }
+    PyObject *sum = PyNumber_Add(count, delta);
+    Py_DECREF(delta);
+    Py_DECREF(count);
+    if (sum == NULL)
+        return -1;
+    int failed = PyDict_SetItem(by_category, category, sum);
+    Py_DECREF(sum);
+    return failed;
+}
+
 PyDoc_STRVAR(roster_rows_doc,
 "roster_rows(grid, r, end, ic, dc, cc, year, as_of, seen, cat_cache, by_category) -> int\n\n"
 "How many rows from r on (before end) are common rows of roster.read_roster, counting them as it\n"
@@ -413,6 +509,11 @@ roster_rows(PyObject *self, PyObject *args)
         need = cc;
     if (ic < 0 || (cats && cc < 0))
         return PyLong_FromSsize_t(0);
+    /* the categories counted so far in this call and how many rows each, added to by_category
+     * once at the end (a category whose count is not yet known here is looked up there once) */
+    PyObject *cat_seen[ROSTER_CATEGORIES];
+    Py_ssize_t cat_more[ROSTER_CATEGORIES];
+    int n_cats = 0;
     Py_ssize_t done = 0;
     for (; r < end && r < PyList_GET_SIZE(grid); r++) {
         PyObject *line = PyList_GET_ITEM(grid, r);
@@ -427,53 +528,66 @@ roster_rows(PyObject *self, PyObject *args)
             if (!PyDate_CheckExact(when) || PyDateTime_GET_YEAR(when) != year)
                 break;
         }
-        PyObject *category = NULL, *count = NULL;
+        int slot = -1;
         if (cats) {
             PyObject *text = PyList_GET_ITEM(line, cc);
             if (!PyUnicode_CheckExact(text))
                 break;
-            category = PyDict_GetItemWithError(cat_cache, text);
+            PyObject *category = PyDict_GetItemWithError(cat_cache, text);
             if (category == NULL) {
                 if (PyErr_Occurred())
-                    return NULL;
+                    goto fail;
                 break;
             }
             if (category == Py_None)
                 break;
-            count = PyDict_GetItemWithError(by_category, category);
-            if (count == NULL) {
-                if (PyErr_Occurred())
-                    return NULL;
-                break;
+            for (int k = 0; k < n_cats; k++)
+                if (cat_seen[k] == category) {
+                    slot = k;
+                    break;
+                }
+            if (slot < 0) {
+                PyObject *count = PyDict_GetItemWithError(by_category, category);
+                if (count == NULL) {
+                    if (PyErr_Occurred())
+                        goto fail;
+                    break;
+                }
+                if (n_cats == ROSTER_CATEGORIES)
+                    break; /* more categories than kept here: read_roster's loop counts the row */
+                slot = n_cats++;
+                Py_INCREF(category);
+                cat_seen[slot] = category;
+                cat_more[slot] = 0;
             }
         }
         int found = PyDict_Contains(seen, raw_id);
         if (found < 0)
-            return NULL;
+            goto fail;
         if (found)
             break;
         /* a common row: count it */
         PyObject *row = PyLong_FromSsize_t(r);
         if (row == NULL)
-            return NULL;
+            goto fail;
         int failed = PyDict_SetItem(seen, raw_id, row);
         Py_DECREF(row);
         if (failed)
-            return NULL;
-        if (cats) {
-            Py_INCREF(count);
-            PyObject *more = PyNumber_Add(count, ONE);
-            Py_DECREF(count);
-            if (more == NULL)
-                return NULL;
-            failed = PyDict_SetItem(by_category, category, more);
-            Py_DECREF(more);
-            if (failed)
-                return NULL;
-        }
+            goto fail;
+        if (slot >= 0)
+            cat_more[slot]++;
         done++;
     }
+    for (int k = 0; k < n_cats; k++) {
+        if (cat_more[k] && add_count(by_category, cat_seen[k], cat_more[k]) < 0)
+            goto fail;
+        Py_CLEAR(cat_seen[k]);
+    }
     return PyLong_FromSsize_t(done);
+fail:
+    for (int k = 0; k < n_cats; k++)
+        Py_XDECREF(cat_seen[k]);
+    return NULL;
 }
 
 /* ----------------------------------------------------------------------------------------- */
@@ -660,11 +774,9 @@ static struct PyModuleDef native_module = {
 PyMODINIT_FUNC
 PyInit__native(void)
 {
+    SCAN_CLASS['<'] = SCAN_CLASS['/'] = SCAN_CLASS[':'] = SCAN_CLASS['e'] = 1;
     PyDateTime_IMPORT;
     if (PyDateTimeAPI == NULL)
-        return NULL;
-    ONE = PyLong_FromLong(1);
-    if (ONE == NULL)
         return NULL;
     return PyModule_Create(&native_module);
 }

@@ -93,33 +93,52 @@ class OleFile:
 
     def _fat_chain(self, start: int, size: int) -> bytes:
         """``_chain_bytes(start, self.fat, self.sector_size, self._sector, size)``, the same bytes and
-        the same errors, with each run of consecutive sectors taken as one slice (an .xls roster's
-        Workbook stream is thousands of sectors, nearly always in one run)."""
-        table, ss, n_table = self.fat, self.sector_size, len(self.fat)
-        sectors: list[int] = []
+        the same errors, with each run of consecutive sectors found by comparing slices of the FAT
+        and taken as one slice of the file (an .xls roster's Workbook stream is thousands of
+        sectors, nearly always in one run)."""
+        table, ss, n_table, n_sectors = self.fat, self.sector_size, len(self.fat), self.n_sectors
+        # the walk stops once it holds ``size`` bytes: after ``need`` sectors
+        need = max(1, -(-size // ss))
+        runs: list[tuple[int, int]] = []  # (first sector, count)
         sect, steps = start, 0
         while sect not in _SPECIAL:
             if sect >= n_table or steps > n_table:
                 raise OleFormatError("broken sector chain")
-            if sect >= self.n_sectors:
+            if sect >= n_sectors:
                 raise OleFormatError("sector out of range")
-            sectors.append(sect)
-            steps += 1
-            if steps * ss >= size:
+            # how far the chain runs on from sect to sect + 1, ...: only as far as each sector the
+            # walk would take passes its checks (within the table and the file, at most n_table
+            # steps before it) and the walk would not yet have stopped; the loop checks the rest
+            most = min(need - steps, n_table - sect, n_sectors - sect, n_table - steps + 1)
+            k, chunk = 1, 64
+            while k < most:
+                m = min(chunk, most - k)
+                last = sect + k - 1
+                seg = table[last : last + m]
+                if seg == list(range(last + 1, last + m + 1)):
+                    k += m
+                    chunk *= 2
+                    continue
+                j = 0
+                while seg[j] == last + 1 + j:
+                    j += 1
+                k += j
                 break
-            sect = table[sect]
-        out = bytearray()
+            runs.append((sect, k))
+            steps += k
+            if steps >= need:
+                break
+            sect = table[sect + k - 1]
         data = self.data
-        i, count = 0, len(sectors)
-        while i < count:
-            j = i
-            while j + 1 < count and sectors[j + 1] == sectors[j] + 1:
-                j += 1
-            off, length = (sectors[i] + 1) * ss, (j - i + 1) * ss
+        pieces: list[bytes] = []
+        left = size
+        for first, count in runs:
+            # the first ``size`` bytes of the sectors: the last run taken only as far as they go
+            off, length = (first + 1) * ss, min(count * ss, left)
             # a file cut short ends within the last run: padding the run's end pads each sector
-            out += data[off : off + length].ljust(length, b"\0")
-            i = j + 1
-        return bytes(out[:size])
+            pieces.append(data[off : off + length].ljust(length, b"\0"))
+            left -= length
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     def _mini(self, n: int) -> bytes:
         if self._mini_stream is None:

@@ -394,11 +394,20 @@ def _reraise_unless_panic(exc: BaseException) -> None:
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while calamine builds a grid: a roster is tens of
     thousands of row lists, none of them in a cycle, and each few hundred allocated would otherwise
-    run the collector, which walks the grid built so far again and again."""
+    run the collector, which walks the grid built so far again and again.
+
+    Afterwards the objects the collector tracks are moved to its oldest generation as they are
+    (``gc.freeze`` then ``gc.unfreeze``): else the first collection of the youngest one, which now
+    holds the whole grid, would walk every row once more, and the next generation's again. Garbage
+    cycles among them are still collected, by the next full collection. (Not when the process
+    keeps objects frozen itself, which ``gc.unfreeze`` would undo.)"""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
