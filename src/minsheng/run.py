@@ -188,8 +188,6 @@ def collect(
     given = _targets(targets, loaded, year)
     paths = _submission_paths(submissions)
     from .pipeline import find_files
-    from .plugins.reading import host_for
-    from .remote import check_worker_plugins, dask_client
 
     files, file_problems = find_files(paths)
     if not files:
@@ -199,6 +197,9 @@ def collect(
             f"{where}中没有任何表格文件（.xlsx .xls .xlsm .ods）：请检查报表目录是否选对。",
             file_problems,
         )
+    from .plugins.reading import host_for  # the plugin host only once there are files to read
+    from .remote import check_worker_plugins, dask_client
+
     host_problems = host_for(plugins).problems
     roots = [_root(p) for p in paths]
     client = dask_client(executor)
