@@ -20,7 +20,7 @@ from attrs import evolve, field, frozen
 from .config import PluginConfig
 from .errors import InputError
 from .limits import Limits
-from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
+from .model import Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
 from .relpaths import is_url, relative_path
 
 # The guarded read (with the plugin host: pluggy, the entry points), the merge, the checks and
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from concurrent.futures import Executor, Future
 
     from .merge import Merged
+    from .model import Assessment
     from .plugins.reading import ReadResult
 
 _COUNTY_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")  # a 6-digit 行政区划代码 in a path

@@ -24,7 +24,7 @@ from attrs import frozen
 from .config import PluginConfig
 from .errors import InputError
 from .limits import Limits
-from .model import Assessment, Finding, Problem, Scheme, Severity, Targets
+from .model import Finding, Problem, Scheme, Severity, Targets
 from .period import Period, screen_periods
 from .relpaths import is_url, relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from concurrent.futures import Executor
 
     from .lookback import Lookback
+    from .model import Assessment
     from .plugins.reading import ReadResult
 
 PathLike = str | os.PathLike[str]
