@@ -76,24 +76,36 @@ def cross_item_name(scheme: Scheme, code: str) -> str:
         return code
 
 
+def _text(v: object) -> str:
+    """What :attr:`minsheng.sheets.Cell.text` gives for a raw grid value (blank: ``""``)."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
 def _find_table(sheet: Any, headers: dict[str, str], need: set[str]) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(sheet.rows(0, 30)):
+    # the raw grid's texts, not Cell objects (a blank cell has no role)
+    for r, line in enumerate(sheet.grid()[:30]):
         cols: dict[str, int] = {}
-        for c in row:
-            role = headers.get(_norm(c.text))
+        for col, v in enumerate(line):
+            role = headers.get(_norm(_text(v)))
             if role and role not in cols:
-                cols[role] = c.col
+                cols[role] = col
         if need <= set(cols):
             return r, cols
     return None
 
 
 def _year_of(sheet: Any, before: int) -> tuple[int | None, str | None]:
-    for row in sheet.rows(0, before):
-        for c in row:
-            m = re.match(r"^年度[:：]\s*(\d{4})", _norm(c.text))
+    from .sheets.refs import cell_ref
+
+    for r, line in enumerate(sheet.grid()[: max(before, 0)]):
+        for col, v in enumerate(line):
+            m = re.match(r"^年度[:：]\s*(\d{4})", _norm(_text(v)))
             if m:
-                return int(m.group(1)), c.ref
+                return int(m.group(1)), cell_ref(r, col)
     return None, None
 
 

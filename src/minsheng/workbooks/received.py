@@ -149,12 +149,21 @@ def register_in_book(
     """The register on the first sheet of ``book`` (a :mod:`minsheng.sheets` workbook) that has one."""
     for name in book.sheet_names:
         sheet = book.sheet(name)
-        head = [[c.text for c in row] for row in sheet.rows(0, 30)]
+        head = [[_text(v) for v in line] for line in sheet.grid()[:30]]  # (no Cell objects)
         if not any(is_register(h) for h in head):
             continue
         rows = [_sheet_row(sheet, row) for row in sheet.rows(0)]
         return read_rows(rows, file=file, sheet=name, known=known)
     return None, {}, []
+
+
+def _text(v: object) -> str:
+    """What :attr:`minsheng.sheets.Cell.text` gives for a raw grid value (blank: ``""``)."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
 
 
 def _sheet_row(sheet: Any, row: list[Any]) -> list[tuple[Any, str | None]]:
