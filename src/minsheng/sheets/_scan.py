@@ -16,14 +16,19 @@ Each scanner returns, per sheet name, a dict ``{(row, col): CellFlag}`` (0-based
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
+from typing import TypeVar
 
 from attrs import frozen
 from defusedxml import ElementTree as SafeET
 
 from .refs import parse_ref
+
+_T = TypeVar("_T")
 
 ERROR_CELL = "error-cell"
 UNCACHED_FORMULA = "uncached-formula"
@@ -65,24 +70,54 @@ _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PREFILTER = re.compile(rb"<(?:\w+:)?f[\s>/]|\st\s*=\s*[\"']e[\"']")
 
 
+#: the small XML parts below are parsed once per content: a province's forms, made from one
+#: template, share their workbook.xml, its rels and styles.xml (a reading worker reads them all)
+_CACHE_MAX_BYTES = 1 << 20
+
+
+def _once_per_content(fn: Callable[[bytes], _T]) -> Callable[[bytes], _T]:
+    cached = functools.lru_cache(maxsize=32)(fn)
+
+    def call(data: bytes) -> _T:
+        return cached(data) if len(data) <= _CACHE_MAX_BYTES else fn(data)
+
+    return call
+
+
+@_once_per_content
+def _workbook_sheets(data: bytes) -> tuple[tuple[str, str, str], ...]:
+    """(name, relationship id, state) of each sheet of a workbook.xml, in order."""
+    wb = SafeET.fromstring(data)
+    return tuple(
+        (el.get("name", ""), el.get(f"{{{_R_NS}}}id") or el.get("id") or "", el.get("state", "visible"))
+        for el in wb.iter()
+        if _local(el.tag) == "sheet"
+    )
+
+
+@_once_per_content
+def _workbook_targets(data: bytes) -> tuple[tuple[str, str], ...]:
+    """(relationship id, part path) of a workbook.xml.rels, external targets left out."""
+    targets: dict[str, str] = {}
+    for rel in SafeET.fromstring(data):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        targets[rel.get("Id", "")] = path
+    return tuple(targets.items())
+
+
 def ooxml_sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     """Sheet name → (part path inside the zip, state: visible/hidden/veryHidden)."""
-    wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    sheets = _workbook_sheets(zf.read("xl/workbook.xml"))
     rels_name = "xl/_rels/workbook.xml.rels"
     targets: dict[str, str] = {}
     if rels_name in zf.namelist():
-        for rel in SafeET.fromstring(zf.read(rels_name)):
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External":
-                continue
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-            targets[rel.get("Id", "")] = path
+        targets = dict(_workbook_targets(zf.read(rels_name)))
     out: dict[str, tuple[str, str]] = {}
-    for el in wb.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = el.get(f"{{{_R_NS}}}id") or el.get("id") or ""
-        out[el.get("name", "")] = (targets.get(rid, ""), el.get("state", "visible"))
+    for name, rid, state in sheets:
+        out[name] = (targets.get(rid, ""), state)
     return out
 
 
@@ -95,7 +130,12 @@ def ooxml_percent_styles(zf: zipfile.ZipFile) -> frozenset[int]:
     """Indices of the cell styles (cellXfs) whose number format is a percentage."""
     if "xl/styles.xml" not in zf.namelist():
         return frozenset()
-    root = SafeET.fromstring(zf.read("xl/styles.xml"))
+    return _percent_styles(zf.read("xl/styles.xml"))
+
+
+@_once_per_content
+def _percent_styles(data: bytes) -> frozenset[int]:
+    root = SafeET.fromstring(data)
     percent_ids = {9, 10}
     out: set[int] = set()
     for el in root.iter():
