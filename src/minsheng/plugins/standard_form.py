@@ -135,6 +135,8 @@ def _labels(sheet: Sheet, skip: range) -> dict[str, tuple[str, str]]:
     for r, line in enumerate(sheet.grid()):
         if r in skip:
             continue
+        if not any(isinstance(v, str) and (":" in v or "：" in v) for v in line):
+            continue  # no label on this line: a label is text ending in a colon (a number or date is none)
         cells = [(col, text) for col, v in enumerate(line) if (text := _cell_text(v))]
         used: set[int] = set()
         for i, (col, text) in enumerate(cells):
