@@ -297,12 +297,12 @@ def _read_targets(path: PathLike, scheme: Scheme) -> TargetsInput:
 
 def _submission_paths(submissions: PathLike | Iterable[PathLike]) -> list[Path | str]:
     """The submissions as paths, and URLs (in fsspec's spelling) as strings; each must exist."""
-    from .remote import url_root
-
     given = [submissions] if isinstance(submissions, str | os.PathLike) else list(submissions)
     paths: list[Path | str] = []
     for item in given:
         if is_url(item):
+            from .remote import url_root  # (only for a URL: it imports tempfile and shutil)
+
             paths.append(url_root(str(item))[0])
             continue
         path = Path(item)
