@@ -25,7 +25,6 @@ from .config import PluginConfig
 from .errors import InputError
 from .limits import Limits
 from .model import Finding, Problem, Scheme, Severity, Targets
-from .period import Period, screen_periods
 from .relpaths import is_url, relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
 
@@ -132,6 +131,7 @@ def assess(
         raise InputError("bad-argument", f"missing 只能是 {' 或 '.join(MISSING)}，而不是“{missing}”。")
     got = collect(submissions, targets, scheme, year, plugins, limits, executor, progress, remote=remote)
     loaded, given = got.scheme, got.targets
+    from .period import Period, screen_periods
     from .pipeline import assess_reads
 
     reads = screen_periods(got.reads, Period.year_end(given.targets.year), required=False)
