@@ -49,6 +49,25 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
+def rebased(manifest: dict, root: Path) -> dict:
+    """A cached manifest with its paths under ``root``: a cache made in another checkout (copied,
+    or a worktree's) names that checkout's folders in its absolute paths."""
+    old = manifest.get("root")
+    if not old or old == str(root):
+        return manifest
+
+    def fix(v: object) -> object:
+        if isinstance(v, str) and (v == old or v.startswith(old + "/")):
+            return str(root) + v[len(old) :]
+        if isinstance(v, dict):
+            return {k: fix(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        return v
+
+    return fix(manifest)  # type: ignore[return-value]
+
+
 def default_cache() -> Path:
     return Path(__file__).resolve().parent.parent / "build" / "bench"
 
@@ -395,7 +414,7 @@ def make_province(cache: Path | None = None, *, jobs: int = 2, log=print) -> dic
     root = (cache or default_cache()) / f"province-{VERSION}"
     manifest_path = root / "manifest.json"
     if manifest_path.is_file():
-        return json.loads(manifest_path.read_text("utf-8"))
+        return rebased(json.loads(manifest_path.read_text("utf-8")), root)
     if root.exists():
         shutil.rmtree(root)
     scheme = load_scheme("jiangxi-2007")

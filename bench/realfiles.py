@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from province import _rows, _summary_lines, default_cache
+from province import _rows, _summary_lines, default_cache, rebased
 
 VERSION = "1"
 FULL = {"xlsx": (95_000, 5_000), "xls": (56_000, 4_000)}  # training rows, loan rows
@@ -99,7 +99,7 @@ def make_real(cache: Path | None = None, *, quick: bool = False, log=print) -> d
     root = cache / f"real-{VERSION}-{sum(sizes['xlsx'])}"
     manifest_path = root / "manifest.json"
     if manifest_path.is_file():
-        return json.loads(manifest_path.read_text("utf-8"))
+        return rebased(json.loads(manifest_path.read_text("utf-8")), root)
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)

@@ -220,7 +220,7 @@ EXAMPLES = [
     ),
     (
         "progress accepts month 0",
-        "progress.py",
+        "progress_rules.py",
         "if not 1 <= month <= 12:",
         "if not 0 <= month <= 12:",
         "tests/test_checks_pinned.py::test_progress_months_outside_one_to_twelve_are_refused",

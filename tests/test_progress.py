@@ -39,7 +39,7 @@ from openpyxl import Workbook  # noqa: E402
 
 from minsheng import SchemeError, load_scheme, parse_scheme  # noqa: E402
 from minsheng.model import ProgressSettings  # noqa: E402
-from minsheng.progress import Schedule, judge, prorated_allocations  # noqa: E402
+from minsheng.progress_rules import Schedule, judge, prorated_allocations  # noqa: E402
 from minsheng.workbooks.schedule import read_schedule  # noqa: E402
 
 SCHEME = load_scheme("jiangxi-2007")

@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 import minsheng
 from minsheng import County, Period, Rule, Submission, Value, load_scheme
 from minsheng.model import Reporter
-from minsheng.progress import PRORATED
 from minsheng.progress_archive import progress_to_dict, progress_to_json
+from minsheng.progress_rules import PRORATED
 from minsheng.workbooks import read_targets, write_form, write_progress
 
 PROVINCE = Path(__file__).resolve().parent / "corpus" / "province"

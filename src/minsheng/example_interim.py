@@ -29,7 +29,7 @@ from .example import (
 )
 from .model import County, Reporter, Scheme, Submission, Targets, Value
 from .period import Period
-from .progress import PRORATED, Schedule
+from .progress_rules import PRORATED, Schedule
 
 FAR_BEHIND = "360830"  # 永新县: a third of the way to where it should be
 #: 进度计划 (cumulative % of the annual target due by each quarter's end)

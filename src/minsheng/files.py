@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
-import secrets
 import signal
-import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -155,6 +152,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def _temporary_name(path: Path, tag: str) -> str:
     """A fresh name beside ``path``, ``.name.host-pid.random.tmp``, that says whose it is (see
     :func:`_remove_orphans`)."""
+    import secrets  # (hashlib, secrets and socket load where used: about 7 ms at start-up)
+
     return os.path.join(path.parent, f".{path.name}.{tag}-{os.getpid()}.{secrets.token_hex(6)}.tmp")
 
 
@@ -199,6 +198,8 @@ def _act_on(number: int, handler: object) -> None:
 
 def _writer_tag() -> str:
     """This machine's name as it goes into a temporary file's name (letters, digits, '-' and '_')."""
+    import socket
+
     return re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:40] or "host"
 
 
@@ -237,6 +238,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
     """The hex sha256 of a file's bytes, read in blocks."""
+    import hashlib
+
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

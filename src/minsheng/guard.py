@@ -82,6 +82,7 @@ def _warm_up(scheme_source: str | os.PathLike[str] | Scheme, plugins: PluginConf
     import python_calamine  # noqa: F401
 
     from . import files, sheets  # noqa: F401
+    from .sheets import county, idcard, layouts, reporter, roster, tables, text  # noqa: F401 (loaded lazily)
     from .workbooks import form  # noqa: F401
 
     files.sha256_file(__file__)  # hashlib's lazily loaded parts

@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .progress import PRORATED, Progress
+from .progress_rules import PRORATED, Progress
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from .progress_run import CountyProgress, ProgressRun

@@ -17,20 +17,21 @@ from typing import TYPE_CHECKING
 
 from attrs import evolve, field, frozen
 
-from . import checks as _checks
-from .checks import check_outliers, check_self_scores, check_submission
 from .config import PluginConfig
 from .errors import InputError
-from .guard import read_county_file_guarded
 from .limits import Limits
-from .merge import Merged, Part, explain_uncarried, merge_county
-from .model import Assessment, Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
-from .plugins.reading import ReadResult, plugin_config, sha256_or_none
+from .model import Finding, InputFile, Problem, Scheme, Severity, Submission, Targets
 from .relpaths import is_url, relative_path
-from .scoring import score
 
+# The guarded read (with the plugin host: pluggy, the entry points), the merge, the checks and
+# scoring are imported where they are used: finding the files, and a run that finds none, do not
+# load them.
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from concurrent.futures import Executor, Future
+
+    from .merge import Merged
+    from .model import Assessment
+    from .plugins.reading import ReadResult
 
 _COUNTY_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")  # a 6-digit 行政区划代码 in a path
 
@@ -168,6 +169,8 @@ def _mismatch(read: ReadResult, named: str, content: str, targets: Targets) -> l
 
 
 def _worker_failed(path: str, exc: BaseException) -> ReadResult:
+    from .plugins.reading import ReadResult
+
     problem = Problem(
         "read-failed",
         f"读取“{Path(path).name}”的工作进程异常退出（{type(exc).__name__}：{exc}）；该县按出错处理，请检查文件后重试。",
@@ -206,6 +209,8 @@ def read_files(
     submitted as workers need them (at most two per worker in flight), never all at once.
     ``month`` is the period's last month for a progress run (None: the year end).
     """
+    from .plugins.reading import ReadResult, plugin_config
+
     kwargs: dict[str, object] = {
         "scheme_source": scheme_source,
         "year": year,
@@ -280,6 +285,9 @@ def _job(
 ) -> ReadResult | tuple[Callable[..., ReadResult], tuple[object, ...], dict[str, object]]:
     """What reads ``p``: a call (function, args, kwargs) to run here or on a worker, or the
     result itself when the file is refused before it is sent."""
+    from .guard import read_county_file_guarded
+    from .plugins.reading import ReadResult, sha256_or_none
+
     name = str(p)
     if not remote and not is_url(name):
         return read_county_file_guarded, (name,), kwargs
@@ -322,6 +330,10 @@ def check_reads(scheme: Scheme, targets: Targets, reads: Sequence[ReadResult]) -
 
     Problems come in file order; a county's merge and check problems follow its last file.
     """
+    from . import checks as _checks
+    from .checks import check_outliers, check_submission
+    from .merge import Part, merge_county
+
     problems: list[Problem | None] = []  # None: where a usable file's county may be merged and checked
     submissions: list[Submission] = []
     failed: set[str] = set()
@@ -397,6 +409,10 @@ def assess_reads(
     received: Mapping[str, dt.date] | None = None,
 ) -> Assessment:
     """Check and score what was read. Every county of the targets appears in the result."""
+    from .checks import check_self_scores
+    from .merge import explain_uncarried
+    from .scoring import score
+
     checked = check_reads(scheme, targets, reads)
     assessment = score(
         scheme,

@@ -41,7 +41,7 @@ from .model import (
     Targets,
 )
 from .period import Period, PeriodError, screen_periods
-from .progress import NO_SCHEDULE, PRORATED, Judgement, Progress, Schedule, judge, prorated_allocations
+from .progress_rules import NO_SCHEDULE, PRORATED, Judgement, Progress, Schedule, judge, prorated_allocations
 from .relpaths import relative_paths
 from .run import MISSING, PathLike, collect
 from .scheme import DEFAULT_SCHEME

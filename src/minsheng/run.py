@@ -24,8 +24,7 @@ from attrs import frozen
 from .config import PluginConfig
 from .errors import InputError
 from .limits import Limits
-from .model import Assessment, Finding, Problem, Scheme, Severity, Targets
-from .period import Period, screen_periods
+from .model import Finding, Problem, Scheme, Severity, Targets
 from .relpaths import is_url, relative_paths
 from .scheme import DEFAULT_SCHEME, SchemeError, load_scheme
 
@@ -33,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from concurrent.futures import Executor
 
     from .lookback import Lookback
+    from .model import Assessment
     from .plugins.reading import ReadResult
 
 PathLike = str | os.PathLike[str]
@@ -131,6 +131,7 @@ def assess(
         raise InputError("bad-argument", f"missing 只能是 {' 或 '.join(MISSING)}，而不是“{missing}”。")
     got = collect(submissions, targets, scheme, year, plugins, limits, executor, progress, remote=remote)
     loaded, given = got.scheme, got.targets
+    from .period import Period, screen_periods
     from .pipeline import assess_reads
 
     reads = screen_periods(got.reads, Period.year_end(given.targets.year), required=False)
@@ -188,8 +189,6 @@ def collect(
     given = _targets(targets, loaded, year)
     paths = _submission_paths(submissions)
     from .pipeline import find_files
-    from .plugins.reading import host_for
-    from .remote import check_worker_plugins, dask_client
 
     files, file_problems = find_files(paths)
     if not files:
@@ -199,6 +198,9 @@ def collect(
             f"{where}中没有任何表格文件（.xlsx .xls .xlsm .ods）：请检查报表目录是否选对。",
             file_problems,
         )
+    from .plugins.reading import host_for  # the plugin host only once there are files to read
+    from .remote import check_worker_plugins, dask_client
+
     host_problems = host_for(plugins).problems
     roots = [_root(p) for p in paths]
     client = dask_client(executor)
@@ -295,12 +297,12 @@ def _read_targets(path: PathLike, scheme: Scheme) -> TargetsInput:
 
 def _submission_paths(submissions: PathLike | Iterable[PathLike]) -> list[Path | str]:
     """The submissions as paths, and URLs (in fsspec's spelling) as strings; each must exist."""
-    from .remote import url_root
-
     given = [submissions] if isinstance(submissions, str | os.PathLike) else list(submissions)
     paths: list[Path | str] = []
     for item in given:
         if is_url(item):
+            from .remote import url_root  # (only for a URL: it imports tempfile and shutil)
+
             paths.append(url_root(str(item))[0])
             continue
         path = Path(item)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +53,12 @@ def builtin_scheme_text(name: str = DEFAULT_SCHEME) -> str:
                 )
             ]
         )
+    # the file itself in an installed or source tree (importing importlib.resources costs ~5 ms)
+    here = Path(__file__).with_name("schemes") / f"{name}.toml"
+    if here.is_file():
+        return here.read_text(encoding="utf-8")
+    from importlib import resources  # pragma: no cover - a zipped install
+
     return resources.files("minsheng.schemes").joinpath(f"{name}.toml").read_text(encoding="utf-8")
 
 

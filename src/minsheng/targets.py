@@ -10,6 +10,7 @@ wrong. The template is written by :mod:`minsheng.workbooks.targets`.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -75,24 +76,36 @@ def cross_item_name(scheme: Scheme, code: str) -> str:
         return code
 
 
+def _text(v: object) -> str:
+    """What :attr:`minsheng.sheets.Cell.text` gives for a raw grid value (blank: ``""``)."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
 def _find_table(sheet: Any, headers: dict[str, str], need: set[str]) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(sheet.rows(0, 30)):
+    # the raw grid's texts, not Cell objects (a blank cell has no role)
+    for r, line in enumerate(sheet.grid()[:30]):
         cols: dict[str, int] = {}
-        for c in row:
-            role = headers.get(_norm(c.text))
+        for col, v in enumerate(line):
+            role = headers.get(_norm(_text(v)))
             if role and role not in cols:
-                cols[role] = c.col
+                cols[role] = col
         if need <= set(cols):
             return r, cols
     return None
 
 
 def _year_of(sheet: Any, before: int) -> tuple[int | None, str | None]:
-    for row in sheet.rows(0, before):
-        for c in row:
-            m = re.match(r"^年度[:：]\s*(\d{4})", _norm(c.text))
+    from .sheets.refs import cell_ref
+
+    for r, line in enumerate(sheet.grid()[: max(before, 0)]):
+        for col, v in enumerate(line):
+            m = re.match(r"^年度[:：]\s*(\d{4})", _norm(_text(v)))
             if m:
-                return int(m.group(1)), c.ref
+                return int(m.group(1)), cell_ref(r, col)
     return None, None
 
 
@@ -115,7 +128,9 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
     out); counties' targets that do not add up to the province total (warning with the
     difference; % columns are not added up); no year (error). "—" or blank is 不考核 (``None``).
     """
-    from .sheets import SheetError, open_workbook, parse_number
+    from .sheets import Cell, SheetError, open_workbook, parse_number
+    from .sheets.amounts import MAX_ABS, decimal_from_float
+    from .sheets.refs import cell_ref
 
     file = str(path)
     problems: list[Problem] = []
@@ -206,10 +221,16 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
         province: dict[str, Decimal] = {}
         province_cells: dict[str, str] = {}
         seen: dict[str, str] = {}
-        for row in sheet.rows(header_row + 1):
-            by_col = {c.col: c for c in row}
-            code_cell = by_col.get(cols["code"])
-            name_cell = by_col.get(cols["name"])
+        width = sheet.n_cols
+        flags, percent = sheet.flags, sheet.percent
+        for r in range(header_row + 1, sheet.n_rows):
+            # the row's cells as sheet.rows() gives them, made only where they are looked at: a
+            # column beyond the sheet's width has none
+            def at(col: int, r: int = r) -> Cell | None:
+                return sheet.cell(r, col) if 0 <= col < width else None
+
+            code_cell = at(cols["code"])
+            name_cell = at(cols["name"])
             code = _norm(code_cell.text) if code_cell is not None else ""
             name = name_cell.text if name_cell is not None else ""
             if not code and not name:
@@ -239,7 +260,24 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
                 continue
             alloc: dict[str, Decimal | None] = {}
             for col, ind in columns.items():
-                cell = by_col.get(col)
+                if 0 <= col < width and (r, col) not in flags and (r, col) not in percent:
+                    # the common cells, as parse_number reads them in the column's own unit:
+                    # blank (MISSING) and a finite float (REPORTED, 15 significant digits)
+                    raw = sheet.value(r, col)
+                    if raw is None:
+                        if not is_province:
+                            alloc[ind.code] = None
+                        continue
+                    if type(raw) is float and math.isfinite(raw):
+                        quick = decimal_from_float(raw)
+                        if abs(quick) < MAX_ABS and not quick < 0:
+                            if not is_province:
+                                alloc[ind.code] = quick
+                            else:
+                                province[ind.code] = quick
+                                province_cells[ind.code] = cell_ref(r, col)
+                            continue
+                cell = at(col)
                 if cell is None:
                     if not is_province:
                         alloc[ind.code] = None
@@ -284,12 +322,10 @@ def read_targets(path: str | Path, scheme: Scheme) -> tuple[Targets, list[Findin
             if is_province:
                 continue
             seen[code] = code_cell.ref if code_cell else ""
-            city_code = (
-                by_col[cols["city_code"]].text if "city_code" in cols and cols["city_code"] in by_col else ""
-            )
-            city_name = (
-                by_col[cols["city_name"]].text if "city_name" in cols and cols["city_name"] in by_col else ""
-            )
+            city_code_cell = at(cols["city_code"]) if "city_code" in cols else None
+            city_name_cell = at(cols["city_name"]) if "city_name" in cols else None
+            city_code = city_code_cell.text if city_code_cell is not None else ""
+            city_name = city_name_cell.text if city_name_cell is not None else ""
             counties.append(County(code, name, _norm(city_code), city_name))
             allocations[code] = alloc
 

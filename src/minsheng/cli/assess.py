@@ -16,7 +16,7 @@ import click
 from ..config import PluginConfig
 from ..errors import InputError
 from ..limits import Limits
-from ..model import SEVERITY_ORDER, CountyStatus, Problem, Severity
+from ..model import SEVERITY_ORDER, Problem, Severity
 from ..run import AssessmentRun
 from .common import check_output, fail_usage, force_option, refuse_existing, scheme_option
 
@@ -369,6 +369,8 @@ def _check_county_folder(folder: Path | None, force: bool) -> None:
 def _summary(
     run: AssessmentRun, output: Path | None, json_path: Path | None, per_county: Path | None
 ) -> None:
+    from ..model import CountyStatus  # (the results' classes load once there are results)
+
     a = run.assessment
     status = Counter(r.status for r in a.counties)
     grades = Counter(r.grade for r in a.counties if r.grade)

@@ -99,16 +99,20 @@ class FormLayout:
 
 
 def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
-    rows = list(sheet.rows(0, HEADER_SCAN_ROWS))
+    # the raw grid's texts, not Cell objects (a blank cell has no text and no role)
+    rows = [
+        [(col, text) for col, v in enumerate(line) if (text := _cell_text(v))]
+        for line in sheet.grid()[:HEADER_SCAN_ROWS]
+    ]
     for r, row in enumerate(rows):
-        texts = {_norm(c.text): c.col for c in row if c.text}
+        texts = {_norm(text): col for col, text in row}
         if "序号" in texts and ("指标" in texts or "指标名称" in texts):
             columns: dict[str, int] = {}
             for rr in rows[r : r + 3]:
-                for c in rr:
-                    role = HEADER_LABELS.get(_norm(c.text))
+                for col, text in rr:
+                    role = HEADER_LABELS.get(_norm(text))
                     if role and role not in columns:
-                        columns[role] = c.col
+                        columns[role] = col
             if "actual" in columns:
                 return r, columns
     return None
@@ -131,9 +135,13 @@ def _labels(sheet: Sheet, skip: range) -> dict[str, tuple[str, str]]:
     for r, line in enumerate(sheet.grid()):
         if r in skip:
             continue
+        if not any(isinstance(v, str) and (":" in v or "：" in v) for v in line):
+            continue  # no label on this line: a label is text ending in a colon (a number or date is none)
         cells = [(col, text) for col, v in enumerate(line) if (text := _cell_text(v))]
         used: set[int] = set()
         for i, (col, text) in enumerate(cells):
+            if "：" not in text and ":" not in text:
+                continue  # no label (a label ends in a colon, half- or full-width)
             m = _LABEL.match(_norm(text))
             if m is None or m.group("label") not in ID_LABELS:
                 continue
@@ -213,7 +221,7 @@ def form_markers(book: Book, layout: FormLayout) -> list[str]:
     county's own summary table) has none of them."""
     markers = []
     sheet = book.sheet(layout.sheet)
-    head = "".join(_norm(c.text) for row in sheet.rows(0, layout.header_row + 1) for c in row)
+    head = "".join(_norm(_cell_text(v)) for line in sheet.grid()[: layout.header_row + 1] for v in line)
     if FORM_TITLE in head:
         markers.append("title")
     if "key" in layout.columns:
@@ -345,24 +353,26 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
     self_scores: dict[str, Decimal] = {}
     self_cells: dict[str, Provenance] = {}
     codes = {ind.code: ind for ind in scheme.indicators}
-    for row in sheet.rows(layout.header_row + 1):
-        by_col = {c.col: c for c in row}
-        key_cell = by_col.get(key_col)
-        key = _norm(key_cell.text) if key_cell is not None else ""
+    width = sheet.n_cols
+
+    def text(r: int, col: int) -> str:  # Cell.text of the cell at (r, col), from the raw grid
+        return _cell_text(sheet.value(r, col))
+
+    # each row's texts from the raw grid; Cell objects only for the cells read as numbers
+    for r in range(layout.header_row + 1, sheet.n_rows):
+        key = _norm(text(r, key_col))
         if not key and "seq" in cols and key_col != cols["seq"]:
-            seq = by_col.get(cols["seq"])
-            key = _norm(seq.text) if seq is not None else ""
+            key = _norm(text(r, cols["seq"]))
             if key not in codes:
                 key = ""
         if not key or not _KEY.match(key) or key in values:
             continue
         ind = codes.get(key)
-        unit_cell = by_col.get(cols["unit"]) if "unit" in cols else None
-        stated = unit_cell.text if unit_cell is not None and unit_cell.text else None
+        stated = (text(r, cols["unit"]) or None) if "unit" in cols else None
         to_unit = ind.unit if ind is not None else _input_unit(scheme, key)
-        actual = by_col.get(cols["actual"])
-        if actual is None:
+        if not 0 <= cols["actual"] < width:
             continue
+        actual = sheet.cell(r, cols["actual"])
         values[key] = parse_number(
             actual,
             stated or to_unit,
@@ -370,7 +380,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
             provenance=context.provenance(layout.sheet, actual.ref),
             problems=problems,
         )
-        self_cell = by_col.get(cols["self"]) if "self" in cols else None
+        self_cell = sheet.cell(r, cols["self"]) if 0 <= cols.get("self", -1) < width else None
         if ind is not None and self_cell is not None and not self_cell.is_blank:
             own = parse_number(
                 self_cell, None, provenance=context.provenance(layout.sheet, self_cell.ref), problems=problems

@@ -15,41 +15,91 @@ Error cells (``#DIV/0!``) and formulas saved without a result are never read as 
 carries a flag and ``parse_number`` reports ``error-cell`` / ``uncached-formula`` at it.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._scan import ERROR_CELL, UNCACHED_FORMULA, CellFlag
 from .amounts import NOT_APPLICABLE_TEXTS, UNITS, decimal_from_float, normalise_text, parse_number, unit_info
 from .cells import Cell, RawValue, Sheet, cell_flag_problem
-from .county import COUNTY_CODE_LABELS, find_county_code, read_county_code
 from .errors import SHEET_ERROR_CODES, SheetError
-from .idcard import check_id, id_check_char, mask_id
-from .layouts import (
-    HALF,
-    MONTH,
-    QUARTER,
-    Periods,
-    check_sums,
-    indicator_columns,
-    period_columns,
-    period_value,
-    read_columns,
-    sum_by_category,
-)
 from .refs import CellRange, cell_ref, column_index, column_letter, parse_ref
-from .reporter import parse_date, read_reporter
-from .roster import Roster, read_roster
-from .tables import (
-    HEADING,
-    ITEM,
-    PART,
-    SUBTOTAL,
-    TOTAL,
-    Column,
-    Source,
-    Table,
-    TableRow,
-    find_table,
-)
-from .text import label_key, unit_of
 from .workbook import Workbook, open_workbook
+
+if TYPE_CHECKING:  # pragma: no cover - at run time these load on first use (below)
+    from .county import COUNTY_CODE_LABELS, find_county_code, read_county_code
+    from .idcard import check_id, id_check_char, mask_id
+    from .layouts import (
+        HALF,
+        MONTH,
+        QUARTER,
+        Periods,
+        check_sums,
+        indicator_columns,
+        period_columns,
+        period_value,
+        read_columns,
+        sum_by_category,
+    )
+    from .reporter import parse_date, read_reporter
+    from .roster import Roster, read_roster
+    from .tables import HEADING, ITEM, PART, SUBTOTAL, TOTAL, Column, Source, Table, TableRow, find_table
+    from .text import label_key, unit_of
+
+#: names of the toolkit's higher layers (tables, layouts, rosters, reporters, ID checks), by module:
+#: loaded on first use, so that opening a workbook (the targets, a start-up) does not import them
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(("COUNTY_CODE_LABELS", "find_county_code", "read_county_code"), "county"),
+    **dict.fromkeys(("check_id", "id_check_char", "mask_id"), "idcard"),
+    **dict.fromkeys(
+        (
+            "HALF",
+            "MONTH",
+            "QUARTER",
+            "Periods",
+            "check_sums",
+            "indicator_columns",
+            "period_columns",
+            "period_value",
+            "read_columns",
+            "sum_by_category",
+        ),
+        "layouts",
+    ),
+    **dict.fromkeys(("parse_date", "read_reporter"), "reporter"),
+    **dict.fromkeys(("Roster", "read_roster"), "roster"),
+    **dict.fromkeys(
+        (
+            "HEADING",
+            "ITEM",
+            "PART",
+            "SUBTOTAL",
+            "TOTAL",
+            "Column",
+            "Source",
+            "Table",
+            "TableRow",
+            "find_table",
+        ),
+        "tables",
+    ),
+    **dict.fromkeys(("label_key", "unit_of"), "text"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _LAZY.values():  # the submodule itself, as the eager imports gave it
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "COUNTY_CODE_LABELS",

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..model import Severity
 from ..problems import SEVERITY_LABELS, SEVERITY_ORDER
 from ..problems import title as problem_title
-from ..progress import Progress
+from ..progress_rules import Progress
 from ..relpaths import relative_paths
 from ._cells import Formatted, unit_format
 from ._chart import ranking_chart

@@ -149,21 +149,29 @@ def register_in_book(
     """The register on the first sheet of ``book`` (a :mod:`minsheng.sheets` workbook) that has one."""
     for name in book.sheet_names:
         sheet = book.sheet(name)
-        head = [[c.text for c in row] for row in sheet.rows(0, 30)]
+        head = [[_text(v) for v in line] for line in sheet.grid()[:30]]  # (no Cell objects)
         if not any(is_register(h) for h in head):
             continue
-        rows = [_sheet_row(sheet, row) for row in sheet.rows(0)]
+        rows = [_sheet_row(sheet, r) for r in range(sheet.n_rows)]
         return read_rows(rows, file=file, sheet=name, known=known)
     return None, {}, []
 
 
-def _sheet_row(sheet: Any, row: list[Any]) -> list[tuple[Any, str | None]]:
-    out: list[tuple[Any, str | None]] = []
-    for c in row:
-        while len(out) < c.col:
-            out.append((None, None))
-        out.append((c.value, c.ref))
-    return out
+def _text(v: object) -> str:
+    """What :attr:`minsheng.sheets.Cell.text` gives for a raw grid value (blank: ``""``)."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _sheet_row(sheet: Any, r: int) -> list[tuple[Any, str | None]]:
+    """Row ``r`` as (value, A1 ref) across the sheet's width, what its Cell objects hold (made from
+    the raw grid: a register is read for every run)."""
+    from ..sheets.refs import cell_ref
+
+    return [(sheet.value(r, c), cell_ref(r, c)) for c in range(sheet.n_cols)]
 
 
 def read_received(path: str | Path) -> dict[str, dt.date]:

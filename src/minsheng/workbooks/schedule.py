@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..model import Problem, Scheme
-from ..progress import Schedule
+from ..progress_rules import Schedule
 
 SHEET = "进度计划"
 _QUARTERS = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
