@@ -54,9 +54,9 @@ def test_the_base_scheme_builds():
 
 
 def test_total_bonus_cap_and_quota_are_read_and_a_bad_one_is_one_problem():
-    only(data(total="一百"), "bad-parameter", "total")
-    only(data(bonus_cap="五"), "bad-parameter", "bonus_cap")
-    only(data(excellent_quota="三成"), "bad-parameter", "excellent_quota")
+    only(data(total="一百"), "bad-parameter", "total 应为数字")
+    only(data(bonus_cap="五"), "bad-parameter", "bonus_cap 应为数字")
+    only(data(excellent_quota="三成"), "bad-parameter", "excellent_quota 应为数字")
     assert scheme_from_dict(data(excellent_quota=None)).excellent_quota is None
     assert scheme_from_dict(data(bonus_cap=None)).bonus_cap == 0
 
@@ -68,7 +68,7 @@ def test_group_advanced_count_and_grade():
     assert (s.group_advanced_count, s.group_advanced_grade) == (2, "优秀")
     assert scheme_from_dict(data(group_advanced_grade="")).group_advanced_grade is None
     for bad in ("两", True, D("1.5")):
-        only(data(group_advanced_count=bad), "bad-parameter", "group_advanced_count")
+        only(data(group_advanced_count=bad), "bad-parameter", "group_advanced_count 应为整数")
 
 
 def test_interim_is_read_from_its_table():
@@ -196,3 +196,49 @@ def test_a_calculator_table_that_is_not_a_table_is_one_problem():
         d = data()
         indicator(d, "8.3")[key] = {"minors_dibao": "六"}
         only(d, "bad-parameter", "指标 8.3", f"{key}.minors_dibao")
+
+
+# --- the checks of the built scheme (scheme_validation) ------------------------------------------------
+
+
+def test_group_advanced_count_may_be_zero_not_negative():
+    assert scheme_from_dict(data(group_advanced_count=0)).group_advanced_count == 0
+    only(data(group_advanced_count=-1), "bad-parameter", "group_advanced_count")
+
+
+def test_group_advanced_and_the_office_grades_are_defined_grades():
+    assert scheme_from_dict(data(group_advanced_grade="良好")).group_advanced_grade == "良好"
+    only(data(group_advanced_grade="卓越"), "grade-bands", "group_advanced_grade“卓越”")
+    only(data(excellent_grade="卓越"), "grade-bands", "excellent_grade“卓越”")
+    only(data(veto_grade="很差"), "grade-bands", "veto_grade“很差”")
+
+
+def test_interim_deductions_may_be_zero_not_negative():
+    ok = {"points": D("0.2"), "consecutive": 0, "cap": D("0.5")}
+    for rule in (ok, {**ok, "points": 0}, {**ok, "cap": 0}, {"points": D("0.2")}, {**ok, "consecutive": 2}):
+        assert scheme_from_dict(data(interim=rule)).interim is not None, rule
+    for bad in ({"points": -1}, {"consecutive": -1}, {"cap": -1}):
+        only(data(interim={**ok, **bad}), "bad-parameter", "[interim]")
+
+
+def test_calculator_settings_without_a_calculator_are_refused():
+    for key in ("calculator_params", "calculator_defaults"):
+        d = data()
+        indicator(d, "1.1")[key] = {"months": 6}
+        only(d, "bad-parameter", "指标 1.1", key)
+
+
+def test_an_unknown_calculator_parameter_is_refused():
+    d = data()
+    indicator(d, "8.2")["calculator_params"] = {"monts": 6}
+    only(d, "bad-parameter", "指标 8.2", "calculator_params.monts")
+
+
+def test_the_two_shares_of_resident_medical_add_up_to_one():
+    for fiscal, personal in ((D("0.5"), D("0.6")), (D("0.4"), D("0.5"))):
+        d = data()
+        indicator(d, "8.3")["calculator_params"].update(fiscal_share=fiscal, personal_share=personal)
+        only(d, "bad-parameter", "指标 8.3", "fiscal_share", "personal_share")
+    d = data()
+    indicator(d, "8.3")["calculator_params"].update(fiscal_share=D("0.5"), personal_share=D("0.5"))
+    assert scheme_from_dict(d).indicator("8.3").calculator_params["fiscal_share"] == D("0.5")
