@@ -47,6 +47,7 @@ def test_a_file_with_every_indicator_blank_is_an_error_at_the_file(scheme):
 def test_a_file_without_a_name_or_plugin_still_gets_the_problem(scheme):
     p = no_values(scheme, _sub({}, source=Provenance()))
     assert p is not None and p.code == "no-indicator-values" and p.file is None
+    assert "插件“" not in p.message  # read without a plugin: none is named
 
 
 def test_one_reported_indicator_is_enough(scheme):

@@ -125,8 +125,8 @@ def test_progress_band_from_zero_to_below_red():
     assert scheme_from_dict(data(progress={"band": D("29.9")})).progress.band == D("29.9")
     for band in (30, 31, -1):
         only(data(progress={"band": band}), "bad-parameter", "band")
-    only(data(progress={"band": "五"}), "bad-parameter", "[progress] band")
-    only(data(progress={"red": "三十"}), "bad-parameter", "[progress] red")
+    only(data(progress={"band": "五"}), "bad-parameter", "[progress] band 应为数字")
+    only(data(progress={"red": "三十"}), "bad-parameter", "[progress] red 应为数字")
 
 
 @pytest.mark.parametrize(("key", "low", "high"), [("consecutive", 1, 12), ("due_day", 1, 28)])
