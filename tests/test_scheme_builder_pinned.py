@@ -242,3 +242,36 @@ def test_the_two_shares_of_resident_medical_add_up_to_one():
     d = data()
     indicator(d, "8.3")["calculator_params"].update(fiscal_share=D("0.5"), personal_share=D("0.5"))
     assert scheme_from_dict(d).indicator("8.3").calculator_params["fiscal_share"] == D("0.5")
+
+
+# --- [interim] ------------------------------------------------------------------------------------------
+
+
+def test_interim_fields_and_defaults():
+    rule = scheme_from_dict(data(interim={"points": D("0.2")})).interim
+    assert (rule.points, rule.consecutive, rule.cap, rule.cadence, rule.name) == (
+        D("0.2"),
+        0,
+        None,
+        "month",
+        "序时进度通报末位",
+    )
+    given = {"points": D("0.3"), "consecutive": 2, "cap": 1, "cadence": "quarter", "name": "季度通报末位"}
+    rule = scheme_from_dict(data(interim=given)).interim
+    assert (rule.points, rule.consecutive, rule.cap, rule.cadence, rule.name) == (
+        D("0.3"),
+        2,
+        1,
+        "quarter",
+        "季度通报末位",
+    )
+    assert scheme_from_dict(data(interim={"points": 1, "name": ""})).interim.name == "序时进度通报末位"
+
+
+def test_interim_problems_name_the_field():
+    only(data(interim="yes"), "bad-parameter", "[interim]")
+    only(data(interim={"points": 1, "cadence": "week"}), "bad-parameter", "[interim] 的 cadence", "week")
+    only(data(interim={}), "missing-parameter", "[interim] 的 points")
+    only(data(interim={"points": "一"}), "bad-parameter", "[interim] 的 points")
+    only(data(interim={"points": 1, "consecutive": "两"}), "bad-parameter", "[interim] 的 consecutive")
+    only(data(interim={"points": 1, "cap": "三"}), "bad-parameter")
