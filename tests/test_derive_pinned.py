@@ -114,3 +114,66 @@ def test_numbers_in_messages_drop_trailing_zeros_of_whole_numbers_only():
     assert _number(D("1E+2")) == "100"
     assert _number(D("0.50")) == "0.50"
     assert _number(D("12.5")) == "12.5"
+    assert _number(D("1E-7")) == "0.0000001"
+
+
+def test_a_default_for_an_input_not_in_the_report_at_all_is_located_at_the_report(scheme):
+    d = derive(scheme, "8.3", minors=(10, "D5"), adults=(10, "D6"), paid=(800, "D7"))
+    assert found(d) == [
+        ("default-applied", Severity.INFO, "1", "8.3/minors_dibao", None),
+        ("default-applied", Severity.INFO, "1", "8.3/adults_dibao", None),
+    ]
+    assert {p.file for p in d.problems} == {"县.xlsx"}
+
+
+def _without_defaults(scheme, code, **changes):
+    changes = {"calculator_defaults": {}, **changes}
+    groups = tuple(
+        attrs.evolve(
+            g, indicators=tuple(attrs.evolve(i, **changes) if i.code == code else i for i in g.indicators)
+        )
+        for g in scheme.groups
+    )
+    return attrs.evolve(scheme, groups=groups)
+
+
+def test_a_blank_optional_detail_without_a_default_is_a_missing_detail(scheme):
+    d = derive(
+        _without_defaults(scheme, "9.1"),
+        "9.1",
+        revenue_plan=(100, "D5"),
+        revenue_actual=(90, "D6"),
+        expense_plan=(80, "D7"),
+        expense_actual=(70, "D8"),
+        policy_expense=(None, "D9"),
+    )
+    assert found(d) == [("burden-input-missing", Severity.WARNING, "1", "9.1", "D9")]
+
+
+def test_a_blank_optional_amount_without_a_default_is_missing(scheme):
+    d = derive(
+        _without_defaults(scheme, "8.3"),
+        "8.3",
+        minors=(10, "D5"),
+        adults=(10, "D6"),
+        paid=(800, "D7"),
+        minors_dibao=(None, "D8"),
+        adults_dibao=(3, "D9"),
+    )
+    assert found(d) == [("missing-value", Severity.ERROR, "1", "8.3", "D5")]
+    assert "8.3" not in d.submission.values
+
+
+def test_policy_spending_not_rebudgeted_is_not_asked_for(scheme):
+    params = {**scheme.indicator("9.1").calculator_params, "rebudget_policy_spending": D(0)}
+    d = derive(
+        _without_defaults(scheme, "9.1", calculator_params=params),
+        "9.1",
+        revenue_plan=(100, "D5"),
+        revenue_actual=(90, "D6"),
+        expense_plan=(80, "D7"),
+        expense_actual=(70, "D8"),
+        policy_expense=(None, "D9"),
+    )
+    assert found(d) == []
+    assert d.submission.values["9.1"].amount == 90
