@@ -51,3 +51,19 @@ def test_policy_expense_is_used_only_when_rebudgeted():
     assert calc.uses("policy_expense", on) and calc.uses("policy_expense", {})
     assert calc.uses("expense_plan", off) and calc.uses("expense_plan", on)
     assert calc.uses("policy_expense", {"rebudget_policy_spending": D(2)})
+
+
+def test_the_fund_burden_is_worked_out_only_from_every_detail_it_needs():
+    calc = CALCULATORS["fund-budget"]
+    revenue = {"revenue_plan": D(100), "revenue_actual": D(90)}
+    off, on = {"rebudget_policy_spending": D(0)}, {"rebudget_policy_spending": D(1)}
+    both = {**revenue, "expense_plan": D(80), "expense_actual": D(90)}
+    assert calc.compute(both, off).details["county_burden"] == 0  # policy spending not needed
+    assert calc.compute(both, off).details["expense_plan"] == 80
+    assert "county_burden" not in calc.compute(both, on).details  # policy spending needed, not given
+    assert "county_burden" not in calc.compute({**revenue, "expense_plan": D(80)}, on).details
+    assert (
+        "county_burden"
+        not in calc.compute({**revenue, "expense_actual": D(80), "policy_expense": D(5)}, off).details
+    )
+    assert calc.compute(revenue, off).details == {"uncovered_gap": D(10)}
