@@ -7,7 +7,7 @@ import attrs
 
 from minsheng import Progress
 from minsheng.model import ProgressSettings, Rule
-from minsheng.progress import Judgement, judge
+from minsheng.progress_rules import Judgement, judge
 
 SETTINGS = ProgressSettings()  # band 5, red 30 (points)
 

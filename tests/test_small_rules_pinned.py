@@ -6,7 +6,7 @@ from decimal import Decimal as D
 from fractions import Fraction
 
 from minsheng import CALCULATORS
-from minsheng.progress import Schedule
+from minsheng.progress_rules import Schedule
 from minsheng.scoring.rules import half_up, q2
 
 
