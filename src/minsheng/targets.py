@@ -28,6 +28,7 @@ from .model import (
     Targets,
     ValueStatus,
 )
+from .sheets.cells import value_text
 from .workbooks.received import _norm, is_register, register_in_book
 
 TARGET_KINDS = {"province": "省目标", "county": "县代码"}
@@ -76,21 +77,12 @@ def cross_item_name(scheme: Scheme, code: str) -> str:
         return code
 
 
-def _text(v: object) -> str:
-    """What :attr:`minsheng.sheets.Cell.text` gives for a raw grid value (blank: ``""``)."""
-    if v is None or v == "":
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _find_table(sheet: Any, headers: dict[str, str], need: set[str]) -> tuple[int, dict[str, int]] | None:
     # the raw grid's texts, not Cell objects (a blank cell has no role)
     for r, line in enumerate(sheet.grid()[:30]):
         cols: dict[str, int] = {}
         for col, v in enumerate(line):
-            role = headers.get(_norm(_text(v)))
+            role = headers.get(_norm(value_text(v)))
             if role and role not in cols:
                 cols[role] = col
         if need <= set(cols):
@@ -103,7 +95,7 @@ def _year_of(sheet: Any, before: int) -> tuple[int | None, str | None]:
 
     for r, line in enumerate(sheet.grid()[: max(before, 0)]):
         for col, v in enumerate(line):
-            m = re.match(r"^年度[:：]\s*(\d{4})", _norm(_text(v)))
+            m = re.match(r"^年度[:：]\s*(\d{4})", _norm(value_text(v)))
             if m:
                 return int(m.group(1)), cell_ref(r, col)
     return None, None

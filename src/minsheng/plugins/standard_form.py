@@ -31,6 +31,7 @@ from ..model import (
     ValueStatus,
 )
 from ..period import Period, PeriodError
+from ..sheets.cells import value_text
 from .hookspecs import hookimpl
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -101,7 +102,7 @@ class FormLayout:
 def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     # the raw grid's texts, not Cell objects (a blank cell has no text and no role)
     rows = [
-        [(col, text) for col, v in enumerate(line) if (text := _cell_text(v))]
+        [(col, text) for col, v in enumerate(line) if (text := value_text(v))]
         for line in sheet.grid()[:HEADER_SCAN_ROWS]
     ]
     for r, row in enumerate(rows):
@@ -118,15 +119,6 @@ def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _cell_text(v: object) -> str:
-    """What :attr:`minsheng.sheets.Cell.text` gives for a raw grid value."""
-    if v is None or v == "":
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
 def _labels(sheet: Sheet, skip: range) -> dict[str, tuple[str, str]]:
     from ..sheets import cell_ref
 
@@ -137,7 +129,7 @@ def _labels(sheet: Sheet, skip: range) -> dict[str, tuple[str, str]]:
             continue
         if not any(isinstance(v, str) and (":" in v or "：" in v) for v in line):
             continue  # no label on this line: a label is text ending in a colon (a number or date is none)
-        cells = [(col, text) for col, v in enumerate(line) if (text := _cell_text(v))]
+        cells = [(col, text) for col, v in enumerate(line) if (text := value_text(v))]
         used: set[int] = set()
         for i, (col, text) in enumerate(cells):
             if "：" not in text and ":" not in text:
@@ -221,7 +213,7 @@ def form_markers(book: Book, layout: FormLayout) -> list[str]:
     county's own summary table) has none of them."""
     markers = []
     sheet = book.sheet(layout.sheet)
-    head = "".join(_norm(_cell_text(v)) for line in sheet.grid()[: layout.header_row + 1] for v in line)
+    head = "".join(_norm(value_text(v)) for line in sheet.grid()[: layout.header_row + 1] for v in line)
     if FORM_TITLE in head:
         markers.append("title")
     if "key" in layout.columns:
@@ -356,7 +348,7 @@ def read_form(path: str | Path, book: Book, context: Any) -> Submission:
     width = sheet.n_cols
 
     def text(r: int, col: int) -> str:  # Cell.text of the cell at (r, col), from the raw grid
-        return _cell_text(sheet.value(r, col))
+        return value_text(sheet.value(r, col))
 
     # each row's texts from the raw grid; Cell objects only for the cells read as numbers
     for r in range(layout.header_row + 1, sheet.n_rows):

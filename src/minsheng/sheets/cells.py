@@ -50,12 +50,17 @@ class Cell:
     @property
     def text(self) -> str:
         """The value as stripped text (``""`` for blank); for reading labels, not numbers."""
-        v = self.value
-        if v is None:
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v).strip()
+        return value_text(self.value)
+
+
+def value_text(v: object) -> str:
+    """A raw grid value as :attr:`Cell.text` gives it: stripped text, ``""`` for blank, a whole
+    float without its ``.0`` (for reading labels from the grid without a Cell per cell)."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
 
 
 class Sheet:

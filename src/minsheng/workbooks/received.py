@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Problem, Provenance, Receipt
+from ..sheets.cells import value_text
 from ..sheets.dates import parse_date
 
 CODE_HEADERS = {"县（市、区）代码", "县代码", "代码", "行政区划代码", "县区代码"}
@@ -149,21 +150,12 @@ def register_in_book(
     """The register on the first sheet of ``book`` (a :mod:`minsheng.sheets` workbook) that has one."""
     for name in book.sheet_names:
         sheet = book.sheet(name)
-        head = [[_text(v) for v in line] for line in sheet.grid()[:30]]  # (no Cell objects)
+        head = [[value_text(v) for v in line] for line in sheet.grid()[:30]]  # (no Cell objects)
         if not any(is_register(h) for h in head):
             continue
         rows = [_sheet_row(sheet, r) for r in range(sheet.n_rows)]
         return read_rows(rows, file=file, sheet=name, known=known)
     return None, {}, []
-
-
-def _text(v: object) -> str:
-    """What :attr:`minsheng.sheets.Cell.text` gives for a raw grid value (blank: ``""``)."""
-    if v is None or v == "":
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
 
 
 def _sheet_row(sheet: Any, r: int) -> list[tuple[Any, str | None]]:
