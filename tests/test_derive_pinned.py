@@ -64,15 +64,21 @@ def test_a_blank_required_input_is_missing_at_the_first_input(scheme):
     assert "8.3" not in d.submission.values and "8.3" not in d.exact
 
 
+#: 9.1's figures as a county reports them (收入 planned and actual, 支出 planned and actual), 政策性支出 blank
+FUND = {
+    "revenue_plan": (100, "D5"),
+    "revenue_actual": (90, "D6"),
+    "expense_plan": (80, "D7"),
+    "expense_actual": (70, "D8"),
+    "policy_expense": (None, "D9"),
+}
+
+
 def test_a_blank_detail_of_91_is_a_warning_and_9_1_is_scored_from_revenue(scheme):
     d = derive(
         scheme,
         "9.1",
-        revenue_plan=(100, "D5"),
-        revenue_actual=(90, "D6"),
-        expense_plan=(None, "D7"),
-        expense_actual=(50, "D8"),
-        policy_expense=(None, "D9"),
+        **(FUND | {"expense_plan": (None, "D7"), "expense_actual": (50, "D8")}),
     )
     # the default for the blank policy_expense is not applied while a detail is missing anyway
     assert found(d) == [("burden-input-missing", Severity.WARNING, "1", "9.1", "D7")]
@@ -80,21 +86,13 @@ def test_a_blank_detail_of_91_is_a_warning_and_9_1_is_scored_from_revenue(scheme
     d = derive(
         scheme,
         "9.1",
-        revenue_plan=(100, "D5"),
-        revenue_actual=(90, "D6"),
-        expense_plan=(80, "D7"),
-        expense_actual=(None, "D8"),
-        policy_expense=(None, "D9"),
+        **(FUND | {"expense_actual": (None, "D8")}),
     )
     assert found(d) == [("burden-input-missing", Severity.WARNING, "1", "9.1", "D8")]
     d = derive(
         scheme,
         "9.1",
-        revenue_plan=(100, "D5"),
-        revenue_actual=(90, "D6"),
-        expense_plan=(80, "D7"),
-        expense_actual=(70, "D8"),
-        policy_expense=(None, "D9"),
+        **FUND,
     )
     assert found(d) == [("default-applied", Severity.INFO, "1", "9.1/policy_expense", "D9")]
 
@@ -141,11 +139,7 @@ def test_a_blank_optional_detail_without_a_default_is_a_missing_detail(scheme):
     d = derive(
         _without_defaults(scheme, "9.1"),
         "9.1",
-        revenue_plan=(100, "D5"),
-        revenue_actual=(90, "D6"),
-        expense_plan=(80, "D7"),
-        expense_actual=(70, "D8"),
-        policy_expense=(None, "D9"),
+        **FUND,
     )
     assert found(d) == [("burden-input-missing", Severity.WARNING, "1", "9.1", "D9")]
 
@@ -169,11 +163,7 @@ def test_policy_spending_not_rebudgeted_is_not_asked_for(scheme):
     d = derive(
         _without_defaults(scheme, "9.1", calculator_params=params),
         "9.1",
-        revenue_plan=(100, "D5"),
-        revenue_actual=(90, "D6"),
-        expense_plan=(80, "D7"),
-        expense_actual=(70, "D8"),
-        policy_expense=(None, "D9"),
+        **FUND,
     )
     assert found(d) == []
     assert d.submission.values["9.1"].amount == 90
