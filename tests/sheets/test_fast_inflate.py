@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from minsheng.limits import Limits
-from minsheng.sheets import SheetError, _prescan
+from minsheng.sheets import SheetError, _inflate, _prescan
 
 pytest.importorskip("isal")
 
@@ -69,7 +69,7 @@ def test_the_blocks_are_zipfiles(tmp_path: Path) -> None:
     path = package(tmp_path / "a.xlsx", sheets)
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
-            if info.file_size < _prescan._FAST_INFLATE_MIN:
+            if info.file_size < _inflate.FAST_INFLATE_MIN:
                 continue
             blocks = _prescan._isal_blocks(zf, info)
             assert blocks is not None
@@ -147,7 +147,7 @@ def test_damaged_parts_end_as_without_isal(tmp_path: Path, monkeypatch: pytest.M
             path.write_bytes(variant)
             monkeypatch.setattr(_prescan, "_isal_blocks", counting)
             fast = outcome(path)
-            monkeypatch.setattr(_prescan, "_isal_zlib", None)
+            monkeypatch.setattr(_inflate, "_isal_zlib", None)
             slow = outcome(path)
             monkeypatch.undo()
             assert fast == slow, (name, k)

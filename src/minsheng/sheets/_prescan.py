@@ -10,36 +10,16 @@ from __future__ import annotations
 
 import os
 import re
-import struct
 import zipfile
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from ..limits import Limits
 from . import _accel
+from ._inflate import _BLOCK, FAST_INFLATE_MIN, isal_zlib
+from ._inflate import isal_blocks as _isal_blocks
 from .errors import SheetError
 from .refs import column_index, column_letter
-
-_BLOCK = 1 << 20
-#: a part at least this large is inflated by ISA-L when python-isal is installed (see _isal_blocks)
-_FAST_INFLATE_MIN = 1 << 20
-#: python-isal's zlib module (the "speed" extra: inflates about twice as fast as zlib), looked for
-#: on first use; None without it
-_isal_zlib: Any = ...
-
-
-def _isal() -> Any:
-    global _isal_zlib
-    if _isal_zlib is ...:
-        try:
-            from isal import isal_zlib
-
-            _isal_zlib = isal_zlib
-        except ImportError:  # pragma: no cover - without the extra
-            _isal_zlib = None
-    return _isal_zlib
-
 
 _CHUNK = 4096  # depth is counted exactly at every '>' about this far apart (see _Depth)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -243,9 +223,9 @@ def _scan_part(
     refusal, a damaged stream, a CRC that does not match) is read again through ``zipfile``,
     whose outcome stands, so that the checks refuse exactly what they refuse without it."""
     if (
-        info.file_size >= _FAST_INFLATE_MIN
+        info.file_size >= FAST_INFLATE_MIN
         and info.compress_type == zipfile.ZIP_DEFLATED
-        and _isal() is not None
+        and isal_zlib() is not None
     ):
         blocks = _isal_blocks(zf, info)
         if blocks is not None:
@@ -257,68 +237,6 @@ def _scan_part(
                 blocks.close()
     with zf.open(info) as fh:
         return _scan_blocks(iter(lambda: fh.read(_BLOCK), None), info, file, limits, sheet)
-
-
-def _isal_blocks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Generator[bytes, None, None] | None:
-    """The part's bytes as ``zf.open(info).read(_BLOCK)`` gives them, block after block and then
-    ``b""``, inflated by ISA-L; None when the part is not for this path (zipfile's own opening of
-    it refuses it, or the archive is not a file on disk). Raises ``zipfile.BadZipFile`` where the
-    stream is damaged or its CRC does not match, after the blocks before."""
-    path = zf.filename
-    if not isinstance(path, str) or info.flag_bits & 0x61:  # encrypted, patched, strong encryption
-        return None
-    try:  # zipfile's checks of the local header (signature, name, flags), as a read would make them
-        with zf.open(info):
-            pass
-    except Exception:
-        return None
-    return _inflate(path, info)
-
-
-def _inflate(path: str, info: zipfile.ZipInfo) -> Generator[bytes, None, None]:
-    lib = _isal()
-    with open(path, "rb") as fh:
-        fh.seek(info.header_offset)
-        header = fh.read(30)
-        if len(header) != 30 or header[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile("bad local header")
-        name_len, extra_len = struct.unpack_from("<HH", header, 26)
-        fh.seek(info.header_offset + 30 + name_len + extra_len)
-        inflater = lib.decompressobj(-15)
-        crc = 0
-        left = info.file_size  # zipfile gives no more than the declared size
-        packed = info.compress_size
-        pending: list[bytes] = []
-        size = 0
-        while left > 0 and not inflater.eof:
-            room = _BLOCK - size  # asked for no more than fills the block: most blocks come whole
-            if inflater.unconsumed_tail:
-                data = inflater.decompress(inflater.unconsumed_tail, room)
-            elif packed > 0:
-                raw = fh.read(min(packed, 1 << 18))
-                if not raw:
-                    raise zipfile.BadZipFile("part cut short")
-                packed -= len(raw)
-                data = inflater.decompress(raw, room)
-            else:
-                data = inflater.flush()
-                if not data:
-                    raise zipfile.BadZipFile("deflate stream cut short")
-            data = data[:left]
-            left -= len(data)
-            crc = lib.crc32(data, crc)
-            pending.append(data)
-            size += len(data)
-            while size >= _BLOCK:
-                joined = pending[0] if len(pending) == 1 else b"".join(pending)
-                yield joined if len(joined) == _BLOCK else joined[:_BLOCK]
-                rest = joined[_BLOCK:]
-                pending, size = ([rest] if rest else []), len(rest)
-        if crc != info.CRC:
-            raise zipfile.BadZipFile("bad CRC-32")
-        if size:
-            yield b"".join(pending)
-        yield b""
 
 
 def _scan_blocks(
