@@ -135,6 +135,10 @@ def _cell(line: list[object], c: int) -> object:
         return ""
 
 
+def _texts(line: list[object]) -> str:
+    return "".join(v for v in line if isinstance(v, str))
+
+
 def _unit_factor(unit: str | None, to_unit: str | None) -> Decimal:
     """What an amount in ``unit`` is multiplied by to be in ``to_unit`` (1 when either is unset)."""
     if not unit or not to_unit or squash(unit) == squash(to_unit):
@@ -315,8 +319,8 @@ class _RosterRows:
             return True
         return False
 
-    def _ends_roster(self, line: list[object]) -> bool:
-        texts = "".join(v for v in line if isinstance(v, str))
+    def _ends_roster(self, texts: str) -> bool:
+        """Whether a row's texts are 填表人/报出日期 or a footnote (注：…)."""
         return any(w in texts for w in self.footer) or _NOTE.match(squash(texts)) is not None
 
     def unusual_row(self, r: int, line: list[object], raw_id: object) -> str | None:
@@ -325,15 +329,15 @@ class _RosterRows:
         if raw_id == "" or raw_id is None:
             if not any(v != "" for v in line):
                 return _SKIP
-            if self._ends_roster(line):
+            texts = _texts(line)
+            if self._ends_roster(texts):
                 return _END
-            texts = "".join(v for v in line if isinstance(v, str))
             if any(w in texts for w in _TOTAL_WORDS):
                 return _SKIP
             if not self._flagged(r, self.ic):
                 self.problem("missing-id", f"第 {r + 1} 行没有填身份证号，未计入；请补填。", r, self.ic)
             return _SKIP
-        if isinstance(raw_id, str) and not _ID_CHARS.issuperset(raw_id) and self._ends_roster(line):
+        if isinstance(raw_id, str) and not _ID_CHARS.issuperset(raw_id) and self._ends_roster(_texts(line)):
             return _END  # 填表人/报出日期 or 注： in the ID column
         return None
 
